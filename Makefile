@@ -1,0 +1,33 @@
+# The Makefile only bootstraps .venv; everything else lives in tasks.py (invoke).
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: build test serve ingest bench clean publish
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(VENV)/bin/invoke build
+
+test: $(STAMP)
+	$(VENV)/bin/invoke test
+
+serve: $(STAMP)
+	$(VENV)/bin/invoke serve
+
+ingest: $(STAMP)
+	$(VENV)/bin/invoke ingest --paths "$(PATHS)"
+
+bench: $(STAMP)
+	$(VENV)/bin/invoke bench
+
+publish: $(STAMP)
+	$(VENV)/bin/invoke publish
+
+clean:
+	$(VENV)/bin/invoke clean 2>/dev/null || rm -rf output .cache

@@ -1,0 +1,66 @@
+"""Site settings for development builds. `publishconf.py` extends these for production."""
+
+from newsdigest.pelican_plugins import ALL as NEWSDIGEST_PLUGINS
+
+SITENAME = "The Daily Digest"
+SITEURL = ""
+SITE_DESCRIPTION = "The day's most important stories, chosen and annotated by our curators."
+AUTHOR = "The Daily Digest"
+# Dates without a UTC offset are read in this zone; pages and editions show dates in it.
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGINS = NEWSDIGEST_PLUGINS
+# Only what Pelican keeps for itself (its reader cache) lives here; newsdigest's caches also go under .cache/.
+CACHE_PATH = ".cache/pelican"
+LOAD_CONTENT_CACHE = False
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# URLs: articles at /YYYY/MM/DD/<slug>/, no ".html" anywhere.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+# Categories, authors pages, drafts and Pelican's translations are not part of a digest.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = PAGE_LANG_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "tags", "archives"]
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+RELATIVE_URLS = False
+
+# Pelican's own feeds are off: newsdigest writes its feeds itself.
+FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"

@@ -1,0 +1,82 @@
+"""The `newsdigest` command: one subcommand per job, each a thin wrapper over a module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from newsdigest import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _cmd_build(args) -> int:
+    from newsdigest.build import build
+    from newsdigest.pelican_plugins.strict import BuildFailed
+
+    try:
+        result = build(args.settings, content=args.content, output=args.output)
+    except BuildFailed as failure:
+        count = len(failure.problems)
+        print(f"build failed: {count} problem{'s' if count != 1 else ''}; "
+              f"{args.output or 'the output folder'} left unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"built {result.html_pages} pages into {result.output}")
+    return EXIT_OK
+
+
+def _cmd_serve(args) -> int:
+    from newsdigest.serve import serve
+
+    return serve(args.settings, content=args.content, output=args.output, host=args.host, port=args.port)
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", help="content folder (default: the settings' PATH)")
+    parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file (default: %(default)s)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdigest", description="Build and curate a news digest site.")
+    parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build the site atomically")
+    _add_site_options(build)
+    build.set_defaults(run=_cmd_build)
+
+    serve = commands.add_parser("serve", help="serve the site locally and rebuild on change")
+    _add_site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    _configure_logging(args.verbose)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Thin Pelican glue around newsdigest's plain functions, one plugin per concept.
+
+`ALL` lists them in the order pelicanconf.py loads them.
+"""
+
+ALL = [
+    "newsdigest.pelican_plugins.strict",
+    "newsdigest.pelican_plugins.reader",
+    "newsdigest.pelican_plugins.article_identity",
+]

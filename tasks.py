@@ -1,0 +1,55 @@
+"""invoke tasks: each one calls the `newsdigest` command or pytest from .venv."""
+
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+NEWSDIGEST = str(BIN / "newsdigest")
+
+
+@task(help={"settings": "settings file", "content": "content folder", "output": "output folder"})
+def build(c, settings="pelicanconf.py", content="", output=""):
+    """Build content/ into output/ (atomically)."""
+    extra = (f" --content {content}" if content else "") + (f" --output {output}" if output else "")
+    c.run(f"{NEWSDIGEST} build --settings {settings}{extra}", pty=False)
+
+
+@task
+def serve(c, port=8000):
+    """Serve output/ on 127.0.0.1 and rebuild when content, theme or settings change."""
+    c.run(f"{NEWSDIGEST} serve --port {port}")
+
+
+@task(help={"paths": "files, folders or URLs to ingest", "options": "extra options for newsdigest ingest"})
+def ingest(c, paths, options=""):
+    """Convert raw stories (text, HTML, feeds) into content/ Markdown."""
+    c.run(f"{NEWSDIGEST} ingest {options} {paths}")
+
+
+@task(help={"args": "extra pytest arguments"})
+def test(c, args=""):
+    """Run the whole test suite."""
+    c.run(f"{BIN / 'python'} -m pytest {args}", pty=False)
+
+
+@task(help={"what": "which benchmark (default: all)"})
+def bench(c, what=""):
+    """Run the benchmarks and print their figures."""
+    c.run(f"{NEWSDIGEST} bench {what}")
+
+
+@task
+def clean(c):
+    """Remove the built site and the caches."""
+    for name in ("output", ".cache"):
+        shutil.rmtree(ROOT / name, ignore_errors=True)
+
+
+@task
+def publish(c):
+    """Build with publishconf.py (absolute URLs) for deployment."""
+    c.run(f"{NEWSDIGEST} build --settings publishconf.py")
