@@ -1,0 +1,70 @@
+"""Shared fixtures: a throwaway site (content folder + real Pelican build) and the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdigest import frontmatter
+from newsdigest.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "seed-article.txt"
+BBC = SHARED / "corpora" / "bbc"
+AEB = SHARED / "corpora" / "aeb"
+NEWSDIGEST = Path(sys.executable).parent / "newsdigest"
+
+
+def require_shared(path: Path) -> Path:
+    """Skip the test, saying why, when the shared data beside the checkout is absent."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared data folder (../shared) is not beside this checkout")
+    return path
+
+
+class Site:
+    """A content folder in a temp dir, built with the project's real settings and plugins."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        (self.content / "articles").mkdir(parents=True)
+        (self.content / "pages").mkdir()
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def add_article(self, name: str, body: str = "Body text.", **metadata) -> Path:
+        """Write content/articles/<name>.md with `metadata` as front matter."""
+        metadata.setdefault("title", name.replace("-", " ").title())
+        metadata.setdefault("date", "2015-11-21T12:00:00-05:00")
+        return self.write(f"articles/{name}.md", frontmatter.dump(metadata, body))
+
+    def build(self, **overrides):
+        settings = {"CACHE_PATH": str(self.root / ".cache"), **overrides}
+        return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
+
+    def page(self, url_path: str) -> str:
+        """The HTML written for a site path like '2015/11/21/slug/'."""
+        target = self.output / url_path
+        if url_path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        return target.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path)
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the installed `newsdigest` command as a user would."""
+    return subprocess.run([str(NEWSDIGEST), *args], cwd=cwd or ROOT, capture_output=True, text=True, check=check)
