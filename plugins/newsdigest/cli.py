@@ -40,6 +40,31 @@ def _cmd_serve(args) -> int:
     return serve(args.settings, content=args.content, output=args.output, host=args.host, port=args.port)
 
 
+def _cmd_bench(args) -> int:
+    from newsdigest import bench
+
+    names = [args.benchmark] if args.benchmark else bench.available()
+    status = EXIT_OK
+    for name in names:
+        status = max(status, bench.load(name).run(args))
+    return status
+
+
+def _add_bench_commands(commands) -> None:
+    from newsdigest import bench
+
+    parser = commands.add_parser("bench", help="run benchmarks (all, or one by name)")
+    parser.set_defaults(run=_cmd_bench, benchmark=None)
+    names = bench.available()
+    if names:
+        which = parser.add_subparsers(dest="benchmark", metavar="NAME")
+        for name in names:
+            module = bench.load(name)
+            sub = which.add_parser(name, help=module.describe)
+            module.add_arguments(sub)
+            sub.set_defaults(run=_cmd_bench, benchmark=name)
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
@@ -61,6 +86,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_cmd_serve)
+
+    _add_bench_commands(commands)
     return parser
 
 
