@@ -1,0 +1,66 @@
+"""Front matter reads back exactly as written; the content model types every field."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdigest import content_model, frontmatter
+
+
+def test_round_trip_survives_any_title():
+    nasty = ["Colon: here", "It's \"quoted\"", "---", "# not a heading", "line\nbreak", "no", "2015", "null", "[x]", "  padded  "]
+    for title in nasty:
+        text = frontmatter.dump({"title": title, "tags": ["no", "on", "a, b"]}, "Body")
+        document = frontmatter.parse(text)
+        assert document.metadata["title"] == title
+        assert document.metadata["tags"] == ["no", "on", "a, b"]
+        assert document.body.strip() == "Body"
+
+
+def test_lists_stay_lists_and_a_single_value_becomes_one_item():
+    metadata = content_model.normalise(
+        {"title": "T", "date": "2015-11-21T17:01:00-05:00", "tags": "Mali, Bamako", "authors": ["Doe, Jane"]},
+        require_date=True, timezone=None,
+    )
+    assert metadata["tags"] == ["Mali, Bamako"]
+    assert metadata["authors"] == ["Doe, Jane"]
+
+
+def test_dates_keep_their_instant_and_take_the_site_zone():
+    zone = ZoneInfo("Asia/Tokyo")
+    metadata = content_model.normalise({"title": "T", "date": "2015-11-21T23:30:00Z"}, require_date=True, timezone=zone)
+    assert metadata["date"] == dt.datetime(2015, 11, 21, 23, 30, tzinfo=dt.timezone.utc)
+    assert metadata["date"].utcoffset() == dt.timedelta(hours=9)
+
+
+def test_unknown_keys_pass_through_and_unknown_status_is_refused():
+    metadata = content_model.normalise({"title": "T", "mood": ["grim"]}, require_date=False, timezone=None)
+    assert metadata["mood"] == ["grim"]
+    with pytest.raises(content_model.ContentError, match="status"):
+        content_model.normalise({"title": "T", "status": "maybe"}, require_date=False, timezone=None)
+
+
+def test_front_matter_errors_carry_file_line_numbers():
+    with pytest.raises(frontmatter.FrontMatterError) as error:
+        frontmatter.parse("---\ntitle: A\ntitle: B\n---\n")
+    assert error.value.line == 3 and "duplicate" in error.value.message
+    with pytest.raises(frontmatter.FrontMatterError) as error:
+        frontmatter.parse("---\ntitle: A\n  bad: indent\n---\n")
+    assert error.value.line == 3
+
+
+def test_article_page_shows_the_model(site):
+    site.add_article(
+        "seedlike", title="Headline", subtitle="A “curly” standfirst", source="VICE News",
+        source_url="https://news.example/story", contributors=["Reuters"], image_credit="Joe Penney/Reuters",
+        note="Why it matters.", body="Para one.\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\nPara two.",
+    )
+    site.build()
+    page = site.page("2015/11/21/headline/")
+    assert "A “curly” standfirst" in page
+    assert '<a href="https://news.example/story">VICE News</a>' in page
+    assert "Reuters contributed to this report." in page
+    assert "Joe Penney/Reuters" in page and "Why it matters." in page
+    assert "<script>alert(1)" not in page and "onerror" not in page
+    assert "<p>Para one.</p>" in page and "<p>Para two.</p>" in page
