@@ -17,8 +17,8 @@ STATIC_PATHS = ["images"]
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGINS = NEWSDIGEST_PLUGINS
-# Only what Pelican keeps for itself (its reader cache) lives here; newsdigest's caches also go under .cache/.
-CACHE_PATH = ".cache/pelican"
+# Every cache lives here: newsdigest.sqlite (converted documents) and Pelican's own, if enabled.
+CACHE_PATH = ".cache"
 LOAD_CONTENT_CACHE = False
 
 MARKDOWN = {

@@ -12,8 +12,9 @@ import pkgutil
 
 
 def available() -> list[str]:
-    """Names of the benchmark modules in this package, sorted."""
-    return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
+    """Names of the benchmark modules in this package (those defining `run`), sorted."""
+    names = (info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
+    return sorted(name for name in names if hasattr(load(name), "run"))
 
 
 def load(name: str):

@@ -39,10 +39,22 @@ def canonical_order(items, base_path: str) -> list:
     return sorted(ordered, key=lambda item: item.date, reverse=True)
 
 
+def freeze_urls(items) -> None:
+    """Pin each item's url now that its slug is final.
+
+    Pelican re-expands the URL pattern on every access (hundreds of thousands of
+    times in a large build); its `override_url` short-circuits that. (`save_as`
+    is left alone: Pelican reads an `override_save_as` as licence to overwrite.)
+    """
+    for item in items:
+        item.override_url = item.url
+
+
 def settle_articles(generator) -> None:
     base_path = generator.path
     everything = generator.articles + generator.drafts + generator.hidden_articles
     make_slugs_unique(everything, base_path)
+    freeze_urls(everything)
     generator.articles = canonical_order(generator.articles, base_path)
     generator.drafts = canonical_order(generator.drafts, base_path)
     generator.hidden_articles = canonical_order(generator.hidden_articles, base_path)

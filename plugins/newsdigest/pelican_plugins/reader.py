@@ -1,35 +1,72 @@
-"""Pelican reader for Markdown with YAML front matter (replaces Pelican's `Key: value` header)."""
+"""Pelican reader for Markdown with YAML front matter (replaces Pelican's `Key: value` header).
+
+Before Pelican reads anything, every content file is loaded once: from the
+build cache when its bytes were seen before, else converted in worker processes
+across the machine's cores. `read()` then only checks the content model.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
-import markdown
-import nh3
 from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import content_model, frontmatter
+from newsdigest import content_model, document, frontmatter
+from newsdigest.cache import BuildCache, code_fingerprint, content_key
+from newsdigest.parallel import map_chunks, worker_count
 from newsdigest.paths import display_path
 from newsdigest.slugs import slugify
 
 logger = logging.getLogger(__name__)
 
-# Body HTML may hold raw HTML that slipped past ingest: keep structure, drop anything active.
-_EXTRA_GENERIC_ATTRIBUTES = {"id", "class"}
+DOCUMENTS_KEY = "NEWSDIGEST_DOCUMENTS"
+CACHE_NAMESPACE = "document"
+MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
 
-def sanitise_html(html: str) -> str:
-    """Markdown output with scripts, event handlers, styles and javascript: URLs removed."""
-    return nh3.clean(html, generic_attribute_prefixes=None, attributes=_allowed_attributes())
+def build_cache_path(settings) -> Path:
+    return Path(settings["CACHE_PATH"]) / "newsdigest.sqlite"
 
 
-def _allowed_attributes() -> dict[str, set[str]]:
-    allowed = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
-    allowed["*"] = allowed.get("*", set()) | _EXTRA_GENERIC_ATTRIBUTES
-    return allowed
+def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
+    """Worker: (key, path, markdown config) -> (key, LoadedDocument JSON, or None when it fails)."""
+    results = []
+    for key, path, config_json in chunk:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            results.append((key, document.load(text, config_json).to_json()))
+        except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError, TypeError, ValueError):
+            results.append((key, None))  # the reader reads it again and reports why
+    return results
+
+
+def warm_documents(pelican) -> None:
+    """Load every Markdown file under PATH, from the cache or in parallel, before Pelican reads."""
+    settings = pelican.settings
+    config_json = document.markdown_config(settings.get("MARKDOWN", {}))
+    fingerprint = code_fingerprint()
+    keys: dict[str, str] = {}
+    for root, dirs, files in os.walk(settings["PATH"]):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(MARKDOWN_EXTENSIONS):
+                path = os.path.join(root, name)
+                with open(path, "rb") as handle:
+                    keys[path] = content_key(fingerprint, config_json, handle.read())
+    with BuildCache(build_cache_path(settings)) as cache:
+        found = cache.get_many(CACHE_NAMESPACE, list(set(keys.values())))
+        missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
+        jobs = [(key, path, config_json) for key, path in missing]
+        converted = {key: value for key, value in
+                     map_chunks(_load_chunk, jobs, worker_count(settings.get("NEWSDIGEST_WORKERS"))) if value}
+        cache.put_many(CACHE_NAMESPACE, converted)
+        found.update(converted)
+        cache.prune(CACHE_NAMESPACE)
+    settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
 
 
 class FrontMatterMarkdownReader(BaseReader):
@@ -40,40 +77,35 @@ class FrontMatterMarkdownReader(BaseReader):
 
     def __init__(self, settings):
         super().__init__(settings)
-        config = dict(settings.get("MARKDOWN", {}))
-        config.pop("extensions", None)
-        extension_configs = dict(config.pop("extension_configs", {}))
-        extension_configs.pop("markdown.extensions.meta", None)
-        self._markdown = markdown.Markdown(
-            extensions=list(extension_configs), extension_configs=extension_configs, **config
-        )
+        self._markdown_config = document.markdown_config(settings.get("MARKDOWN", {}))
 
     def read(self, source_path):
         shown = display_path(source_path)
         try:
-            with open(source_path, encoding="utf-8") as handle:
-                text = handle.read()
+            loaded = self._load(source_path)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
+        except frontmatter.FrontMatterError as error:
+            return self._reject(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}")
         try:
-            document = frontmatter.parse(text)
             metadata = content_model.normalise(
-                document.metadata,
+                loaded.metadata,
                 require_date=not self._is_page(source_path),
                 timezone=content_model.site_timezone(self.settings.get("TIMEZONE")),
             )
-        except frontmatter.FrontMatterError as error:
-            return self._reject(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}")
         except content_model.ContentError as error:
-            line = document.key_lines.get(error.key) if error.key else None
+            line = loaded.key_lines.get(error.key) if error.key else None
             return self._reject(f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}")
-        return self._render(document.body), self._to_pelican(metadata)
+        return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
 
-    def _render(self, markdown_text: str) -> str:
-        self._markdown.reset()
-        return sanitise_html(self._markdown.convert(markdown_text))
+    def _load(self, source_path) -> document.LoadedDocument:
+        cached = self.settings.get(DOCUMENTS_KEY, {}).get(source_path)
+        if cached is not None:
+            return document.LoadedDocument.from_json(cached)
+        with open(source_path, encoding="utf-8") as handle:
+            return document.load(handle.read(), self._markdown_config)
 
-    def _to_pelican(self, metadata: dict) -> dict:
+    def _to_pelican(self, metadata: dict, summary_html: str | None) -> dict:
         """Typed metadata as Pelican's content classes expect it."""
         result = dict(metadata)
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
@@ -82,8 +114,8 @@ class FrontMatterMarkdownReader(BaseReader):
         result["tags"] = [Tag(name, self.settings) for name in metadata.get("tags", [])]
         if metadata.get("authors"):
             result["authors"] = [Author(name, self.settings) for name in metadata["authors"]]
-        if "summary" in metadata:
-            result["summary"] = self._render(metadata["summary"])
+        if "summary" in metadata and summary_html is not None:
+            result["summary"] = summary_html
         return result
 
     def _is_page(self, source_path: str) -> bool:
@@ -104,4 +136,5 @@ def add_reader(readers):
 
 
 def register():
+    signals.initialized.connect(warm_documents)
     signals.readers_init.connect(add_reader)

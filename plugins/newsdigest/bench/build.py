@@ -1,0 +1,137 @@
+"""`newsdigest bench build`: our full build (A) against plain Pelican 4.12 (B) on one corpus.
+
+Runs alternate A, B, A, B … in one invocation so both see the same machine load,
+and reports medians, the A/B ratio, peak memory of each whole process tree, and
+A's rebuild time after one article's body is edited.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from newsdigest.bench import corpus
+
+describe = "time a full newsdigest build against plain Pelican on a synthetic corpus"
+PROJECT = Path(__file__).resolve().parents[3]
+BIN = Path(sys.executable).parent
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--articles", type=int, default=10_000, help="corpus size (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs of each build (default: %(default)s)")
+    parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_bytes: int
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Wall time and peak resident memory of `command` and all its child processes."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        root = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                members = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(member.memory_info().rss for member in members))
+            except psutil.Error:
+                pass
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed ({process.returncode}): {stderr.decode(errors='replace')[-2000:]}")
+    return Run(elapsed, peak)
+
+
+def _write_settings(work: Path) -> tuple[Path, Path]:
+    ours = work / "ours.py"
+    ours.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(PROJECT)!r})
+        from pelicanconf import *
+        THEME = {str(PROJECT / 'theme')!r}
+        CACHE_PATH = {str(work / 'cache' / 'pelican')!r}
+        NEWSDIGEST_CACHE_PATH = {str(work / 'cache')!r}
+        SITEURL = "https://bench.example"
+        """))
+    plain = work / "plain.py"
+    plain.write_text(textwrap.dedent("""\
+        SITENAME = "Bench"
+        SITEURL = "https://bench.example"
+        TIMEZONE = "UTC"
+        FEED_DOMAIN = SITEURL
+        """))
+    return ours, plain
+
+
+def _report(name: str, runs: list[Run]) -> tuple[float, float]:
+    seconds = statistics.median(run.seconds for run in runs)
+    peak = statistics.median(run.peak_bytes for run in runs)
+    print(f"  {name:<34} median {seconds:8.2f} s   peak {peak / 2**20:8.0f} MiB   "
+          f"(runs: {', '.join(f'{run.seconds:.2f}' for run in runs)})")
+    return seconds, peak
+
+
+def run(args) -> int:
+    count = getattr(args, "articles", 10_000)
+    repeat = getattr(args, "repeat", 3)
+    skip_pelican = getattr(args, "skip_pelican", False)
+    work = PROJECT / ".cache" / "bench-build"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    print(f"bench build: {count} articles, {repeat} cold run(s) each, alternating")
+    articles = corpus.generate(count, corpus.read_bbc())
+    corpus.write_front_matter_corpus(articles, work / "content-ours")
+    corpus.write_pelican_corpus(articles, work / "content-plain")
+    ours_settings, plain_settings = _write_settings(work)
+    ours_command = [str(BIN / "newsdigest"), "build", "--settings", str(ours_settings),
+                    "--content", str(work / "content-ours"), "--output", str(work / "out-ours")]
+    plain_command = [str(BIN / "pelican"), str(work / "content-plain"), "-s", str(plain_settings),
+                     "-o", str(work / "out-plain"), "-q"]
+
+    ours_runs, plain_runs = [], []
+    for _ in range(repeat):
+        for folder in ("cache", "out-ours"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        ours_runs.append(measure(ours_command, PROJECT))
+        if not skip_pelican:
+            shutil.rmtree(work / "out-plain", ignore_errors=True)
+            plain_runs.append(measure(plain_command, PROJECT))
+
+    edited = work / "content-ours" / articles[count // 2].relative_path
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n",
+                      encoding="utf-8")
+    rebuild = measure(ours_command, PROJECT)
+
+    a_seconds, a_peak = _report("A: newsdigest, cold", ours_runs)
+    print(f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   peak {rebuild.peak_bytes / 2**20:8.0f} MiB")
+    if plain_runs:
+        b_seconds, _ = _report("B: plain Pelican 4.12, cold", plain_runs)
+        print(f"  A/B cold ratio: {a_seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}")
+    print(f"  A peak memory: {a_peak / 2**30:.2f} GiB")
+    return 0

@@ -1,0 +1,90 @@
+"""The build cache: values keyed by content hashes, in one SQLite file under .cache/.
+
+Keys already include everything that went into a value (the content's bytes,
+the settings that shape it, the code's fingerprint), so a stale entry is never
+read: it is simply never asked for again, and `prune` removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+import newsdigest
+
+_PACKAGES_THAT_SHAPE_OUTPUT = ("pelican", "markdown", "jinja2", "nh3", "feedgen", "pyyaml")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of newsdigest's own source and the versions of the libraries that shape output."""
+    digest = hashlib.sha256()
+    package = Path(newsdigest.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in _PACKAGES_THAT_SHAPE_OUTPUT:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
+def content_key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """A namespace -> key -> text store. Use as a context manager; writes commit on exit."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, "
+                         "PRIMARY KEY (namespace, key))")
+        self._used: dict[str, set[str]] = {}
+
+    def get_many(self, namespace: str, keys: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})",
+                                    [namespace, *chunk])
+            found.update(rows)
+        self._used.setdefault(namespace, set()).update(keys)
+        return found
+
+    def put_many(self, namespace: str, items: dict[str, str]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                             [(namespace, key, value) for key, value in items.items()])
+        self._used.setdefault(namespace, set()).update(items)
+
+    def prune(self, namespace: str) -> None:
+        """Forget every entry of `namespace` this build did not ask for."""
+        used = self._used.get(namespace, set())
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM used")
+        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
+        self._db.execute("DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)", [namespace])
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

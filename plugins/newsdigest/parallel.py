@@ -1,0 +1,45 @@
+"""Worker processes for the expensive, independent steps of a build.
+
+Workers are started with `spawn` (a build may run beside threads, which fork
+does not survive), and are always shut down: on error and on Ctrl-C too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+# Below this many items the cost of starting workers outweighs the gain.
+MIN_ITEMS_FOR_WORKERS = 200
+
+
+def worker_count(setting: int | None = None) -> int:
+    """The number of worker processes: the setting, else one per available core."""
+    if setting:
+        return max(1, int(setting))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def map_chunks(function: Callable[[list], list], items: list, workers: int, chunk_size: int = 100) -> Iterable:
+    """`function` over `items` in chunks, in worker processes when worth it; yields results in order."""
+    chunks = [items[start:start + chunk_size] for start in range(0, len(items), chunk_size)]
+    if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS:
+        for chunk in chunks:
+            yield from function(chunk)
+        return
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for results in executor.map(function, chunks):
+            yield from results
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        raise
+    else:
+        executor.shutdown(wait=True)
