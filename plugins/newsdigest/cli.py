@@ -30,7 +30,8 @@ def _cmd_build(args) -> int:
         print(f"build failed: {count} problem{'s' if count != 1 else ''}; "
               f"{args.output or 'the output folder'} left unchanged", file=sys.stderr)
         return EXIT_FAILED
-    print(f"built {result.html_pages} pages into {result.output}")
+    print(f"built {result.output}: {result.rendered} pages rendered, {result.reused} unchanged; "
+          f"{result.changed_files} files written, {result.removed_files} removed")
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from newsdigest.pelican_plugins.strict import BuildFailed
 def _rebuild(settings_file, content, output) -> None:
     try:
         result = build(settings_file, content=content, output=output)
-        print(f"rebuilt {result.html_pages} pages", flush=True)
+        print(f"rebuilt: {result.rendered} pages rendered, {result.changed_files} files changed", flush=True)
     except BuildFailed as failure:
         print(f"build failed: {len(failure.problems)} problems; still serving the last good site", flush=True)
 

@@ -24,6 +24,7 @@ from newsdigest.slugs import slugify
 logger = logging.getLogger(__name__)
 
 DOCUMENTS_KEY = "NEWSDIGEST_DOCUMENTS"
+DOCUMENT_KEYS_KEY = "NEWSDIGEST_DOCUMENT_KEYS"  # path -> content key, for the writer's page keys
 CACHE_NAMESPACE = "document"
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
@@ -67,6 +68,7 @@ def warm_documents(pelican) -> None:
         found.update(converted)
         cache.prune(CACHE_NAMESPACE)
     settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
+    settings[DOCUMENT_KEYS_KEY] = keys
 
 
 class FrontMatterMarkdownReader(BaseReader):

@@ -9,17 +9,9 @@ went wrong, or at the end when writing did.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import traceback
 
-import jinja2
 from pelican import signals
-from pelican.writers import FileOverwriteFailedError, Writer
-
-from newsdigest.paths import display_path
-
-logger = logging.getLogger(__name__)
 
 SETTINGS_KEY = "NEWSDIGEST_PROBLEMS"
 
@@ -61,20 +53,27 @@ class ProblemCollector(logging.Handler):
         self.__init__()
 
 
-def _collector(settings) -> ProblemCollector | None:
-    return settings.get(SETTINGS_KEY)
-
-
 def start_collecting(pelican) -> None:
     collector = ProblemCollector()
     pelican.settings[SETTINGS_KEY] = collector
     logging.getLogger().addHandler(collector)
+    # Connected now, after every plugin's register(), so the checks run after the
+    # plugins' own receivers and see the errors they log (connecting is idempotent).
+    signals.all_generators_finalized.connect(check_after_reading)
+    signals.finalized.connect(check_after_writing)
+
+
+def stop_collecting(settings) -> None:
+    """Detach the collector; safe to call twice, and after a crash."""
+    collector = settings.get(SETTINGS_KEY)
+    if collector is not None:
+        logging.getLogger().removeHandler(collector)
 
 
 def _fail_if_problems(settings) -> None:
-    collector = _collector(settings)
+    collector = settings.get(SETTINGS_KEY)
     if collector is not None and collector.problems:
-        logging.getLogger().removeHandler(collector)
+        stop_collecting(settings)
         raise BuildFailed(collector.problems)
 
 
@@ -88,65 +87,5 @@ def check_after_writing(pelican) -> None:
     stop_collecting(pelican.settings)
 
 
-def stop_collecting(settings) -> None:
-    """Detach the collector; safe to call twice, and after a crash."""
-    collector = _collector(settings)
-    if collector is not None:
-        logging.getLogger().removeHandler(collector)
-
-
-def _origin(kwargs, template) -> str:
-    """What a write came from: the content file when there is one, else the template."""
-    for key in ("article", "page"):
-        item = kwargs.get(key)
-        if item is not None and getattr(item, "source_path", None):
-            return display_path(item.source_path)
-    name = getattr(template, "name", None) or getattr(template, "filename", None)
-    return f"template {name}" if name else "a page"
-
-
-def _template_location(error: Exception, template) -> str:
-    """`name:line` of the template frame the error was raised in, when it can be found."""
-    lineno = getattr(error, "lineno", None)
-    if lineno is None and getattr(template, "filename", None):
-        for frame in traceback.extract_tb(error.__traceback__):
-            if frame.filename == template.filename:
-                lineno = frame.lineno
-    return f"{template.name}:{lineno}" if lineno else str(template.name)
-
-
-class StrictWriter(Writer):
-    """Pelican's writer, refusing to let two items share an output path and naming
-    the content file behind a template error instead of crashing."""
-
-    def __init__(self, output_path, settings=None):
-        super().__init__(output_path, settings=settings)
-        self._owners: dict[str, str] = {}
-
-    def write_file(self, name, template, context, *args, **kwargs):
-        if not name:
-            return None
-        origin = _origin(kwargs, template)
-        key = os.path.normpath(name)
-        if key in self._owners and not kwargs.get("override_output"):
-            logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[key])
-            return None
-        self._owners[key] = origin
-        try:
-            return super().write_file(name, template, context, *args, **kwargs)
-        except jinja2.TemplateError as error:
-            logger.error("%s: template %s: %s", origin, _template_location(error, template), error)
-        except FileOverwriteFailedError as error:
-            logger.error("%s: %s", origin, error)
-        return None
-
-
-def strict_writer(pelican):
-    return StrictWriter
-
-
 def register():
     signals.initialized.connect(start_collecting)
-    signals.all_generators_finalized.connect(check_after_reading)
-    signals.get_writer.connect(strict_writer)
-    signals.finalized.connect(check_after_writing)

@@ -1,0 +1,282 @@
+"""The site writer: every page Pelican asks for, rendered once, in parallel, and only when
+something that goes into it changed.
+
+- Two items may not write one path, and a template error names the content file
+  behind it: both are logged as errors, which fail the build (see strict.py).
+- Pages are not rendered when asked for but queued, then rendered at the end by
+  forked worker processes that share the finished site context (nothing to pickle).
+- Each page has a key: a digest of the site's settings, theme and code, of every
+  story's front matter (what lists show), and of the page's own story (its full
+  text and related stories). A page whose key matches the previous build's, and
+  whose file is still there untouched, is not rendered again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from newsdigest.cache import BuildCache, code_fingerprint
+from newsdigest.digests import digest, folder_digest, stable_repr
+from newsdigest.parallel import worker_count
+from newsdigest.paths import display_path
+from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY
+
+logger = logging.getLogger(__name__)
+
+WRITER_KEY = "NEWSDIGEST_WRITER"
+# Set by newsdigest.build: the folder the previous good site lives in (staging is OUTPUT_PATH).
+PREVIOUS_OUTPUT_KEY = "NEWSDIGEST_PREVIOUS_OUTPUT"
+MANIFEST_NAMESPACE = "manifest"
+# Article attributes computed from other stories' text, which lists of front matter do not cover.
+PAGE_INPUT_ATTRIBUTES = ("related",)
+_VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH")
+MIN_JOBS_FOR_WORKERS = 200
+
+
+@dataclass
+class RenderJob:
+    name: str
+    template: object
+    context: dict
+    args: tuple
+    kwargs: dict
+    origin: str
+    key: str
+    files: list[str] = field(default_factory=list)
+
+
+def _origin(kwargs, template) -> str:
+    """What a write came from: the content file when there is one, else the template."""
+    for key in ("article", "page"):
+        item = kwargs.get(key)
+        if item is not None and getattr(item, "source_path", None):
+            return display_path(item.source_path)
+    name = getattr(template, "name", None) or getattr(template, "filename", None)
+    return f"template {name}" if name else "a page"
+
+
+def _template_location(error: Exception, template) -> str:
+    """`name:line` of the template frame the error was raised in, when it can be found."""
+    lineno = getattr(error, "lineno", None)
+    if lineno is None and getattr(template, "filename", None):
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename == template.filename:
+                lineno = frame.lineno
+    return f"{template.name}:{lineno}" if lineno else str(template.name)
+
+
+class Manifest:
+    """What the previous build wrote: page name -> (key, [(file, inode, size, mtime_ns)])."""
+
+    def __init__(self, cache_path: Path, output: Path | None):
+        self.cache_path = cache_path
+        self.output = output
+        self.entries: dict[str, list] = {}
+        if output is not None and output.is_dir():
+            with BuildCache(cache_path) as cache:
+                found = cache.get_many(MANIFEST_NAMESPACE, [str(output)])
+            if str(output) in found:
+                self.entries = json.loads(found[str(output)])
+
+    def reusable(self, name: str, key: str) -> list[str] | None:
+        """The previous build's files for `name` if its key matches and they are untouched."""
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != key or self.output is None:
+            return None
+        files = []
+        for relative, inode, size, mtime_ns in entry[1]:
+            try:
+                stat = os.stat(self.output / relative)
+            except OSError:
+                return None
+            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (inode, size, mtime_ns):
+                return None
+            files.append(relative)
+        return files
+
+
+class SiteWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._owners: dict[str, str] = {}
+        self._queue: list[RenderJob] = []
+        self._reused: list[RenderJob] = []
+        self._site_digest: str | None = None
+        self._recording: list[str] | None = None
+        previous = settings.get(PREVIOUS_OUTPUT_KEY)
+        self.manifest = Manifest(Path(settings["CACHE_PATH"]) / "newsdigest.sqlite",
+                                 Path(previous) if previous else None)
+        settings[WRITER_KEY] = self
+
+    # -- queueing -------------------------------------------------------------
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not name:
+            return None
+        origin = _origin(kwargs, template)
+        normalised = os.path.normpath(name)
+        if normalised in self._owners and not kwargs.get("override_output"):
+            logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
+            return None
+        self._owners[normalised] = origin
+        job = RenderJob(name, template, context, args, kwargs, origin, self._page_key(name, template, context, args, kwargs))
+        files = self.manifest.reusable(name, job.key)
+        if files is not None:
+            job.files = files
+            self._reused.append(job)
+        else:
+            self._queue.append(job)
+        return None
+
+    def _page_key(self, name, template, context, args, kwargs) -> str:
+        if self._site_digest is None:
+            self._site_digest = self._compute_site_digest(context)
+        own = [f"{key}={self._item_digest(value)}" for key, value in sorted(kwargs.items())]
+        return digest(self._site_digest, name, str(getattr(template, "name", template)), stable_repr(args), *own)
+
+    def _item_digest(self, value) -> str:
+        if isinstance(value, (list, tuple)) and value and hasattr(value[0], "source_path"):
+            # Which stories a list holds, and in what order, follows from front matter and
+            # settings, which the site digest covers: no need to walk 10,000 stories per page.
+            return f"[{len(value)} {type(value[0]).__name__}]"
+        if hasattr(value, "source_path") and hasattr(value, "url"):
+            document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
+            inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
+            return digest(document_key, value.url, stable_repr(value.metadata), stable_repr(inputs))
+        return stable_repr(value)
+
+    def _compute_site_digest(self, context) -> str:
+        settings = {key: value for key, value in self.settings.items()
+                    if key not in _VOLATILE_SETTINGS and not key.startswith("NEWSDIGEST_")}
+        listings = []
+        for group in ("articles", "pages", "hidden_articles", "hidden_pages"):
+            for item in context.get(group, []) or []:
+                listings.append(f"{item.url}|{stable_repr(item.metadata)}")
+        return digest(
+            code_fingerprint(),
+            stable_repr(settings),
+            folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", [])),
+            _side_files_digest(self.settings),
+            *listings,
+        )
+
+    # -- rendering ------------------------------------------------------------
+
+    def _open_w(self, filename, encoding, override=False):
+        if self._recording is not None:
+            self._recording.append(os.path.relpath(filename, self.output_path))
+        return super()._open_w(filename, encoding, override=override)
+
+    def _render(self, job: RenderJob) -> str | None:
+        """Render one job; returns an error line, or None."""
+        self._recording = job.files = []
+        try:
+            Writer.write_file(self, job.name, job.template, job.context, *job.args, **job.kwargs)
+        except jinja2.TemplateError as error:
+            return f"{job.origin}: template {_template_location(error, job.template)}: {error}"
+        except FileOverwriteFailedError as error:
+            return f"{job.origin}: {error}"
+        except Exception as error:  # a filter choking on odd data must name the story, not crash the build
+            return f"{job.origin}: {type(error).__name__} while rendering {job.name}: {error}"
+        finally:
+            self._recording = None
+        return None
+
+    def _render_share(self, share: int, shares: int, connection) -> None:
+        """In a forked worker: render every `shares`-th job from `share`, send back files and errors."""
+        results = []
+        for index in range(share, len(self._queue), shares):
+            job = self._queue[index]
+            error = self._render(job)
+            results.append((index, job.files, error))
+        connection.send(results)
+        connection.close()
+
+    def flush(self) -> None:
+        """Render every queued page, in forked workers when there are enough of them."""
+        queue = self._queue
+        workers = worker_count(self.settings.get("NEWSDIGEST_WORKERS"))
+        if workers <= 1 or len(queue) < MIN_JOBS_FOR_WORKERS or not hasattr(os, "fork"):
+            for job in queue:
+                if (error := self._render(job)) is not None:
+                    logger.error("%s", error)
+            return
+        context = multiprocessing.get_context("fork")
+        pipes, processes = [], []
+        try:
+            for share in range(workers):
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=self._render_share, args=(share, workers, sender), daemon=True)
+                process.start()
+                sender.close()
+                pipes.append(receiver)
+                processes.append(process)
+            for share, receiver in enumerate(pipes):
+                try:
+                    results = receiver.recv()
+                except EOFError:
+                    logger.error("a page-rendering worker died (exit code %s)", processes[share].exitcode)
+                    continue
+                for index, files, error in results:
+                    queue[index].files = files
+                    if error is not None:
+                        logger.error("%s", error)
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.join(timeout=60)
+                if process.is_alive():
+                    process.terminate()
+
+    def manifest_entries(self) -> dict[str, list]:
+        """Page name -> (key, files) for every page of this build, rendered or reused."""
+        return {job.name: [job.key, job.files] for job in [*self._reused, *self._queue]}
+
+    @property
+    def rendered_count(self) -> int:
+        return len(self._queue)
+
+    @property
+    def reused_count(self) -> int:
+        return len(self._reused)
+
+    def reused_files(self) -> list[str]:
+        return [file for job in self._reused for file in job.files]
+
+
+def _side_files_digest(settings) -> str:
+    """Digest of content files that are neither stories nor pages (tags.yml, edition intros…)."""
+    root = Path(settings["PATH"])
+    skip = {os.path.normpath(p) for p in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]}
+    hasher = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root)
+        if relative.parts and relative.parts[0] in skip:
+            continue
+        hasher.append(digest(relative.as_posix(), path.read_bytes()))
+    return digest(*hasher)
+
+
+def site_writer(pelican):
+    return SiteWriter
+
+
+def flush_pages(pelican) -> None:
+    writer = pelican.settings.get(WRITER_KEY)
+    if writer is not None:
+        writer.flush()
+
+
+def register():
+    signals.get_writer.connect(site_writer)
+    signals.finalized.connect(flush_pages)

@@ -1,0 +1,99 @@
+"""A rebuild is byte-identical to a cold build after any sequence of changes, rewrites only
+what changed (unchanged files keep their mtime) and removes what no longer belongs."""
+
+import os
+import shutil
+
+from conftest import ROOT, Site
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def cold_build(site: Site, tmp_path, theme):
+    """The same content built from nothing: fresh output, fresh cache."""
+    cold = Site.__new__(Site)
+    cold.root, cold.content, cold.output = tmp_path / "cold", site.content, tmp_path / "cold" / "output"
+    shutil.rmtree(cold.root, ignore_errors=True)
+    cold.root.mkdir()
+    cold.build(THEME=str(theme))
+    return tree(cold.output)
+
+
+def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    for number in range(12):
+        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"] if number % 2 else ["Russia"],
+                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+    site.write("pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
+
+    def edit_body(path, text):
+        path.write_text(path.read_text().replace("Body of", text))
+
+    steps = [
+        ("edit one body", lambda: edit_body(site.content / "articles/story-3.md", "Edited body of")),
+        ("add a story", lambda: site.add_article("story-new", title="Brand new", tags=["Mali", "Bamako"],
+                                                  date="2015-11-30T10:00:00Z")),
+        ("delete a story", lambda: (site.content / "articles/story-5.md").unlink()),
+        ("change tags", lambda: site.add_article("story-7", title="Story 7", tags=["Bamako"],
+                                                  date="2015-11-17T10:00:00Z", body="Body of story 7.")),
+        ("retitle a story", lambda: site.add_article("story-8", title="Story eight renamed",
+                                                      date="2015-11-18T10:00:00Z", body="Body of story 8.")),
+        ("change a template", lambda: (theme / "templates/article.html").write_text(
+            (theme / "templates/article.html").read_text().replace("<h1>", "<h1 class=\"headline\">"))),
+        ("change a page", lambda: site.write("pages/about.md", "---\ntitle: About us\n---\nWho we are.\n")),
+        ("nothing at all", lambda: None),
+    ]
+    site.build(THEME=str(theme))
+    for description, change in steps:
+        before_tree, before_mtimes = tree(site.output), mtimes(site.output)
+        change()
+        site.build(THEME=str(theme))
+        after = tree(site.output)
+        assert after == cold_build(site, tmp_path, theme), f"after '{description}' the rebuild differs from a cold build"
+        after_mtimes = mtimes(site.output)
+        for name, data in after.items():
+            if before_tree.get(name) == data:
+                assert after_mtimes[name] == before_mtimes[name], f"after '{description}' unchanged {name} was rewritten"
+
+
+def test_rebuild_after_one_body_edit_renders_only_that_page(site):
+    for number in range(6):
+        site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z")
+    first = site.build()
+    story = site.content / "articles/story-2.md"
+    story.write_text(story.read_text() + "\nOne more paragraph.\n")
+    second = site.build()
+    assert second.rendered == 1 and second.reused == first.rendered - 1
+    assert second.changed_files == 1
+    assert "One more paragraph." in site.page("2015/11/12/story-2/")
+
+
+def test_files_that_no_longer_belong_are_removed(site):
+    site.add_article("keep", title="Keep")
+    doomed = site.add_article("doomed", title="Doomed", tags=["Ephemeral"])
+    site.build()
+    assert (site.output / "tags/ephemeral/index.html").exists()
+    doomed.unlink()
+    result = site.build()
+    assert result.removed_files >= 2
+    assert not (site.output / "2015/11/21/doomed").exists()
+    assert not (site.output / "tags/ephemeral").exists()
+    assert (site.output / "2015/11/21/keep/index.html").exists()
+
+
+def test_a_file_changed_by_hand_in_the_output_is_rendered_again(site):
+    site.add_article("story", title="Story")
+    site.build()
+    page = site.output / "2015/11/21/story/index.html"
+    original = page.read_bytes()
+    page.write_text("tampered")
+    os.utime(page, ns=(1, 1))
+    site.build()
+    assert page.read_bytes() == original
