@@ -52,6 +52,15 @@ class Site:
         settings = {"CACHE_PATH": str(self.root / ".cache"), **overrides}
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
+    def settings_file(self, **overrides) -> Path:
+        """A settings file for the command line: the project's settings, this site's cache."""
+        lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *",
+                 f"THEME = {str(ROOT / 'theme')!r}", f"CACHE_PATH = {str(self.root / '.cache')!r}"]
+        lines += [f"{key} = {value!r}" for key, value in overrides.items()]
+        path = self.root / "settings.py"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
     def page(self, url_path: str) -> str:
         """The HTML written for a site path like '2015/11/21/slug/'."""
         target = self.output / url_path

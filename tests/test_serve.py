@@ -5,7 +5,7 @@ import subprocess
 import time
 import urllib.request
 
-from conftest import NEWSDIGEST, ROOT
+from conftest import NEWSDIGEST
 
 
 def free_port() -> int:
@@ -36,7 +36,7 @@ def test_serve_rebuilds_on_change(site):
     port = free_port()
     server = subprocess.Popen(
         [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output), "--port", str(port),
-         "--settings", str(ROOT / "pelicanconf.py")],
+         "--settings", str(site.settings_file())],
         cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

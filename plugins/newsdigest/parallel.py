@@ -9,7 +9,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 
 # Below this many items the cost of starting workers outweighs the gain.
 MIN_ITEMS_FOR_WORKERS = 200
@@ -32,14 +31,14 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
         for chunk in chunks:
             yield from function(chunk)
         return
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = multiprocessing.get_context("spawn").Pool(processes=workers)
     try:
-        for results in executor.map(function, chunks):
+        for results in pool.imap(function, chunks):
             yield from results
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
+        pool.terminate()
         raise
     else:
-        executor.shutdown(wait=True)
+        pool.close()
+    finally:
+        pool.join()

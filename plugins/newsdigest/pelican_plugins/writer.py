@@ -231,12 +231,16 @@ class SiteWriter(Writer):
                     queue[index].files = files
                     if error is not None:
                         logger.error("%s", error)
+        except BaseException:  # Ctrl-C or a crash here: stop the workers now, not after their work
+            for process in processes:
+                process.terminate()
+            raise
         finally:
             for process in processes:
+                process.join(timeout=10)
                 if process.is_alive():
-                    process.join(timeout=60)
-                if process.is_alive():
-                    process.terminate()
+                    process.kill()
+                    process.join()
 
     def manifest_entries(self) -> dict[str, list]:
         """Page name -> (key, files) for every page of this build, rendered or reused."""

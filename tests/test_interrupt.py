@@ -1,0 +1,56 @@
+"""Ctrl-C during a build stops its worker processes, keeps the old site and leaves no debris."""
+
+import signal
+import subprocess
+import time
+
+import psutil
+
+from newsdigest import frontmatter
+
+from conftest import NEWSDIGEST
+
+
+def add_bulk_stories(site, count=1500):
+    """Enough stories that the build converts and renders them in worker processes."""
+    for number in range(count):
+        site.write(f"articles/bulk/story-{number}.md", frontmatter.dump(
+            {"title": f"Bulk story {number}", "date": "2015-11-20T10:00:00Z"}, "Paragraph. " * 400))
+
+
+def interrupt_once_workers_start(site):
+    """Start a build, send it SIGINT as soon as it has worker processes, check it cleaned up."""
+    before = (site.output / "index.html").read_bytes()
+    build = subprocess.Popen(
+        [str(NEWSDIGEST), "build", "--settings", str(site.settings_file()), "--content", str(site.content),
+         "--output", str(site.output)],
+        cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    parent = psutil.Process(build.pid)
+    workers = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not workers and build.poll() is None:
+        workers = parent.children(recursive=True)
+        time.sleep(0.02)
+    assert workers, "the build never started worker processes"
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130, stderr
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"workers still running after Ctrl-C: {alive}"
+    assert (site.output / "index.html").read_bytes() == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith("output.")] == []
+
+
+def test_ctrl_c_while_converting_stories(site):
+    site.add_article("first", title="First")
+    site.build()
+    add_bulk_stories(site)
+    interrupt_once_workers_start(site)
+
+
+def test_ctrl_c_while_rendering_pages(site):
+    add_bulk_stories(site)
+    site.build(CACHE_PATH=str(site.root / ".cache"))  # converted stories are cached: no conversion workers next time
+    site.add_article("first", title="First")  # new front matter: every page is rendered again
+    interrupt_once_workers_start(site)
