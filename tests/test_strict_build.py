@@ -107,3 +107,18 @@ def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
     assert any("bad-date.md:3:" in e for e in errors)
     assert "build failed: 2 problems" in result.stderr
     assert not site.output.exists()
+
+
+def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
+    from conftest import ROOT
+    import shutil
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    page = theme / "templates" / "page.html"
+    lines = page.read_text().splitlines()
+    lines[3] = lines[3] + " {% if %}"
+    page.write_text("\n".join(lines) + "\n")
+    site.add_article("story")
+    site.write("pages/about.md", "---\ntitle: About\n---\nUs.\n")
+    [problem] = build_problems(site, THEME=str(theme))
+    assert "page.html:4: template syntax error" in problem

@@ -19,10 +19,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from newsdigest.cache import BuildCache
+from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.strict import BuildFailed, stop_collecting
 from newsdigest.pelican_plugins.writer import MANIFEST_NAMESPACE, PREVIOUS_OUTPUT_KEY, WRITER_KEY
 
@@ -87,8 +89,14 @@ def _run_pelican(settings: dict) -> None:
         pelican.run()
     except BuildFailed:
         raise
+    except jinja2.TemplateSyntaxError as error:
+        problem = f"{display_path(error.filename or error.name or 'template')}:{error.lineno}: template syntax error: {error.message}"
+        logger.error("%s", problem)
+        raise BuildFailed([problem]) from error
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
-        raise BuildFailed([f"{type(error).__name__}: {error}".splitlines()[0]]) from error
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]
+        logger.error("%s", problem)
+        raise BuildFailed([problem]) from error
     finally:
         stop_collecting(settings)
 
