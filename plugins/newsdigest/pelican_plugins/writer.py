@@ -113,6 +113,7 @@ class SiteWriter(Writer):
         self._reused: list[RenderJob] = []
         self._site_digest: str | None = None
         self._recording: list[str] | None = None
+        self._metadata_text: dict[int, str] = {}
         previous = settings.get(PREVIOUS_OUTPUT_KEY)
         self.manifest = Manifest(Path(settings["CACHE_PATH"]) / "newsdigest.sqlite",
                                  Path(previous) if previous else None)
@@ -152,8 +153,15 @@ class SiteWriter(Writer):
         if hasattr(value, "source_path") and hasattr(value, "url"):
             document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
             inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
-            return digest(document_key, value.url, stable_repr(value.metadata), stable_repr(inputs))
+            return digest(document_key, value.url, self._metadata_of(value), stable_repr(inputs))
         return stable_repr(value)
+
+    def _metadata_of(self, item) -> str:
+        """An item's front matter as stable text, computed once per build."""
+        text = self._metadata_text.get(id(item))
+        if text is None:
+            text = self._metadata_text[id(item)] = stable_repr(item.metadata)
+        return text
 
     def _compute_site_digest(self, context) -> str:
         settings = {key: value for key, value in self.settings.items()
@@ -161,7 +169,7 @@ class SiteWriter(Writer):
         listings = []
         for group in ("articles", "pages", "hidden_articles", "hidden_pages"):
             for item in context.get(group, []) or []:
-                listings.append(f"{item.url}|{stable_repr(item.metadata)}")
+                listings.append(f"{item.url}|{self._metadata_of(item)}")
         return digest(
             code_fingerprint(),
             stable_repr(settings),
