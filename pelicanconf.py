@@ -35,10 +35,13 @@ ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = PAGE_URL + "index.html"
-TAG_URL = "tags/{slug}/"
-TAG_SAVE_AS = TAG_URL + "index.html"
-TAGS_URL = "tags/"
-TAGS_SAVE_AS = TAGS_URL + "index.html"
+# Tags, sections and sources: /tags/<slug>/, /sections/<slug>/, /sources/<slug>/ and their
+# indexes, written by newsdigest's taxonomy plugin (Pelican's tag pages are off).
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+TAXONOMY_KINDS = ["tags", "sections", "sources"]  # which taxonomies get pages
+TAXONOMY_VOCABULARY = "tags.yml"  # aliases, preferred names and descriptions, in content/
+TAXONOMY_MIN_COUNT = 1  # stories a term needs for a page of its own; below it, shown unlinked
+TAXONOMY_RELATED_LIMIT = 8
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
 # Categories, authors pages, drafts and Pelican's translations are not part of a digest.
@@ -49,9 +52,10 @@ ARTICLE_LANG_SAVE_AS = PAGE_LANG_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "tags", "archives"]
+DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"index": None, "term": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

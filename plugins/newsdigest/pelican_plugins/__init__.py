@@ -8,4 +8,5 @@ ALL = [
     "newsdigest.pelican_plugins.strict",
     "newsdigest.pelican_plugins.reader",
     "newsdigest.pelican_plugins.article_identity",
+    "newsdigest.pelican_plugins.taxonomy",
 ]
