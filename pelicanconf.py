@@ -62,6 +62,12 @@ PAGINATION_PATTERNS = (
 )
 RELATIVE_URLS = False
 
+# Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
+# (<term page>feed.*) and the editions, written by newsdigest with feedgen.
+FEED_MAX_ITEMS = 50
+FEED_SUMMARY_ONLY = False  # True: standfirst only, no full text
+FEED_WEBSUB_HUB = None  # e.g. "https://pubsubhubbub.appspot.com/"
+FEED_SITEURL = None  # absolute base for feed links; defaults to SITEURL, else http://127.0.0.1:8000
 # Pelican's own feeds are off: newsdigest writes its feeds itself.
 FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None

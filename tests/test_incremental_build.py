@@ -67,11 +67,16 @@ def test_rebuild_after_one_body_edit_renders_only_that_page(site):
     for number in range(6):
         site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z")
     first = site.build()
+    before = mtimes(site.output)
     story = site.content / "articles/story-2.md"
     story.write_text(story.read_text() + "\nOne more paragraph.\n")
     second = site.build()
     assert second.rendered == 1 and second.reused == first.rendered - 1
-    assert second.changed_files == 1
+    after = mtimes(site.output)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    # The story's page, and the site feeds that carry its full text.
+    assert changed == ["2015/11/12/story-2/index.html", "feeds/all.atom.xml", "feeds/all.json", "feeds/all.rss.xml"]
+    assert second.changed_files == len(changed)
     assert "One more paragraph." in site.page("2015/11/12/story-2/")
 
 

@@ -9,4 +9,5 @@ ALL = [
     "newsdigest.pelican_plugins.reader",
     "newsdigest.pelican_plugins.article_identity",
     "newsdigest.pelican_plugins.taxonomy",
+    "newsdigest.pelican_plugins.feeds",
 ]

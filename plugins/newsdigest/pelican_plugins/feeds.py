@@ -1,0 +1,180 @@
+"""Feeds for the site, every tag, section and source (and the editions, when there are any),
+in RSS, Atom and JSON Feed (newsdigest.feeds), plus the /feeds/ page and feeds/feeds.opml.
+
+Pelican's own feeds stay off (pelicanconf.py), so no two feeds share a path.
+Entry ids never change once published: `tag:<site domain>,<publication date>:<source file>`
+(the file ingest wrote keeps its name when a story is edited or retitled); a
+story may pin its own with `guid:` in its front matter.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pelican import signals
+from pelican.generators import Generator
+
+from newsdigest import feeds
+
+logger = logging.getLogger(__name__)
+
+LOCAL_SITEURL = "http://127.0.0.1:8000"
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class FeedSet:
+    """One feed in every format: where it lives and what it is about."""
+
+    path: str  # site-relative folder + file stem, e.g. "feeds/all." or "tags/mali/feed."
+    title: str
+    page_url: str  # site-relative URL of the page it belongs to
+    description: str
+    kind: str  # "site", "tags", "sections", "sources", "editions"
+
+    def file(self, fmt: str) -> str:
+        return self.path + feeds.FILE_NAMES[fmt]
+
+
+def feed_siteurl(settings) -> str:
+    """Feeds need absolute URLs even when the site is built for local browsing."""
+    return (settings.get("FEED_SITEURL") or settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
+
+
+def term_feed_set(term, kind_title: str, sitename: str) -> FeedSet:
+    return FeedSet(path=f"{term.url}feed.", title=f"{term.name} · {sitename}", page_url=term.url,
+                   description=term.description or f"{kind_title}: {term.name}", kind=term.kind)
+
+
+def feed_sets(context, settings) -> list[FeedSet]:
+    """Every feed the site offers, site feeds first: the one list the feeds, the /feeds/ page,
+    the OPML file and the templates' discovery links all come from."""
+    sitename = settings.get("SITENAME", "")
+    sets = [FeedSet("feeds/all.", sitename, "", settings.get("SITE_DESCRIPTION", sitename), "site")]
+    if context.get("editions"):
+        sets.append(FeedSet("editions/feed.", f"Editions · {sitename}", "editions/", f"Every edition of {sitename}",
+                            "editions"))
+    titles = {"tags": "Tag", "sections": "Section", "sources": "Source"}
+    for kind, terms in (context.get("taxonomies") or {}).items():
+        sets.extend(term_feed_set(term, titles.get(kind, kind), sitename) for term in terms if term.url)
+    return sets
+
+
+class FeedsGenerator(Generator):
+    def generate_context(self):
+        self.context["feed_sets"] = feed_sets(self.context, self.settings)
+        self.context["feed_formats"] = feeds.FORMATS
+        self.context["feed_media_types"] = feeds.MEDIA_TYPES
+
+    def generate_output(self, writer):
+        siteurl = feed_siteurl(self.settings)
+        max_items = int(self.settings.get("FEED_MAX_ITEMS", 50))
+        summary_only = bool(self.settings.get("FEED_SUMMARY_ONLY", False))
+        entries = EntryFactory(siteurl, self.settings, self.path)
+        for feed_set in self.context["feed_sets"]:
+            items = self._items(feed_set)[:max_items]
+            feed = feeds.Feed(
+                title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
+                self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
+                description=feed_set.description, language=self.settings.get("DEFAULT_LANG", "en"),
+                hub_url=self.settings.get("FEED_WEBSUB_HUB"),
+                entries=tuple(entries.for_item(item) for item in items),
+            )
+            for fmt, data in feeds.render_all(feed, summary_only).items():
+                self._write(feed_set.file(fmt), data)
+        self._write("feeds/feeds.opml", opml(self.context["feed_sets"], siteurl, self.settings.get("SITENAME", "")))
+        writer.write_file("feeds/index.html", self.get_template("feeds"), self.context, url="feeds/")
+
+    def _items(self, feed_set: FeedSet) -> list:
+        if feed_set.kind == "site":
+            return list(self.context.get("articles", []))
+        if feed_set.kind == "editions":
+            return list(self.context.get("editions", []))
+        for term in self.context["taxonomies"][feed_set.kind]:
+            if term.url == feed_set.page_url:
+                return list(term.articles)
+        return []
+
+    def _write(self, relative: str, data: bytes) -> None:
+        path = os.path.join(self.output_path, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+class EntryFactory:
+    """Feed entries for stories (and editions), each built once however many feeds hold it."""
+
+    def __init__(self, siteurl: str, settings, content_path: str):
+        self.siteurl = siteurl
+        self.domain = urlsplit(siteurl).hostname or "localhost"
+        self.settings = settings
+        self.content_path = content_path
+        self._built: dict[int, feeds.Entry] = {}
+
+    def for_item(self, item) -> feeds.Entry:
+        entry = self._built.get(id(item))
+        if entry is None:
+            entry = self._built[id(item)] = (self._edition(item) if hasattr(item, "lead") else self._article(item))
+        return entry
+
+    def _absolute(self, url: str) -> str:
+        return url if urlsplit(url).scheme else f"{self.siteurl}/{url.lstrip('/')}"
+
+    def _article(self, article) -> feeds.Entry:
+        link = self._absolute(article.url)
+        source_file = os.path.relpath(article.source_path, self.content_path).replace(os.sep, "/")
+        summary = getattr(article, "subtitle", "") or _TAGS.sub("", article.metadata.get("summary", "")).strip()
+        image = getattr(article, "image", "")
+        return feeds.Entry(
+            id=article.metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
+            title=article.title, link=link, published=article.date,
+            updated=getattr(article, "modified", None) or article.date,
+            authors=tuple(author.name for author in article.metadata.get("authors", [])),
+            categories=tuple(term.name for term in getattr(article, "tag_terms", []) or []),
+            summary=summary, content_html=feeds.absolute_links(article.get_content(self.siteurl), link),
+            source_name=getattr(article, "source", ""), source_url=getattr(article, "source_url", ""),
+            image_url=self._absolute(image) if image else "",
+        )
+
+    def _edition(self, edition) -> feeds.Entry:
+        link = self._absolute(edition.url)
+        items = "".join(f'<li><a href="{self._absolute(story.url)}">{_escape(story.title)}</a></li>'
+                        for story in edition.articles)
+        published = max(story.date for story in edition.articles)
+        return feeds.Entry(
+            id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}", title=edition.title, link=link,
+            published=published, updated=published, summary=_TAGS.sub("", edition.intro or "").strip(),
+            content_html=feeds.absolute_links((edition.intro or "") + f"<ul>{items}</ul>", link),
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def opml(sets: list[FeedSet], siteurl: str, sitename: str) -> bytes:
+    """An OPML 2.0 subscription list of every RSS feed, for subscribing to all at once."""
+    root = ElementTree.Element("opml", version="2.0")
+    head = ElementTree.SubElement(root, "head")
+    ElementTree.SubElement(head, "title").text = feeds.xml_safe(f"{sitename} feeds")
+    body = ElementTree.SubElement(root, "body")
+    for feed_set in sets:
+        ElementTree.SubElement(body, "outline", type="rss", text=feeds.xml_safe(feed_set.title),
+                               title=feeds.xml_safe(feed_set.title), xmlUrl=f"{siteurl}/{feed_set.file('rss')}",
+                               htmlUrl=f"{siteurl}/{feed_set.page_url}")
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def feeds_generator(pelican):
+    return FeedsGenerator
+
+
+def register():
+    signals.get_generators.connect(feeds_generator)
