@@ -62,6 +62,16 @@ PAGINATION_PATTERNS = (
 )
 RELATIVE_URLS = False
 
+# Related stories: the curator's "related" references first, then similar coverage.
+RELATED_MAX = 5
+RELATED_TEXT_WEIGHT = 1.0
+RELATED_TAG_WEIGHT = 0.3  # how much shared rare tags raise text similarity
+RELATED_MIN_SCORE = 0.15  # better three good links than five weak ones
+RELATED_DUPLICATE_THRESHOLD = 0.9  # text this similar is the same story: "also published by"
+RELATED_COMMON_TAG_SHARE = 0.2  # tags on more than this share of stories count for nothing
+RELATED_DECAY_DAYS = None  # e.g. 30: relatedness halves every 30 days apart
+RELATED_TITLE_MATCH = 90  # 0-100: how close a "related" headline must be to link
+
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.
 FEED_MAX_ITEMS = 50

@@ -71,6 +71,11 @@ def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1,
         moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc) + dt.timedelta(
             minutes=span_minutes * index // max(count, 1))
         paragraphs = story.paragraphs
+        if round_:  # a later story on the same subject, not a copy: reordered, with another story's paragraphs
+            companion = stories[(index * 7 + round_) % len(stories)].paragraphs
+            body = list(paragraphs[1:])
+            shift = round_ % max(len(body), 1)
+            paragraphs = (paragraphs[0], *body[shift:], *body[:shift], *companion[1:4])
         metadata = {
             "title": headline,
             "subtitle": paragraphs[0],

@@ -38,7 +38,7 @@ WRITER_KEY = "NEWSDIGEST_WRITER"
 PREVIOUS_OUTPUT_KEY = "NEWSDIGEST_PREVIOUS_OUTPUT"
 MANIFEST_NAMESPACE = "manifest"
 # Article attributes computed from other stories' text, which lists of front matter do not cover.
-PAGE_INPUT_ATTRIBUTES = ("related",)
+PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 _VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH")
 MIN_JOBS_FOR_WORKERS = 200
 

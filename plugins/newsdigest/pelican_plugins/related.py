@@ -1,0 +1,109 @@
+"""Related stories on every article (newsdigest.related): the curator's explicit "Related:"
+references first, then ranked similar coverage up to RELATED_MAX.
+
+Sets `article.related` to a list of RelatedStory (article, score, reason; or, for a
+reference that matches no story, its text and URL) and `article.also_published`
+to the near-identical copies from other sources (syndicated wire copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.generators import Generator
+
+from newsdigest import related
+from newsdigest.parallel import worker_count
+from newsdigest.paths import display_path
+
+logger = logging.getLogger(__name__)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class RelatedStory:
+    article: object | None  # None: an explicit reference that matched no story
+    score: float
+    reason: str
+    text: str = ""
+    url: str = ""
+
+    @property
+    def explicit(self) -> bool:
+        return self.reason == "explicit reference"
+
+
+def settings_from(pelican_settings) -> related.Settings:
+    defaults = related.Settings()
+    return related.Settings(
+        max_related=int(pelican_settings.get("RELATED_MAX", defaults.max_related)),
+        text_weight=float(pelican_settings.get("RELATED_TEXT_WEIGHT", defaults.text_weight)),
+        tag_weight=float(pelican_settings.get("RELATED_TAG_WEIGHT", defaults.tag_weight)),
+        title_weight=float(pelican_settings.get("RELATED_TITLE_WEIGHT", defaults.title_weight)),
+        min_score=float(pelican_settings.get("RELATED_MIN_SCORE", defaults.min_score)),
+        duplicate_threshold=float(pelican_settings.get("RELATED_DUPLICATE_THRESHOLD", defaults.duplicate_threshold)),
+        common_tag_share=float(pelican_settings.get("RELATED_COMMON_TAG_SHARE", defaults.common_tag_share)),
+        decay_days=pelican_settings.get("RELATED_DECAY_DAYS", defaults.decay_days),
+    )
+
+
+def _document(article) -> related.Document:
+    tags = tuple(term.key for term in getattr(article, "tag_terms", None) or []) or \
+        tuple(tag.name for tag in getattr(article, "tags", []))
+    return related.Document(title=article.title, standfirst=getattr(article, "subtitle", ""),
+                            body=_TAGS.sub(" ", article._content or ""), tags=tags,
+                            timestamp=article.date.timestamp())
+
+
+def _reason(neighbour: related.Neighbour, names: dict[str, str]) -> str:
+    if neighbour.shared_tags:
+        return "shared tags: " + ", ".join(names.get(tag, tag) for tag in neighbour.shared_tags)
+    return "similar coverage"
+
+
+class RelatedGenerator(Generator):
+    def generate_context(self):
+        articles = list(self.context.get("articles", []))
+        settings = settings_from(self.settings)
+        ranking = related.rank([_document(article) for article in articles], settings,
+                               threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
+        index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles],
+                                   float(self.settings.get("RELATED_TITLE_MATCH", 90)))
+        names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
+        for row, article in enumerate(articles):
+            chosen: list[RelatedStory] = []
+            for reference in getattr(article, "related_references", None) or []:
+                found = index.find(reference)
+                if found is None or found == row:
+                    logger.warning("%s: related story not found: %s", display_path(article.source_path), reference)
+                    chosen.append(RelatedStory(None, 0.0, "explicit reference", text=reference,
+                                               url=reference if reference.startswith(("http://", "https://")) else ""))
+                elif all(item.article is not articles[found] for item in chosen):
+                    chosen.append(RelatedStory(articles[found], 1.0, "explicit reference"))
+            for neighbour in ranking.neighbours[row]:
+                if len(chosen) >= settings.max_related:
+                    break
+                other = articles[neighbour.index]
+                if all(item.article is not other for item in chosen):
+                    chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names)))
+            article.related = chosen
+            article.also_published = [articles[i] for i in ranking.duplicates[row]]
+
+
+def keep_references(article_generator, content=None) -> None:
+    """Pelican sets `related` from front matter; keep the curator's references under their own name."""
+    for article in article_generator.articles + article_generator.drafts + article_generator.hidden_articles:
+        references = article.metadata.get("related", [])
+        article.related_references = list(references) if isinstance(references, list) else [references]
+
+
+def related_generator(pelican):
+    return RelatedGenerator
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(keep_references)
+    signals.get_generators.connect(related_generator)

@@ -1,0 +1,93 @@
+"""Related stories: explicit references resolved by headline, then similar coverage ranked."""
+
+import logging
+import re
+
+from newsdigest import related
+from newsdigest.bench import corpus
+
+from conftest import BBC, require_shared
+
+SEED_RELATED = ["What the Bamako Hotel Attack Reveals About Islamist Militants in Mali",
+                "Terrorist Groups Are Poaching Elephants In Northern Mali, Warns UN"]
+
+
+def test_headlines_match_despite_case_quotes_dashes_and_small_edits():
+    index = related.TitleIndex(
+        ["Terrorist groups are poaching elephants in northern Mali, warns UN",
+         "What the Bamako hotel attack reveals about Islamist militants in Mali",
+         "Mali’s “state of emergency” — day two"],
+        ["poaching", "bamako-attack", "emergency"])
+    assert index.find(SEED_RELATED[1]) == 0
+    assert index.find(SEED_RELATED[0]) == 1
+    assert index.find('Mali\'s "State of Emergency" - Day Two') == 2
+    assert index.find("What the Bamako Hotel Attack Reveal About Islamist Militants in Mali") == 1  # small edit
+    assert index.find("bamako-attack") == 1  # a slug
+    assert index.find("What the Paris Attack Reveals About Islamist Militants in France") is None  # near, but not it
+    assert index.find("") is None
+
+
+def seed_like_site(site):
+    site.add_article("seed", title="Putin Calls for Fight Against 'Global Terror' as Mali Hunts Suspects",
+                     tags=["Mali", "Bamako"], date="2015-11-21T17:01:00-05:00", related=SEED_RELATED + ["A Story Nobody Wrote"],
+                     body="Gunmen stormed the Radisson Blu hotel in Bamako, Mali. Militants took hostages.")
+    site.add_article("poaching", title="Terrorist groups are poaching elephants in northern Mali, warns UN",
+                     date="2015-11-10T10:00:00Z", tags=["Mali"], source="The Courier",
+                     body="Elephants in northern Mali are hunted by armed groups for ivory.")
+    site.add_article("reveals", title="What the Bamako hotel attack reveals about Islamist militants in Mali",
+                     date="2015-11-21T20:00:00Z", tags=["Mali", "Bamako"], source="Wire",
+                     body="The attack on the Radisson Blu hotel in Bamako shows how militants in Mali operate.")
+    site.add_article("paris", title="What the Paris Attack Reveals About Islamist Militants in France",
+                     date="2015-11-15T10:00:00Z", tags=["France"], body="Paris attacks by militants.")
+
+
+def test_article_page_lists_explicit_then_computed_related_stories(site, caplog):
+    seed_like_site(site)
+    with caplog.at_level(logging.WARNING):
+        site.build()
+    page = site.page("2015/11/21/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects/")
+    block = re.search(r'<section class="related".*?</section>', page, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)">', block)
+    assert links[:2] == ["/2015/11/21/what-the-bamako-hotel-attack-reveals-about-islamist-militants-in-mali/",
+                         "/2015/11/10/terrorist-groups-are-poaching-elephants-in-northern-mali-warns-un/"]
+    assert "A Story Nobody Wrote" in block and block.count("explicit reference") == 2
+    assert "/2015/11/15/what-the-paris-attack-reveals-about-islamist-militants-in-france/" not in links[:2]
+    assert any("seed.md: related story not found: A Story Nobody Wrote" in r.message for r in caplog.records)
+    reveals = site.page("2015/11/21/what-the-bamako-hotel-attack-reveals-about-islamist-militants-in-mali/")
+    assert "putin-calls-for-fight" in re.search(r'<section class="related".*?</section>', reveals, re.S).group(0)
+
+
+def test_copies_are_never_related_but_shown_once(site):
+    wire = "Officials in Bamako said the search for suspects continued on Saturday. " * 20
+    site.add_article("original", title="Search continues in Bamako", source="Reuters", body=wire)
+    site.add_article("copy", title="Search continues in Bamako", source="The Courier", body=wire,
+                     date="2015-11-21T13:00:00-05:00")
+    site.add_article("near-copy", title="Search goes on in Bamako", source="Daily Ledger",
+                     body=wire + " Updated.", date="2015-11-21T14:00:00-05:00")
+    site.add_article("other", title="Bamako hotel reopens", body="The hotel in Bamako reopened to guests on Saturday. "
+                     "Officials said the search for suspects continued.", date="2015-11-22T10:00:00Z")
+    site.build()
+    page = site.page("2015/11/21/search-continues-in-bamako/")
+    related_block = re.search(r'<section class="related".*?</section>', page, re.S)
+    assert related_block is None or "search-continues-in-bamako-" not in related_block.group(0)
+    assert "search-goes-on-in-bamako" not in (related_block.group(0) if related_block else "")
+    also = re.search(r'<p class="also-published">.*?</p>', page, re.S).group(0)
+    assert "The Courier" in also and "Daily Ledger" in also
+
+
+def test_ranking_is_deterministic_and_never_includes_itself():
+    stories = [related.Document(f"Story {i % 7}", "", f"alpha beta gamma {i % 3} delta {i % 5}", ("t",), i)
+               for i in range(60)]
+    first, second = related.rank(stories), related.rank(list(stories))
+    assert first.neighbours == second.neighbours
+    for row, neighbours in enumerate(first.neighbours):
+        assert row not in [n.index for n in neighbours]
+        assert len(neighbours) <= 5
+
+
+def test_precision_on_a_bbc_sample():
+    stories = corpus.read_bbc(require_shared(BBC))[::4]  # every fourth story: all five topics
+    documents = [related.Document(s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]),
+                                  tuple(corpus.simple_tags(s)[1:]), float(i)) for i, s in enumerate(stories)]
+    precision = related.precision_at_k(related.rank(documents), [s.topic for s in stories])
+    assert precision >= 0.9, precision
