@@ -9,6 +9,8 @@ AUTHOR = "The Daily Digest"
 # Dates without a UTC offset are read in this zone; pages and editions show dates in it.
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
+# Zones of the sources whose clippings give times without one (ingest reads them in these).
+SOURCE_TIMEZONES = {"VICE News": "America/New_York"}
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from newsdigest import __version__
@@ -33,6 +34,54 @@ def _cmd_build(args) -> int:
     print(f"built {result.output}: {result.rendered} pages rendered, {result.reused} unchanged; "
           f"{result.changed_files} files written, {result.removed_files} removed")
     return EXIT_OK
+
+
+def _cmd_ingest(args) -> int:
+    import datetime as dt
+    from pathlib import Path
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from newsdigest.build import load_settings
+    from newsdigest.ingest import Options, ingest
+
+    try:
+        if args.timezone:
+            ZoneInfo(args.timezone)
+        date = dt.datetime.fromisoformat(args.date) if args.date else None
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        print(f"newsdigest ingest: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = load_settings(args.settings, content=args.content)
+    options = Options(
+        content=Path(settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
+        section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
+        dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
+        source_timezones=settings.get("SOURCE_TIMEZONES", {}),
+        vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+    )
+
+    def show(outcome) -> None:
+        shown = outcome.path and os.path.relpath(outcome.path)
+        if outcome.status in ("written", "updated"):
+            print(shown, flush=True)
+        elif outcome.status == "failed":
+            print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
+        elif outcome.status != "unchanged":
+            print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
+
+    from newsdigest.ingest.reading import expand
+
+    total = len(expand(args.paths))
+    if sys.stderr.isatty() and total > 20:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("ingesting", total=total)
+            report = ingest(args.paths, options, show, progress=lambda: progress.advance(task))
+    else:
+        report = ingest(args.paths, options, show)
+    print(("dry run: " if args.dry_run else "") + report.summary())
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _cmd_serve(args) -> int:
@@ -87,6 +136,19 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_cmd_serve)
+
+    ingest = commands.add_parser("ingest", help="turn text clippings, web pages and feeds into stories")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
+                        "a folder, or an http(s) URL")
+    ingest.add_argument("--content", help="content folder (default: the settings' PATH)")
+    ingest.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    ingest.add_argument("--source", help="publisher, for inputs that do not name one")
+    ingest.add_argument("--timezone", help="zone for dates without one (after the source's own zone)")
+    ingest.add_argument("--date", help="ISO date for inputs that have none")
+    ingest.add_argument("--section", help="section for inputs that do not name one")
+    ingest.add_argument("--tags", help="comma-separated tags to add to every story")
+    ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    ingest.set_defaults(run=_cmd_ingest)
 
     _add_bench_commands(commands)
     return parser
