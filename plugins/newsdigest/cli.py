@@ -51,9 +51,9 @@ def _cmd_ingest(args) -> int:
     except (ZoneInfoNotFoundError, ValueError) as error:
         print(f"newsdigest ingest: {error}", file=sys.stderr)
         return EXIT_USAGE
-    settings = load_settings(args.settings, content=args.content)
+    settings = load_settings(args.settings)
     options = Options(
-        content=Path(settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
+        content=Path(args.content or settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
         section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
         source_timezones=settings.get("SOURCE_TIMEZONES", {}),
