@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Test tools from npm (the W3C HTML checker), installed when npm is there.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: build test serve ingest bench clean publish
 
@@ -14,7 +16,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(VENV)/bin/invoke build
 
-test: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $(NODE_STAMP); fi
+
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/invoke test
 
 serve: $(STAMP)

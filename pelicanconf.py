@@ -57,7 +57,7 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"index": None, "term": None}
+PAGINATED_TEMPLATES = {"index": None, "term": None, "editions": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -73,6 +73,11 @@ RELATED_DUPLICATE_THRESHOLD = 0.9  # text this similar is the same story: "also 
 RELATED_COMMON_TAG_SHARE = 0.2  # tags on more than this share of stories count for nothing
 RELATED_DECAY_DAYS = None  # e.g. 30: relatedness halves every 30 days apart
 RELATED_TITLE_MATCH = 90  # 0-100: how close a "related" headline must be to link
+
+# Editions: the curator's picks per day (or ISO week: "week"), at /editions/YYYY-MM-DD/,
+# with email.html and email.txt beside each. Intros in content/editions/YYYY-MM-DD.md.
+EDITION_PERIOD = "day"
+EDITIONS_PATH = "editions"
 
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.

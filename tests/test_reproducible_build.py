@@ -1,5 +1,6 @@
 """Same content, same site, byte for byte; and the plain Pelican route builds the same site."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,13 @@ def test_plain_pelican_route_is_strict_too(site):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0
     assert "undated.md" in result.stdout + result.stderr
+
+
+def test_production_settings_give_absolute_links_everywhere(site):
+    site.add_article("story", title="A story", tags=["Mali"], section="World", source="VICE News")
+    site.build(SITEURL="https://digest.example.org")
+    for page in ("", "2015/11/21/a-story/", "tags/mali/", "editions/2015-11-21/", "feeds/"):
+        html = site.page(page)
+        relative = [href for href in re.findall(r'(?:href|src)="([^"]+)"', html)
+                    if not href.startswith(("https://", "#", "mailto:"))]
+        assert relative == [], f"{page or 'front page'}: {relative}"

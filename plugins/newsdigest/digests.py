@@ -26,6 +26,8 @@ def stable_repr(value, depth: int = 0) -> str:
         return value.isoformat()
     if isinstance(value, Path):
         return repr(str(value))
+    if hasattr(value, "__digest__"):  # an object that says what identifies it
+        return f"<{type(value).__name__} {value.__digest__()}>"
     if hasattr(value, "source_path") and hasattr(value, "url"):  # a Pelican content object
         return f"<{type(value).__name__} {value.url}>"
     if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # tag, author, term

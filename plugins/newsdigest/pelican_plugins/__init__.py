@@ -10,5 +10,6 @@ ALL = [
     "newsdigest.pelican_plugins.article_identity",
     "newsdigest.pelican_plugins.taxonomy",
     "newsdigest.pelican_plugins.related",
+    "newsdigest.pelican_plugins.editions",
     "newsdigest.pelican_plugins.feeds",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from pelican import signals
+from pelican.contents import Category
 
 from newsdigest.slugs import with_suffix
 
@@ -53,6 +54,9 @@ def freeze_urls(items) -> None:
 def settle_articles(generator) -> None:
     base_path = generator.path
     everything = generator.articles + generator.drafts + generator.hidden_articles
+    for item in generator.drafts + generator.hidden_articles:  # categories are off, but Pelican's
+        if not hasattr(item, "category"):                         # draft writer still asks for one
+            item.category = Category(generator.settings.get("DEFAULT_CATEGORY", "misc"), generator.settings)
     make_slugs_unique(everything, base_path)
     freeze_urls(everything)
     generator.articles = canonical_order(generator.articles, base_path)

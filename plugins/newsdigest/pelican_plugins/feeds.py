@@ -9,6 +9,7 @@ story may pin its own with `guid:` in its front matter.
 
 from __future__ import annotations
 
+import html as html_module
 import logging
 import os
 import re
@@ -129,7 +130,8 @@ class EntryFactory:
     def _article(self, article) -> feeds.Entry:
         link = self._absolute(article.url)
         source_file = os.path.relpath(article.source_path, self.content_path).replace(os.sep, "/")
-        summary = getattr(article, "subtitle", "") or _TAGS.sub("", article.metadata.get("summary", "")).strip()
+        summary = (getattr(article, "subtitle", "") or _TAGS.sub("", article.metadata.get("summary", "")).strip()
+                   or _opening_words(article._content or ""))
         image = getattr(article, "image", "")
         return feeds.Entry(
             id=article.metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
@@ -149,9 +151,16 @@ class EntryFactory:
         published = max(story.date for story in edition.articles)
         return feeds.Entry(
             id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}", title=edition.title, link=link,
-            published=published, updated=published, summary=_TAGS.sub("", edition.intro or "").strip(),
+            published=published, updated=published,
+            summary=_TAGS.sub("", edition.intro or "").strip() or "; ".join(story.title for story in edition.articles),
             content_html=feeds.absolute_links((edition.intro or "") + f"<ul>{items}</ul>", link),
         )
+
+
+def _opening_words(html: str, count: int = 50) -> str:
+    """A summary for a story without a standfirst: its first words."""
+    words = html_module.unescape(_TAGS.sub(" ", html)).split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,87 @@
+"""Editions: the curator's picks for a day (or an ISO week), lead story first, grouped by section.
+
+Plain functions, no Pelican. A story belongs to the edition of its date in the site's
+timezone, unless its front matter names another (`edition: 2015-11-21`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+PERIODS = ("day", "week")
+OTHER_SECTION = "Other stories"
+
+
+def edition_date(moment: dt.datetime, timezone: dt.tzinfo, period: str = "day") -> dt.date:
+    """The edition a moment falls in: its day in `timezone`, or that week's Monday."""
+    day = moment.astimezone(timezone).date()
+    return day - dt.timedelta(days=day.weekday()) if period == "week" else day
+
+
+def parse_edition(value, period: str = "day") -> dt.date:
+    """An `edition:` front-matter value as the edition's date; raises ValueError."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+    return day - dt.timedelta(days=day.weekday()) if period == "week" else day
+
+
+@dataclass(eq=False)
+class Edition:
+    date: dt.date
+    period: str
+    title: str
+    intro: str = ""  # sanitised HTML
+    lead: object | None = None
+    sections: list[tuple[str, list]] = field(default_factory=list)  # (section name, stories newest first)
+    previous: Edition | None = None  # the one before (older)
+    next: Edition | None = None  # the one after (newer)
+
+    @property
+    def url(self) -> str:
+        return f"editions/{self.date.isoformat()}/"
+
+    @property
+    def articles(self) -> list:
+        """Every story of the edition: the lead first, then section by section."""
+        return ([self.lead] if self.lead is not None else []) + [story for _, stories in self.sections for story in stories]
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.date}>"
+
+    def __digest__(self) -> str:
+        """What identifies an edition in a page key; its stories' front matter is keyed elsewhere."""
+        return self.url
+
+
+def default_title(day: dt.date, period: str, sitename: str) -> str:
+    if period == "week":
+        return f"{sitename}: week of {day:%B} {day.day}, {day.year}"
+    return f"{sitename}: {day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def build_editions(stories: list, when, section_of, is_featured, sitename: str, period: str = "day",
+                   intros: dict[dt.date, tuple[str, str]] | None = None) -> list[Edition]:
+    """Editions newest first from `stories` (newest first).
+
+    `when(story)` gives the story's edition date, `section_of(story)` its section name
+    ("" for none), `is_featured(story)` whether it may lead; `intros` maps an edition date
+    to its (title, intro HTML) from content/editions/.
+    """
+    intros = intros or {}
+    by_date: dict[dt.date, list] = {}
+    for story in stories:
+        by_date.setdefault(when(story), []).append(story)
+    editions = []
+    for day in sorted(by_date, reverse=True):
+        members = by_date[day]
+        lead = next((story for story in members if is_featured(story)), None)
+        groups: dict[str, list] = {}
+        for story in members:
+            if story is not lead:
+                groups.setdefault(section_of(story) or OTHER_SECTION, []).append(story)
+        ordered = sorted(groups.items(), key=lambda pair: (pair[0] == OTHER_SECTION, pair[0].casefold()))
+        title, intro = intros.get(day, ("", ""))
+        editions.append(Edition(day, period, title or default_title(day, period, sitename), intro, lead, ordered))
+    for newer, older in zip(editions, editions[1:]):
+        newer.previous, older.next = older, newer
+    return editions

@@ -1,0 +1,89 @@
+"""Edition pages (/editions/YYYY-MM-DD/), the archive of editions (/editions/, paginated),
+and beside each edition a ready-to-send newsletter: email.html and email.txt.
+
+Publishes `context["editions"]` (newest first; the feeds plugin writes the editions
+feed from it) and gives every story `edition_ref`, its Edition.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from newsdigest import content_model, document, frontmatter
+from newsdigest.editions import PERIODS, build_editions, edition_date, parse_edition
+from newsdigest.paths import display_path
+from newsdigest.pelican_plugins.feeds import feed_siteurl
+
+logger = logging.getLogger(__name__)
+
+
+def _intros(folder: Path, period: str, markdown_config: str) -> dict:
+    """content/editions/YYYY-MM-DD.md: an edition's title and introduction."""
+    intros = {}
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            day = parse_edition(path.stem, period)
+            loaded = document.load(path.read_text(encoding="utf-8"), markdown_config)
+        except ValueError as error:  # a bad file name or bad front matter
+            line = getattr(error, "line", None)
+            logger.error("%s%s: %s", display_path(path), f":{line}" if line else "", getattr(error, "message", error))
+            continue
+        intros[day] = (str(loaded.metadata.get("title") or ""), loaded.body_html)
+    return intros
+
+
+class EditionsGenerator(Generator):
+    def generate_context(self):
+        period = self.settings.get("EDITION_PERIOD", "day")
+        if period not in PERIODS:
+            logger.error("EDITION_PERIOD must be one of %s, not %r", ", ".join(PERIODS), period)
+            period = "day"
+        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or content_model.site_timezone("UTC")
+        stories = list(self.context.get("articles", []))
+        chosen: dict[int, object] = {}
+        for story in stories:
+            override = story.metadata.get("edition")
+            try:
+                chosen[id(story)] = parse_edition(override, period) if override else \
+                    edition_date(story.date, timezone, period)
+            except ValueError:
+                logger.error("%s: edition: %r is not a date (YYYY-MM-DD)", display_path(story.source_path), override)
+                chosen[id(story)] = edition_date(story.date, timezone, period)
+        intros = _intros(Path(self.path) / self.settings.get("EDITIONS_PATH", "editions"), period,
+                         document.markdown_config(self.settings.get("MARKDOWN", {})))
+        self.editions = build_editions(
+            stories, when=lambda story: chosen[id(story)],
+            section_of=lambda story: getattr(story, "section", "") or "",
+            is_featured=lambda story: story.metadata.get("featured") is True,
+            sitename=self.settings.get("SITENAME", ""), period=period, intros=intros)
+        for edition in self.editions:
+            for story in edition.articles:
+                story.edition_ref = edition
+        self.context["editions"] = self.editions
+
+    def generate_output(self, writer):
+        if not self.editions:
+            return
+        siteurl = feed_siteurl(self.settings)
+        writer.write_file("editions/index.html", self.get_template("editions"), self.context,
+                          paginated={"editions": self.editions}, template_name="editions", url="editions/",
+                          editions=self.editions)
+        page, email_html, email_text = (self.get_template(name) for name in ("edition", "edition_email", "edition_email_text"))
+        for edition in self.editions:
+            writer.write_file(f"{edition.url}index.html", page, self.context, edition=edition, url=edition.url)
+            writer.write_file(f"{edition.url}email.html", email_html, self.context, edition=edition,
+                              ABSOLUTE_SITEURL=siteurl)
+            writer.write_file(f"{edition.url}email.txt", email_text, self.context, edition=edition,
+                              ABSOLUTE_SITEURL=siteurl)
+
+
+def editions_generator(pelican):
+    return EditionsGenerator
+
+
+def register():
+    signals.get_generators.connect(editions_generator)
