@@ -53,7 +53,12 @@ DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 ARTICLE_LANG_SAVE_AS = PAGE_LANG_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+# Stories older than this (against the build date: SOURCE_DATE_EPOCH, else the newest story)
+# carry a notice saying how old they are.
+AGE_NOTICE_YEARS = 1
 DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 
 import markdown
@@ -26,9 +27,13 @@ def _allowed_attributes() -> dict[str, set[str]]:
     return allowed
 
 
+_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+
+
 def sanitise_html(html: str) -> str:
-    """HTML with scripts, event handlers, styles and javascript: URLs removed."""
-    return nh3.clean(html, attributes=_allowed_attributes())
+    """HTML with scripts, event handlers, styles and javascript: URLs removed; an image with no
+    text alternative gets an empty one (decorative), which readers and checkers require."""
+    return _IMAGE_WITHOUT_ALT.sub('<img alt=""', nh3.clean(html, attributes=_allowed_attributes()))
 
 
 def markdown_config(settings_markdown: dict) -> str:

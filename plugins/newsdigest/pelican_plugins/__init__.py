@@ -12,4 +12,6 @@ ALL = [
     "newsdigest.pelican_plugins.related",
     "newsdigest.pelican_plugins.editions",
     "newsdigest.pelican_plugins.feeds",
+    "newsdigest.pelican_plugins.presentation",
+    "newsdigest.pelican_plugins.site_files",
 ]

@@ -1,0 +1,86 @@
+"""The site's own files: 404.html, sitemap.xml, news-sitemap.xml and robots.txt.
+
+The sitemap lists every page the writer rendered or kept (pagination included), so
+it is written when the pages are: on `finalized`, after the writer has flushed.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+from pelican.generators import Generator
+
+from newsdigest import sitemaps
+from newsdigest.pelican_plugins.feeds import feed_siteurl
+from newsdigest.pelican_plugins.writer import WRITER_KEY
+
+LASTMOD_KEY = "NEWSDIGEST_LASTMOD"
+NOT_IN_SITEMAP = ("404.html", "email.html")
+
+
+def _newest(stories, default):
+    return max((getattr(s, "modified", None) or s.date for s in stories), default=default)
+
+
+class SiteFilesGenerator(Generator):
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        writer.write_file("404.html", self.get_template("404"), self.context, url="404.html")
+        moment = self.context.get("build_moment")
+        stories = list(self.context.get("articles", []))
+        newest = _newest(stories, moment)
+        lastmod = {"index.html": newest, "archives/index.html": newest, "feeds/index.html": newest,
+                   "editions/index.html": newest}
+        for story in stories:
+            lastmod[story.save_as] = getattr(story, "modified", None) or story.date
+        for kind, terms in (self.context.get("taxonomies") or {}).items():
+            lastmod[f"{kind}/index.html"] = newest
+            for term in terms:
+                if term.url:
+                    lastmod[f"{term.url}index.html"] = _newest(term.articles, moment)
+        for edition in self.context.get("editions") or []:
+            lastmod[f"{edition.url}index.html"] = _newest(edition.articles, moment)
+        for month in (self.context.get("period_archives") or {}).get("month", []):
+            lastmod[month["save_as"]] = _newest(month["articles"], moment)
+        self.settings[LASTMOD_KEY] = (lastmod, moment, stories)
+
+
+def write_site_files(pelican) -> None:
+    settings = pelican.settings
+    writer = settings.get(WRITER_KEY)
+    recorded = settings.get(LASTMOD_KEY)
+    if writer is None or recorded is None:
+        return
+    lastmod, moment, stories = recorded
+    siteurl = feed_siteurl(settings)
+    pages = []
+    for name, (_, files) in sorted(writer.manifest_entries().items()):
+        for relative in files:
+            relative = relative.replace(os.sep, "/")
+            if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP:
+                continue
+            url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
+            pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))
+    news = [sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date) for story in stories]
+    output = pelican.output_path
+    files = {
+        "sitemap.xml": sitemaps.sitemap(sorted(pages)),
+        "news-sitemap.xml": sitemaps.news_sitemap(news, moment, settings.get("SITENAME", ""),
+                                                  settings.get("DEFAULT_LANG", "en")),
+        "robots.txt": sitemaps.robots(siteurl),
+    }
+    for name, data in files.items():
+        with open(os.path.join(output, name), "wb") as handle:
+            handle.write(data)
+
+
+def site_files_generator(pelican):
+    return SiteFilesGenerator
+
+
+def register():
+    signals.get_generators.connect(site_files_generator)
+    signals.finalized.connect(write_site_files)
