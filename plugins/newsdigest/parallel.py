@@ -1,7 +1,10 @@
 """Worker processes for the expensive, independent steps of a build.
 
-Workers are started with `spawn` (a build may run beside threads, which fork
-does not survive), and are always shut down: on error and on Ctrl-C too.
+Workers are forked: they start at once, need nothing pickled but their chunk, and,
+unlike spawned ones, never re-import the caller's main module (a script without a
+main guard would make a spawning pool start workers forever). They only compute and
+return results, never log or print, so no lock held by another thread at fork time
+can stop them. They are always shut down: on error and on Ctrl-C too.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
         for chunk in chunks:
             yield from function(chunk)
         return
-    pool = multiprocessing.get_context("spawn").Pool(processes=workers)
+    pool = multiprocessing.get_context("fork").Pool(processes=workers)
     try:
         for results in pool.imap(function, chunks):
             yield from results

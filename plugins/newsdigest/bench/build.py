@@ -40,7 +40,7 @@ class Run:
 
 
 def measure(command: list[str], cwd: Path) -> Run:
-    """Wall time and peak resident memory of `command` and all its child processes."""
+    """Wall time and peak memory (proportional set size) of `command` and all its child processes."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -52,7 +52,8 @@ def measure(command: list[str], cwd: Path) -> Run:
         while not done.is_set():
             try:
                 members = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(member.memory_info().rss for member in members))
+                # PSS: pages forked workers share with their parent are counted once, not per process.
+                peak = max(peak, sum(member.memory_full_info().pss for member in members))
             except psutil.Error:
                 pass
             done.wait(0.05)

@@ -77,17 +77,25 @@ class FeedsGenerator(Generator):
         max_items = int(self.settings.get("FEED_MAX_ITEMS", 50))
         summary_only = bool(self.settings.get("FEED_SUMMARY_ONLY", False))
         entries = EntryFactory(siteurl, self.settings, self.path)
+        keyed = getattr(writer, "write_keyed", None)
         for feed_set in self.context["feed_sets"]:
             items = self._items(feed_set)[:max_items]
-            feed = feeds.Feed(
-                title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
-                self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
-                description=feed_set.description, language=self.settings.get("DEFAULT_LANG", "en"),
-                hub_url=self.settings.get("FEED_WEBSUB_HUB"),
-                entries=tuple(entries.for_item(item) for item in items),
-            )
-            for fmt, data in feeds.render_all(feed, summary_only).items():
-                self._write(feed_set.file(fmt), data)
+
+            def produce(feed_set=feed_set, items=items) -> dict[str, bytes]:
+                feed = feeds.Feed(
+                    title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
+                    self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
+                    description=feed_set.description, language=self.settings.get("DEFAULT_LANG", "en"),
+                    hub_url=self.settings.get("FEED_WEBSUB_HUB"),
+                    entries=tuple(entries.for_item(item) for item in items),
+                )
+                return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed, summary_only).items()}
+
+            if keyed is not None:  # newsdigest's writer: unchanged feeds are kept from the last build
+                keyed(feed_set.path, self.context, [repr(feed_set), *items], produce)
+            else:
+                for relative, data in produce().items():
+                    self._write(relative, data)
         self._write("feeds/feeds.opml", opml(self.context["feed_sets"], siteurl, self.settings.get("SITENAME", "")))
         writer.write_file("feeds/index.html", self.get_template("feeds"), self.context, url="feeds/")
 

@@ -35,6 +35,10 @@ class RelatedStory:
     def explicit(self) -> bool:
         return self.reason == "explicit reference"
 
+    def __digest__(self) -> str:
+        """What a page shows of it (the score is not shown, and shifts with every edit elsewhere)."""
+        return f"{self.article.url if self.article is not None else ''}|{self.reason}|{self.text}|{self.url}"
+
 
 def settings_from(pelican_settings) -> related.Settings:
     defaults = related.Settings()

@@ -111,6 +111,7 @@ class SiteWriter(Writer):
         self._owners: dict[str, str] = {}
         self._queue: list[RenderJob] = []
         self._reused: list[RenderJob] = []
+        self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
         self._site_digest: str | None = None
         self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
@@ -173,10 +174,31 @@ class SiteWriter(Writer):
         return digest(
             code_fingerprint(),
             stable_repr(settings),
+            stable_repr(context.get("build_moment")),  # SOURCE_DATE_EPOCH moves every story's age
             folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", [])),
             _side_files_digest(self.settings),
             *listings,
         )
+
+    def write_keyed(self, name: str, context, key_parts: list, produce) -> None:
+        """Files that are not rendered from a template (feeds): `produce()` returns relative
+        path -> bytes; it is not called when the previous build wrote them from the same inputs."""
+        if self._site_digest is None:
+            self._site_digest = self._compute_site_digest(context)
+        key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
+        job = RenderJob(name, None, context, (), {}, name, key)
+        files = self.manifest.reusable(name, key)
+        if files is not None:
+            job.files = files
+            self._reused.append(job)
+            return
+        for relative, data in produce().items():
+            path = os.path.join(self.output_path, relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            job.files.append(relative)
+        self._written.append(job)
 
     # -- rendering ------------------------------------------------------------
 
@@ -252,11 +274,11 @@ class SiteWriter(Writer):
 
     def manifest_entries(self) -> dict[str, list]:
         """Page name -> (key, files) for every page of this build, rendered or reused."""
-        return {job.name: [job.key, job.files] for job in [*self._reused, *self._queue]}
+        return {job.name: [job.key, job.files] for job in [*self._reused, *self._queue, *self._written]}
 
     @property
     def rendered_count(self) -> int:
-        return len(self._queue)
+        return len(self._queue) + len(self._written)
 
     @property
     def reused_count(self) -> int:
