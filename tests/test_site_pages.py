@@ -106,3 +106,16 @@ def test_archives_and_404(site):
     assert archive.index("November 2015") < archive.index("October 2015")
     assert "Older business story" in site.page("archives/2015/10/")
     assert "Page not found" in (site.output / "404.html").read_text()
+
+
+def test_every_internal_link_resolves(site):
+    fixture_site(site, DEFAULT_PAGINATION=1)
+    broken = []
+    for page in site.output.rglob("*.html"):
+        for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text()):
+            if not target.startswith(SITEURL):
+                continue
+            path = site.output / target.removeprefix(SITEURL).lstrip("/")
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append(f"{page.relative_to(site.output)} -> {target}")
+    assert broken == []

@@ -61,12 +61,13 @@ def test_tag_section_and_source_pages(site):
                      subtitle="Gunmen stormed a hotel.", date="2015-11-20T10:00:00Z")
     site.add_article("b", title="Bamako curfew", tags=["mali", "Al-Qaeda"], section="World", source="Reuters",
                      date="2015-11-21T10:00:00Z")
-    site.write("tags.yml", "Al-Qaeda:\n  description: A militant network.\n")
+    site.write("tags.yml", "Al-Qaeda:\n  description: A militant network.\n  image: /images/aq.jpg\n")
     site.build()
     mali = site.page("tags/mali/")
     assert mali.index("Bamako curfew") < mali.index("Mali siege")  # newest first
     assert "Gunmen stormed a hotel." in mali and "VICE News" in mali
     assert "A militant network." in site.page("tags/al-qaeda/")
+    assert '<img class="term-image" src="/images/aq.jpg" alt="">' in site.page("tags/al-qaeda/")
     assert 'href="/tags/al-qaeda/"' in mali  # related term
     assert "Mali siege" in site.page("sources/vice-news/") and "Bamako curfew" not in site.page("sources/vice-news/")
     assert "Bamako curfew" in site.page("sections/world/")

@@ -33,6 +33,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
 
 
+def _proportional_memory(process: psutil.Process) -> int:
+    """PSS: pages forked workers share with their parent count once, not once per process.
+    Read from smaps_rollup, which is cheap; psutil's full smaps walk would itself slow the build."""
+    try:
+        with open(f"/proc/{process.pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return process.memory_info().rss
+
+
 @dataclass(frozen=True)
 class Run:
     seconds: float
@@ -52,11 +65,10 @@ def measure(command: list[str], cwd: Path) -> Run:
         while not done.is_set():
             try:
                 members = [root, *root.children(recursive=True)]
-                # PSS: pages forked workers share with their parent are counted once, not per process.
-                peak = max(peak, sum(member.memory_full_info().pss for member in members))
+                peak = max(peak, sum(_proportional_memory(member) for member in members))
             except psutil.Error:
                 pass
-            done.wait(0.05)
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
