@@ -79,6 +79,9 @@ RELATED_COMMON_TAG_SHARE = 0.2  # tags on more than this share of stories count 
 RELATED_DECAY_DAYS = None  # e.g. 30: relatedness halves every 30 days apart
 RELATED_TITLE_MATCH = 90  # 0-100: how close a "related" headline must be to link
 
+# Search: Pagefind indexes the stories at the end of every build; the page is /search/.
+SEARCH_ENABLED = True
+
 # Editions: the curator's picks per day (or ISO week: "week"), at /editions/YYYY-MM-DD/,
 # with email.html and email.txt beside each. Intros in content/editions/YYYY-MM-DD.md.
 EDITION_PERIOD = "day"

@@ -25,6 +25,7 @@ from pelican.settings import read_settings
 
 from newsdigest.cache import BuildCache
 from newsdigest.paths import display_path
+from newsdigest.pelican_plugins.strict import SETTINGS_KEY as PROBLEMS_KEY
 from newsdigest.pelican_plugins.strict import BuildFailed, stop_collecting
 from newsdigest.pelican_plugins.writer import MANIFEST_NAMESPACE, PREVIOUS_OUTPUT_KEY, WRITER_KEY
 
@@ -96,7 +97,9 @@ def _run_pelican(settings: dict) -> None:
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
         problem = f"{type(error).__name__}: {error}".splitlines()[0]
         logger.error("%s", problem)
-        raise BuildFailed([problem]) from error
+        collector = settings.get(PROBLEMS_KEY)
+        earlier = [line for line in (collector.problems if collector else []) if line != problem]
+        raise BuildFailed([*earlier, problem]) from error
     finally:
         stop_collecting(settings)
 

@@ -14,4 +14,5 @@ ALL = [
     "newsdigest.pelican_plugins.feeds",
     "newsdigest.pelican_plugins.presentation",
     "newsdigest.pelican_plugins.site_files",
+    "newsdigest.pelican_plugins.search",
 ]

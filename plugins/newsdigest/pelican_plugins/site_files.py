@@ -29,11 +29,12 @@ class SiteFilesGenerator(Generator):
 
     def generate_output(self, writer):
         writer.write_file("404.html", self.get_template("404"), self.context, url="404.html")
+        writer.write_file("search/index.html", self.get_template("search"), self.context, url="search/")
         moment = self.context.get("build_moment")
         stories = list(self.context.get("articles", []))
         newest = _newest(stories, moment)
         lastmod = {"index.html": newest, "archives/index.html": newest, "feeds/index.html": newest,
-                   "editions/index.html": newest}
+                   "editions/index.html": newest, "search/index.html": newest}
         for story in stories:
             lastmod[story.save_as] = getattr(story, "modified", None) or story.date
         for kind, terms in (self.context.get("taxonomies") or {}).items():
