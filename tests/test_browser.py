@@ -40,7 +40,7 @@ def base_url(tmp_path_factory):
                                 source_timezones={"VICE News": "America/New_York"}))
     site.add_article("hostile", title="Breaking <script>alert(document.domain)</script>", tags=["Mali"],
                      subtitle="Standfirst </script><script>alert(2)</script>", section="World",
-                     date="2015-11-22T10:00:00Z", body='Text <img src=x onerror="alert(3)"> and more.')
+                     date="2015-11-22T10:00:00Z", body='Text <img src="/theme/favicon.svg" onerror="alert(3)"> and more.')
     site.write("pages/about.md", "---\ntitle: About\n---\nAbout this digest.\n")
     site.build()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.output))
@@ -116,3 +116,20 @@ def test_no_accessibility_violations(page, base_url, name, scheme):
         return result.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(" | "));
     }""")
     assert violations == [], f"{name} ({scheme}): {violations}"
+
+
+def test_every_internal_link_resolves_in_the_browser(page, base_url):
+    checked, broken = set(), []
+    for name, path in PAGE_TYPES.items():
+        page.goto(base_url + path)
+        links = page.eval_on_selector_all("a[href], link[href], script[src], img[src]",
+                                          "nodes => nodes.map(n => n.href || n.src)")
+        for link in links:
+            target = link.split("#", 1)[0]
+            if not target.startswith(base_url) or target in checked:
+                continue
+            checked.add(target)
+            response = page.request.get(target)
+            if response.status != 200:
+                broken.append(f"{name}: {target} -> {response.status}")
+    assert len(checked) > 30 and broken == []

@@ -1,0 +1,76 @@
+"""`newsdigest bench site`: Lighthouse scores (performance, accessibility, best practices, SEO)
+for the front page and a story page of the sample site, served on 127.0.0.1 and loaded in
+Debian's Chromium. Lighthouse comes from the npm registry through npx, pinned here."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from newsdigest.build import build
+
+describe = "Lighthouse scores of the front page and a story page"
+PROJECT = Path(__file__).resolve().parents[3]
+LIGHTHOUSE = "lighthouse@13.5.0"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+                "--disable-component-update --disable-sync --no-first-run")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--chrome", default=shutil.which("chromium") or "/usr/bin/chromium",
+                        help="the Chromium to drive (default: %(default)s)")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+def _serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _scores(url: str, chrome: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(["npx", "--yes", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={report}",
+                        f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"],
+                       env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, timeout=600, check=True)
+        categories = json.loads(report.read_text())["categories"]
+    return {name: categories[name]["score"] for name in CATEGORIES}
+
+
+def run(args) -> int:
+    chrome = getattr(args, "chrome", shutil.which("chromium") or "/usr/bin/chromium")
+    if not Path(chrome).exists() or shutil.which("npx") is None:
+        print("bench site: needs Debian's chromium and npx (npm); skipped")
+        return 0
+    work = PROJECT / ".cache" / "bench-site"
+    shutil.rmtree(work, ignore_errors=True)
+    output = work / "output"
+    output.mkdir(parents=True)
+    server = _serve(output)  # serve first: the site is built for the address it is served at
+    siteurl = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        build(PROJECT / "pelicanconf.py", content=PROJECT / "content", output=output,
+              overrides={"SITEURL": siteurl, "CACHE_PATH": str(work / "cache")})
+        story = next(p for p in sorted(output.glob("20*/*/*/*/index.html")))
+        pages = {"front page": "/", "story page": "/" + story.parent.relative_to(output).as_posix() + "/"}
+        print(f"bench site: Lighthouse ({LIGHTHOUSE}) in {chrome}")
+        for name, path in pages.items():
+            scores = _scores(siteurl + path, chrome)
+            print(f"  {name:<11} " + "   ".join(f"{category} {score:.2f}" for category, score in scores.items()))
+    finally:
+        server.shutdown()
+    return 0
