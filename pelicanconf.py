@@ -89,6 +89,7 @@ EDITIONS_PATH = "editions"
 
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.
+FEED_KINDS = ["tags", "sections", "sources"]  # which term pages get feeds of their own
 FEED_MAX_ITEMS = 50
 FEED_SUMMARY_ONLY = False  # True: standfirst only, no full text
 FEED_WEBSUB_HUB = None  # e.g. "https://pubsubhubbub.appspot.com/"

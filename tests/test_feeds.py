@@ -196,3 +196,12 @@ def test_newsboat_loads_the_feed(site, tmp_path, name):
     expected = [("Newer story", f"{SITEURL}/2015/11/21/newer-story/"), ("Older story", f"{SITEURL}/2015/11/20/older-story/")]
     assert rows == expected
     assert feed_titles and feed_titles[0][0]
+
+
+def test_term_feeds_can_be_limited_to_some_kinds(site):
+    build_sample(site, FEED_KINDS=["sections"])
+    assert (site.output / "sections/world/feed.rss.xml").is_file()
+    assert not list((site.output / "tags").rglob("feed.*")) and not list((site.output / "sources").rglob("feed.*"))
+    assert "feed.rss.xml" not in site.page("tags/mali/")
+    for url in [o.get("xmlUrl") for o in ElementTree.parse(site.output / "feeds/feeds.opml").getroot().iter("outline")]:
+        assert (site.output / url.removeprefix(SITEURL + "/")).is_file()

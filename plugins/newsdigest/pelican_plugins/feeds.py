@@ -61,7 +61,10 @@ def feed_sets(context, settings) -> list[FeedSet]:
         sets.append(FeedSet("editions/feed.", f"Editions · {sitename}", "editions/", f"Every edition of {sitename}",
                             "editions"))
     titles = {"tags": "Tag", "sections": "Section", "sources": "Source"}
+    with_feeds = settings.get("FEED_KINDS", list(titles))
     for kind, terms in (context.get("taxonomies") or {}).items():
+        if kind not in with_feeds:
+            continue
         sets.extend(term_feed_set(term, titles.get(kind, kind), sitename) for term in terms if term.url)
     return sets
 
