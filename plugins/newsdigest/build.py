@@ -40,10 +40,6 @@ class BuildResult:
     changed_files: int
     removed_files: int
 
-    @property
-    def html_pages(self) -> int:
-        return sum(1 for _ in self.output.rglob("*.html"))
-
 
 def load_settings(settings_file: str | os.PathLike, content: str | os.PathLike | None = None,
                   output: str | os.PathLike | None = None, overrides: dict | None = None) -> dict:

@@ -68,7 +68,6 @@ class Document:
     metadata: dict
     key_lines: dict[str, int]
     body: str
-    body_line: int
 
 
 def parse(text: str) -> Document:
@@ -85,7 +84,7 @@ def parse(text: str) -> Document:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1 :])
     metadata, key_lines = _load_mapping(yaml_text, first_line=2)
-    return Document(metadata=metadata, key_lines=key_lines, body=body, body_line=index + 2)
+    return Document(metadata=metadata, key_lines=key_lines, body=body)
 
 
 def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]]:
