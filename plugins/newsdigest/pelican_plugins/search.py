@@ -1,79 +1,157 @@
-"""Search: Pagefind indexes every story page at the end of the build, into the staging folder,
-so the index goes live with the pages it describes. A rebuild re-renders only changed pages,
-so each story page is read from staging when it was rendered again, else from the previous
-site. Only story bodies are indexed (article.html marks them with data-pagefind-body).
-The search page is /search/. (Pagefind's Python API costs a tenth of a second per page;
-its command line indexes a folder of ten thousand pages in seconds, so the pages are
-gathered into a folder of hard links under the cache.)
+"""Search: Pagefind indexes the story pages at the end of the build, into the staging
+folder, so the index goes live with the pages it describes. Only story bodies are
+indexed (article.html marks them with data-pagefind-body). The search page is /search/.
+
+The stories are indexed in blocks (see newsdigest.search_blocks), one Pagefind bundle
+each, as many at once as there are cores; the search page merges the bundles. A block
+whose pages are byte for byte those of the previous build keeps its bundle. Each story
+page is read from staging when it was rendered again, else from the previous site, and
+gathered into a folder of hard links under the cache for Pagefind's command line (its
+Python API costs a tenth of a second per page).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from pelican import signals
 
-from newsdigest.pelican_plugins.writer import PREVIOUS_OUTPUT_KEY
+from newsdigest import search_blocks
+from newsdigest.parallel import worker_count
+from newsdigest.pelican_plugins.writer import PREVIOUS_OUTPUT_KEY, WRITER_KEY
 
 logger = logging.getLogger(__name__)
-STORIES_KEY = "NEWSDIGEST_SEARCH_STORIES"
+BLOCKS_KEY = "NEWSDIGEST_SEARCH_BLOCKS"
+DEFAULT_BLOCK_STORIES = 500
+INDEX_TIMEOUT_SECONDS = 900
 
 
-def remember_stories(generators) -> None:
-    """The story pages to index, in a fixed order, before the context is gone."""
+def plan_blocks(generators) -> None:
+    """Cut the stories into blocks once the site is known, so the search page can list the bundles."""
     if not generators:
         return
-    articles = generators[0].context.get("articles", [])
-    generators[0].settings[STORIES_KEY] = sorted({article.save_as for article in articles})
+    settings, context = generators[0].settings, generators[0].context
+    if not settings.get("SEARCH_ENABLED", True):
+        context["search_bundles"] = []
+        return
+    pages = [article.save_as for article in context.get("articles", [])]
+    blocks = search_blocks.split(pages, settings.get("SEARCH_BLOCK_STORIES", DEFAULT_BLOCK_STORIES))
+    settings[BLOCKS_KEY] = blocks
+    context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
 
 
-def _gather(stories, output_path: str, previous: str | None, into: str) -> int:
-    """Hard-link every story page (as rendered now, or kept from the previous site) into `into`."""
-    gathered = 0
-    for save_as in stories:
-        for folder in (output_path, previous):
-            source = os.path.join(folder, save_as) if folder else ""
-            if source and os.path.isfile(source):
-                target = os.path.join(into, save_as)
+def _pagefind() -> str:
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise FileNotFoundError("the pagefind binary (package pagefind[bin]) is not installed")
+    return str(executable)
+
+
+class _Indexer:
+    """Runs Pagefind on blocks, several at once; stops them all on error or Ctrl-C."""
+
+    def __init__(self, settings, output_path: str, previous: str | None):
+        self.settings = settings
+        self.output_path = os.path.abspath(output_path)
+        self.previous = previous
+        self.processes: list[subprocess.Popen] = []
+        self.stopping = False
+
+    def source(self, page: str) -> str | None:
+        """The page as this build has it: rendered again into staging, else kept from the previous site."""
+        for folder in (self.output_path, self.previous):
+            if folder and os.path.isfile(path := os.path.join(folder, page)):
+                return path
+        return None
+
+    def index(self, executable: str, block: search_blocks.Block, sources: dict[str, str]) -> list[str] | str:
+        """Index one block into its bundle; returns the bundle's files, or a problem."""
+        gathered = tempfile.mkdtemp(prefix="search-", dir=self.settings["CACHE_PATH"])
+        bundle = os.path.join(self.output_path, block.bundle)
+        try:
+            for page in block.pages:
+                target = os.path.join(gathered, page)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 try:
-                    os.link(source, target)
+                    os.link(sources[page], target)
                 except OSError:  # another file system: copy instead
-                    shutil.copyfile(source, target)
-                gathered += 1
-                break
-    return gathered
+                    shutil.copyfile(sources[page], target)
+            command = [executable, "--site", gathered, "--output-path", bundle,
+                       "--force-language", self.settings.get("DEFAULT_LANG", "en"), "--quiet"]
+            if self.stopping:
+                return "stopped"
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.processes.append(process)
+            try:
+                printed, _ = process.communicate(timeout=INDEX_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                return f"pagefind took over {INDEX_TIMEOUT_SECONDS} s"
+            if process.returncode != 0:
+                lines = (printed or "").strip().splitlines()
+                return f"pagefind failed: {lines[-1] if lines else f'exit {process.returncode}'}"
+        finally:
+            shutil.rmtree(gathered, ignore_errors=True)
+        return sorted(os.path.relpath(os.path.join(root, name), self.output_path)
+                      for root, _, names in os.walk(bundle) for name in names)
+
+    def stop(self) -> None:
+        self.stopping = True
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
 
 
 def index_site(pelican) -> None:
     settings = pelican.settings
-    stories = settings.get(STORIES_KEY)
-    if not settings.get("SEARCH_ENABLED", True) or not stories:
+    blocks = settings.get(BLOCKS_KEY)
+    writer = settings.get(WRITER_KEY)
+    if not blocks or writer is None:
         return
     os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-    gathered = tempfile.mkdtemp(prefix="search-", dir=settings["CACHE_PATH"])
-    try:
-        _gather(stories, str(pelican.output_path), settings.get(PREVIOUS_OUTPUT_KEY), gathered)
-        command = [sys.executable, "-m", "pagefind", "--site", gathered,
-                   "--output-path", os.path.join(os.path.abspath(pelican.output_path), "pagefind"),
-                   "--force-language", settings.get("DEFAULT_LANG", "en"), "--quiet"]
+    indexer = _Indexer(settings, str(pelican.output_path), settings.get(PREVIOUS_OUTPUT_KEY))
+    executable = _pagefind()
+    tool = f"pagefind {executable} {os.path.getsize(executable)} {settings.get('DEFAULT_LANG', 'en')}"
+    pending = []
+    for block in blocks:
+        sources = {page: indexer.source(page) for page in block.pages}
+        missing = [page for page, source in sources.items() if source is None]
+        if missing:
+            logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
+            continue
+        digests = {page: _file_digest(source) for page, source in sources.items()}
+        key = search_blocks.block_key(block, digests, tool=tool)
+        if not writer.reuse(block.bundle, key):
+            pending.append((block, sources, key))
+    if not pending:
+        return
+    with ThreadPoolExecutor(max_workers=worker_count(settings.get("NEWSDIGEST_WORKERS"))) as pool:
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=900)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            logger.error("search index: pagefind could not run: %s", error)
-            return
-        if result.returncode != 0:
-            problem = (result.stderr or result.stdout).strip().splitlines()
-            logger.error("search index: pagefind failed: %s", problem[-1] if problem else f"exit {result.returncode}")
-    finally:
-        shutil.rmtree(gathered, ignore_errors=True)
+            outcomes = list(pool.map(lambda job: indexer.index(executable, job[0], job[1]), pending))
+        except BaseException:  # Ctrl-C or a crash: no indexer outlives the build
+            indexer.stop()
+            raise
+    for (block, _, key), outcome in zip(pending, outcomes):
+        if isinstance(outcome, str):
+            logger.error("search index: block %s: %s", block.name, outcome)
+        else:
+            writer.record_written(block.bundle, key, outcome)
+
+
+def _file_digest(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def register():
-    signals.all_generators_finalized.connect(remember_stories)
+    signals.all_generators_finalized.connect(plan_blocks)
     signals.finalized.connect(index_site)

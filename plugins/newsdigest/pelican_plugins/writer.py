@@ -115,6 +115,7 @@ class SiteWriter(Writer):
         self._site_digest: str | None = None
         self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
+        self._content_digests: dict[int, str] = {}
         previous = settings.get(PREVIOUS_OUTPUT_KEY)
         self.manifest = Manifest(Path(settings["CACHE_PATH"]) / "newsdigest.sqlite",
                                  Path(previous) if previous else None)
@@ -152,9 +153,13 @@ class SiteWriter(Writer):
             # settings, which the site digest covers: no need to walk 10,000 stories per page.
             return f"[{len(value)} {type(value[0]).__name__}]"
         if hasattr(value, "source_path") and hasattr(value, "url"):
-            document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
-            inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
-            return digest(document_key, value.url, self._metadata_of(value), stable_repr(inputs))
+            found = self._content_digests.get(id(value))
+            if found is None:  # a story is on many pages: digest it once per build
+                document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
+                inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
+                found = digest(document_key, value.url, self._metadata_of(value), stable_repr(inputs))
+                self._content_digests[id(value)] = found
+            return found
         return stable_repr(value)
 
     def _metadata_of(self, item) -> str:
@@ -186,19 +191,28 @@ class SiteWriter(Writer):
         if self._site_digest is None:
             self._site_digest = self._compute_site_digest(context)
         key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
-        job = RenderJob(name, None, context, (), {}, name, key)
-        files = self.manifest.reusable(name, key)
-        if files is not None:
-            job.files = files
-            self._reused.append(job)
+        if self.reuse(name, key):
             return
+        files = []
         for relative, data in produce().items():
             path = os.path.join(self.output_path, relative)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as handle:
                 handle.write(data)
-            job.files.append(relative)
-        self._written.append(job)
+            files.append(relative)
+        self.record_written(name, key, files)
+
+    def reuse(self, name: str, key: str) -> bool:
+        """Keep the previous build's files for `name` when they were made from the same `key`."""
+        files = self.manifest.reusable(name, key)
+        if files is None:
+            return False
+        self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
+        return True
+
+    def record_written(self, name: str, key: str, files: list[str]) -> None:
+        """Files written into the output by other means than rendering (feeds, the search index)."""
+        self._written.append(RenderJob(name, None, None, (), {}, name, key, list(files)))
 
     # -- rendering ------------------------------------------------------------
 

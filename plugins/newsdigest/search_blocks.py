@@ -1,0 +1,54 @@
+"""The search index in blocks of stories, so one edit re-indexes one block, not the site.
+
+Pagefind has no incremental mode, and its memory grows with the pages it indexes at
+once (about 0.3 MB a page). So the stories, in URL order (which is date order), are cut
+into blocks, each indexed into a bundle of its own; the search page merges them.
+
+A block ends after a story whose URL hashes to a boundary (one in `target` on average)
+or when it reaches twice `target`. Boundaries depend on the story itself, not on its
+position, so adding or removing a story moves at most the block it falls in (and the
+next, when it was a boundary), never every block after it. A block is named after its
+first story, so unaffected blocks keep their names and their files from one build to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from newsdigest.digests import digest
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    pages: tuple[str, ...]
+
+    @property
+    def bundle(self) -> str:
+        """The bundle's folder in the site, with a trailing slash."""
+        return f"pagefind/{self.name}/"
+
+
+def _hash(page: str) -> int:
+    return int.from_bytes(hashlib.sha256(page.encode("utf-8", "surrogatepass")).digest()[:8], "big")
+
+
+def split(pages: list[str], target: int) -> list[Block]:
+    """`pages` (story page paths) in blocks of about `target`, at most twice that."""
+    target = max(1, int(target))
+    ordered = sorted(set(pages))
+    blocks, current = [], []
+    for page in ordered:
+        current.append(page)
+        if _hash(page) % target == 0 or len(current) >= 2 * target:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return [Block(name=f"{_hash(block[0]):016x}"[:12], pages=tuple(block)) for block in blocks]
+
+
+def block_key(block: Block, page_digests: dict[str, bytes], *, tool: str) -> str:
+    """What a block's bundle is made from: the indexer, and each page's path and bytes (by digest)."""
+    return digest(tool, block.name, *(part for page in block.pages for part in (page, page_digests[page])))

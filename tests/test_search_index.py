@@ -1,0 +1,53 @@
+"""The search index comes in blocks: one edit re-indexes one block, and the search page
+merges every block's bundle, so every story stays findable."""
+
+import json
+import re
+
+from newsdigest.search_blocks import split
+
+
+def pages(count, start=0):
+    return [f"2020/01/{1 + n % 28:02d}/story-{n}/index.html" for n in range(start, start + count)]
+
+
+def membership(blocks):
+    return {block.name: block.pages for block in blocks}
+
+
+def test_blocks_cover_every_page_once_and_stay_under_twice_the_target():
+    blocks = split(pages(5000), 100)
+    flattened = [page for block in blocks for page in block.pages]
+    assert sorted(flattened) == sorted(pages(5000)) and len(flattened) == len(set(flattened))
+    assert max(len(block.pages) for block in blocks) <= 200
+    assert 25 <= len(blocks) <= 100  # about 5000 / 100
+
+
+def test_adding_or_removing_one_story_changes_at_most_two_blocks():
+    corpus = pages(3000)
+    before = membership(split(corpus, 100))
+    for changed in (corpus[:1500] + corpus[1501:], corpus + pages(1, start=99_999)):
+        after = membership(split(changed, 100))
+        differing = set(before.items()) ^ set(after.items())
+        assert len({name for name, _ in differing}) <= 4, "a one-story change re-indexed distant blocks"
+
+
+def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_block(site):
+    for number in range(12):
+        site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
+                         body=f"Story {number} is about the word zebra{number}.")
+    site.build(SEARCH_BLOCK_STORIES=3)
+    page = site.page("search/")
+    bundles = json.loads(re.search(r"const bundles = (\[.*?\]);", page).group(1))
+    assert len(bundles) >= 3 and len(set(bundles)) == len(bundles)
+    on_disk = sorted(p.parent.name for p in (site.output / "pagefind").glob("*/pagefind-entry.json"))
+    assert sorted(url.strip("/").split("/")[-1] for url in bundles) == on_disk
+    assert f'src="{bundles[0]}pagefind-ui.js"' in page
+
+    before = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
+    story = site.content / "articles/story-4.md"
+    story.write_text(story.read_text().replace("zebra4", "okapi"))
+    site.build(SEARCH_BLOCK_STORIES=3)
+    after = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
+    touched = {p.relative_to(site.output / "pagefind").parts[0] for p in after if before.get(p) != after[p]}
+    assert len(touched) == 1, f"one edit re-indexed {len(touched)} blocks"
