@@ -75,6 +75,8 @@ class FeedsGenerator(Generator):
         self.context["feed_formats"] = feeds.FORMATS
         self.context["feed_media_types"] = feeds.MEDIA_TYPES
 
+    _terms_by_url = None
+
     def generate_output(self, writer):
         siteurl = feed_siteurl(self.settings)
         max_items = int(self.settings.get("FEED_MAX_ITEMS", 50))
@@ -107,10 +109,11 @@ class FeedsGenerator(Generator):
             return list(self.context.get("articles", []))
         if feed_set.kind == "editions":
             return list(self.context.get("editions", []))
-        for term in self.context["taxonomies"][feed_set.kind]:
-            if term.url == feed_set.page_url:
-                return list(term.articles)
-        return []
+        if self._terms_by_url is None:
+            self._terms_by_url = {(kind, term.url): term for kind, terms in self.context["taxonomies"].items()
+                                  for term in terms}
+        term = self._terms_by_url.get((feed_set.kind, feed_set.page_url))
+        return list(term.articles) if term is not None else []
 
     def _write(self, relative: str, data: bytes) -> None:
         path = os.path.join(self.output_path, relative)

@@ -53,6 +53,7 @@ class RenderJob:
     origin: str
     key: str
     files: list[str] = field(default_factory=list)
+    produce: object = None  # for files not rendered from a template: returns relative path -> bytes
 
 
 def _origin(kwargs, template) -> str:
@@ -191,16 +192,8 @@ class SiteWriter(Writer):
         if self._site_digest is None:
             self._site_digest = self._compute_site_digest(context)
         key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
-        if self.reuse(name, key):
-            return
-        files = []
-        for relative, data in produce().items():
-            path = os.path.join(self.output_path, relative)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(data)
-            files.append(relative)
-        self.record_written(name, key, files)
+        if not self.reuse(name, key):  # produced with the pages, by the same workers
+            self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
 
     def reuse(self, name: str, key: str) -> bool:
         """Keep the previous build's files for `name` when they were made from the same `key`."""
@@ -221,8 +214,23 @@ class SiteWriter(Writer):
             self._recording.append(os.path.relpath(filename, self.output_path))
         return super()._open_w(filename, encoding, override=override)
 
+    def _produce(self, job: RenderJob) -> str | None:
+        job.files = []
+        try:
+            for relative, data in job.produce().items():
+                path = os.path.join(self.output_path, relative)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as handle:
+                    handle.write(data)
+                job.files.append(relative)
+        except Exception as error:
+            return f"{job.origin}: {type(error).__name__} while writing: {error}"
+        return None
+
     def _render(self, job: RenderJob) -> str | None:
         """Render one job; returns an error line, or None."""
+        if job.produce is not None:
+            return self._produce(job)
         self._recording = job.files = []
         try:
             Writer.write_file(self, job.name, job.template, job.context, *job.args, **job.kwargs)
