@@ -83,7 +83,7 @@ RELATED_TITLE_MATCH = 90  # 0-100: how close a "related" headline must be to lin
 SEARCH_ENABLED = True
 # Stories per search index block, on average: an edit re-indexes its block only; the search
 # page merges every block's index (smaller blocks rebuild faster, larger ones search in fewer requests).
-SEARCH_BLOCK_STORIES = 500
+SEARCH_BLOCK_STORIES = 250
 
 # Editions: the curator's picks per day (or ISO week: "week"), at /editions/YYYY-MM-DD/,
 # with email.html and email.txt beside each. Intros in content/editions/YYYY-MM-DD.md.

@@ -31,6 +31,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--articles", type=int, default=10_000, help="corpus size (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=3, help="cold runs of each build (default: %(default)s)")
     parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
+    parser.add_argument("--growth", action="store_true",
+                        help="also time one cold build of twice as many articles (how A's time grows)")
 
 
 def _proportional_memory(process: psutil.Process) -> int:
@@ -114,16 +116,21 @@ def run(args) -> int:
     count = getattr(args, "articles", 10_000)
     repeat = getattr(args, "repeat", 3)
     skip_pelican = getattr(args, "skip_pelican", False)
+    growth = getattr(args, "growth", False)
     work = PROJECT / ".cache" / "bench-build"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     print(f"bench build: {count} articles, {repeat} cold run(s) each, alternating")
-    articles = corpus.generate(count, corpus.read_bbc())
+    stories = corpus.read_bbc()
+    tagger = corpus.ingest_tagger(stories)
+    articles = corpus.generate(count, stories, tagger=tagger)
     corpus.write_front_matter_corpus(articles, work / "content-ours")
     corpus.write_pelican_corpus(articles, work / "content-plain")
     ours_settings, plain_settings = _write_settings(work)
-    ours_command = [str(BIN / "newsdigest"), "build", "--settings", str(ours_settings),
-                    "--content", str(work / "content-ours"), "--output", str(work / "out-ours")]
+    def ours_command(content: str = "content-ours", output: str = "out-ours") -> list[str]:
+        return [str(BIN / "newsdigest"), "build", "--settings", str(ours_settings),
+                "--content", str(work / content), "--output", str(work / output)]
+
     plain_command = [str(BIN / "pelican"), str(work / "content-plain"), "-s", str(plain_settings),
                      "-o", str(work / "out-plain"), "-q"]
 
@@ -131,7 +138,7 @@ def run(args) -> int:
     for _ in range(repeat):
         for folder in ("cache", "out-ours"):
             shutil.rmtree(work / folder, ignore_errors=True)
-        ours_runs.append(measure(ours_command, PROJECT))
+        ours_runs.append(measure(ours_command(), PROJECT))
         if not skip_pelican:
             shutil.rmtree(work / "out-plain", ignore_errors=True)
             plain_runs.append(measure(plain_command, PROJECT))
@@ -139,12 +146,21 @@ def run(args) -> int:
     edited = work / "content-ours" / articles[count // 2].relative_path
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n",
                       encoding="utf-8")
-    rebuild = measure(ours_command, PROJECT)
+    rebuild = measure(ours_command(), PROJECT)
+
+    doubled = None
+    if growth:
+        corpus.write_front_matter_corpus(corpus.generate(2 * count, stories, tagger=tagger), work / "content-double")
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        doubled = measure(ours_command("content-double", "out-double"), PROJECT)
 
     a_seconds, a_peak = _report("A: newsdigest, cold", ours_runs)
     print(f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   peak {rebuild.peak_bytes / 2**20:8.0f} MiB")
     if plain_runs:
         b_seconds, _ = _report("B: plain Pelican 4.12, cold", plain_runs)
         print(f"  A/B cold ratio: {a_seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}")
-    print(f"  A peak memory: {a_peak / 2**30:.2f} GiB")
+    if doubled is not None:
+        print(f"  {f'A: cold, {2 * count} articles':<34}        {doubled.seconds:8.2f} s   "
+              f"peak {doubled.peak_bytes / 2**20:8.0f} MiB   growth x2: {doubled.seconds / a_seconds:.2f}")
+    print(f"  A peak memory: {a_peak / 2**30:.2f} GiB ({a_peak / 1e9:.2f} GB)")
     return 0

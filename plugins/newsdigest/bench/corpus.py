@@ -52,6 +52,24 @@ def simple_tags(story: Story, limit: int = 5) -> list[str]:
     return [story.topic.title(), *ranked[: limit - 1]]
 
 
+def ingest_tagger(stories: list[Story]):
+    """The tags ingest would suggest (places, recurring names, distinctive terms), against this corpus."""
+    from newsdigest.ingest import story as ingest_story
+    from newsdigest.ingest import tagging
+
+    texts = [f"{story.headline} {' '.join(story.paragraphs)}" for story in stories]
+    tagger = tagging.Tagger(document_frequency=tagging.document_frequency(texts), corpus_size=len(texts))
+    chosen: dict[int, list[str]] = {}
+
+    def tags(story: Story) -> list[str]:
+        if id(story) not in chosen:  # a story recurs in larger corpora: tag it once
+            chosen[id(story)] = tagger.tags(ingest_story.Story(
+                title=story.headline, subtitle=story.paragraphs[0], paragraphs=list(story.paragraphs[1:])))
+        return chosen[id(story)]
+
+    return tags
+
+
 @dataclass(frozen=True)
 class GeneratedArticle:
     relative_path: str

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 DOCUMENTS_KEY = "NEWSDIGEST_DOCUMENTS"
 DOCUMENT_KEYS_KEY = "NEWSDIGEST_DOCUMENT_KEYS"  # path -> content key, for the writer's page keys
+FRONT_MATTER_KEYS_KEY = "NEWSDIGEST_FRONT_MATTER_KEYS"  # path -> digest of its front matter alone
 CACHE_NAMESPACE = "document"
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
@@ -51,13 +52,16 @@ def warm_documents(pelican) -> None:
     config_json = document.markdown_config(settings.get("MARKDOWN", {}))
     fingerprint = code_fingerprint()
     keys: dict[str, str] = {}
+    front_matter_keys: dict[str, str] = {}
     for root, dirs, files in os.walk(settings["PATH"]):
         dirs.sort()
         for name in sorted(files):
             if name.endswith(MARKDOWN_EXTENSIONS):
                 path = os.path.join(root, name)
                 with open(path, "rb") as handle:
-                    keys[path] = content_key(fingerprint, config_json, handle.read())
+                    data = handle.read()
+                keys[path] = content_key(fingerprint, config_json, data)
+                front_matter_keys[path] = content_key(frontmatter.front_matter_bytes(data))
     with BuildCache(build_cache_path(settings)) as cache:
         found = cache.get_many(CACHE_NAMESPACE, list(set(keys.values())))
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
@@ -69,6 +73,7 @@ def warm_documents(pelican) -> None:
         cache.prune(CACHE_NAMESPACE)
     settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
     settings[DOCUMENT_KEYS_KEY] = keys
+    settings[FRONT_MATTER_KEYS_KEY] = front_matter_keys
 
 
 class FrontMatterMarkdownReader(BaseReader):

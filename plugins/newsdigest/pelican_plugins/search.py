@@ -28,7 +28,7 @@ from newsdigest.pelican_plugins.writer import PREVIOUS_OUTPUT_KEY, WRITER_KEY
 
 logger = logging.getLogger(__name__)
 BLOCKS_KEY = "NEWSDIGEST_SEARCH_BLOCKS"
-DEFAULT_BLOCK_STORIES = 500
+DEFAULT_BLOCK_STORIES = 250
 INDEX_TIMEOUT_SECONDS = 900
 
 

@@ -29,7 +29,7 @@ from newsdigest.cache import BuildCache, code_fingerprint
 from newsdigest.digests import digest, folder_digest, stable_repr
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY
+from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, FRONT_MATTER_KEYS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class SiteWriter(Writer):
             if found is None:  # a story is on many pages: digest it once per build
                 document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
                 inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
-                found = digest(document_key, value.url, self._metadata_of(value), stable_repr(inputs))
+                found = digest(document_key or self._metadata_of(value), value.url, stable_repr(inputs))
                 self._content_digests[id(value)] = found
             return found
         return stable_repr(value)
@@ -173,10 +173,14 @@ class SiteWriter(Writer):
     def _compute_site_digest(self, context) -> str:
         settings = {key: value for key, value in self.settings.items()
                     if key not in _VOLATILE_SETTINGS and not key.startswith("NEWSDIGEST_")}
+        # What lists show comes from each item's front matter (read by code and settings digested
+        # above) and its place: the front matter's own digest is cheaper than its parsed form's.
+        front_matter = self.settings.get(FRONT_MATTER_KEYS_KEY, {})
         listings = []
         for group in ("articles", "pages", "hidden_articles", "hidden_pages"):
             for item in context.get(group, []) or []:
-                listings.append(f"{item.url}|{self._metadata_of(item)}")
+                known = front_matter.get(item.source_path)
+                listings.append(f"{item.url}|{known or self._metadata_of(item)}")
         return digest(
             code_fingerprint(),
             stable_repr(settings),
