@@ -124,12 +124,13 @@ def _cmd_bench(args) -> int:
     return status
 
 
-def _add_bench_commands(commands) -> None:
+def _add_bench_commands(commands, load: bool) -> None:
+    """The bench command; its benchmarks (which import half the project) only when it is asked for."""
     from newsdigest import bench
 
     parser = commands.add_parser("bench", help="run benchmarks (all, or one by name)")
     parser.set_defaults(run=_cmd_bench, benchmark=None)
-    names = bench.available()
+    names = bench.available() if load else []
     if names:
         which = parser.add_subparsers(dest="benchmark", metavar="NAME")
         for name in names:
@@ -145,7 +146,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file (default: %(default)s)")
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdigest", description="Build and curate a news digest site.")
     parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
@@ -180,12 +181,13 @@ def make_parser() -> argparse.ArgumentParser:
     edition.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     edition.set_defaults(run=_cmd_edition)
 
-    _add_bench_commands(commands)
+    words = sys.argv[1:] if argv is None else argv
+    _add_bench_commands(commands, load="bench" in words or not any(w in commands.choices for w in words))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
+    parser = make_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

@@ -85,6 +85,7 @@ class FrontMatterMarkdownReader(BaseReader):
     def __init__(self, settings):
         super().__init__(settings)
         self._markdown_config = document.markdown_config(settings.get("MARKDOWN", {}))
+        self._tags: dict[str, Tag] = {}  # one Tag per name: Pelican slugifies each Tag it hashes
 
     def read(self, source_path):
         shown = display_path(source_path)
@@ -118,7 +119,8 @@ class FrontMatterMarkdownReader(BaseReader):
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
         if "slug" in metadata:
             result["explicit_slug"] = True
-        result["tags"] = [Tag(name, self.settings) for name in metadata.get("tags", [])]
+        result["tags"] = [self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
+                          for name in metadata.get("tags", [])]
         if metadata.get("authors"):
             result["authors"] = [Author(name, self.settings) for name in metadata["authors"]]
         if "summary" in metadata and summary_html is not None:
