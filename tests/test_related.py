@@ -91,3 +91,38 @@ def test_precision_on_a_bbc_sample():
                                   tuple(corpus.simple_tags(s)[1:]), float(i)) for i, s in enumerate(stories)]
     precision = related.precision_at_k(related.rank(documents), [s.topic for s in stories])
     assert precision >= 0.9, precision
+
+
+def test_a_ranking_is_reused_only_while_its_inputs_are_unchanged():
+    stories = corpus.read_bbc(require_shared(BBC))[:150]
+    documents = [related.Document(s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]), (s.topic,), 0.0)
+                 for s in stories]
+    ranking = related.rank(documents)
+    assert related.ranking_from_json(related.ranking_to_json(ranking)) == ranking
+    key = related.inputs_digest(documents, related.Settings())
+    assert related.inputs_digest(list(documents), related.Settings()) == key
+    edited = [documents[0].__class__(documents[0].title, documents[0].standfirst, documents[0].body + " More.",
+                                     documents[0].tags, 0.0), *documents[1:]]
+    assert related.inputs_digest(edited, related.Settings()) != key
+    assert related.inputs_digest(documents, related.Settings(max_related=3)) != key
+
+
+def test_editing_a_note_keeps_related_stories_and_editing_a_body_can_change_them(site):
+    site.add_article("a", title="Mali hunts hotel attackers", date="2015-11-20T10:00:00Z",
+                     body="Gunmen attacked the Radisson hotel in Bamako, Mali, taking hostages.")
+    site.add_article("b", title="Bamako siege ends", date="2015-11-21T10:00:00Z",
+                     body="The siege at the Radisson hotel in Bamako, Mali, ended with hostages freed.")
+    site.add_article("c", title="Comets seen from orbit", date="2015-11-22T10:00:00Z",
+                     body="Telescopes tracked a comet passing the outer planets.")
+    site.build()
+    assert "2015/11/21/bamako-siege-ends/" in site.page("2015/11/20/mali-hunts-hotel-attackers/")
+    site.add_article("a", title="Mali hunts hotel attackers", date="2015-11-20T10:00:00Z", note="Our pick.",
+                     body="Gunmen attacked the Radisson hotel in Bamako, Mali, taking hostages.")
+    site.build()
+    page = site.page("2015/11/20/mali-hunts-hotel-attackers/")
+    assert "Our pick." in page and "2015/11/21/bamako-siege-ends/" in page
+    site.add_article("a", title="Mali hunts hotel attackers", date="2015-11-20T10:00:00Z",
+                     body="Telescopes tracked a comet passing the outer planets, seen from orbit.")
+    site.build()
+    related_block = re.search(r'<section class="related".*?</section>', site.page("2015/11/20/mali-hunts-hotel-attackers/"), re.S)
+    assert related_block and "2015/11/22/comets-seen-from-orbit/" in related_block.group(0)

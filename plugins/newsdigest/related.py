@@ -8,6 +8,9 @@ vectors, keeping only each row's top candidates: never an n x n matrix.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -181,6 +184,27 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     for copies_of_row in ranking.duplicates:
         copies_of_row.sort()
     return ranking
+
+
+def inputs_digest(documents: list[Document], settings: Settings) -> str:
+    """Everything a ranking is computed from: equal digests, equal rankings."""
+    hasher = hashlib.sha256(repr(dataclasses.astuple(settings)).encode())
+    for doc in documents:
+        hasher.update(json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp],
+                                 ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
+
+
+def ranking_to_json(ranking: Ranking) -> str:
+    return json.dumps({"neighbours": [[[n.index, n.score, n.text_score, list(n.shared_tags)] for n in row]
+                                      for row in ranking.neighbours],
+                       "duplicates": ranking.duplicates})
+
+
+def ranking_from_json(text: str) -> Ranking:
+    data = json.loads(text)
+    return Ranking([[Neighbour(index, score, text_score, tuple(tags)) for index, score, text_score, tags in row]
+                    for row in data["neighbours"]], data["duplicates"])
 
 
 def precision_at_k(ranking: Ranking, labels: list[str], k: int = 5) -> float:

@@ -9,6 +9,7 @@ to the near-identical copies from other sources (syndicated wire copy).
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 
@@ -16,10 +17,12 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest import related
+from newsdigest.cache import BuildCache, code_fingerprint
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
+CACHE_NAMESPACE = "related-ranking"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -72,8 +75,7 @@ class RelatedGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
         settings = settings_from(self.settings)
-        ranking = related.rank([_document(article) for article in articles], settings,
-                               threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
+        ranking = self._ranking([_document(article) for article in articles], settings)
         index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles],
                                    float(self.settings.get("RELATED_TITLE_MATCH", 90)))
         names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
@@ -95,6 +97,22 @@ class RelatedGenerator(Generator):
                     chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names)))
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
+
+
+    def _ranking(self, documents: list[related.Document], settings: related.Settings) -> related.Ranking:
+        """The previous build's ranking when no headline, standfirst, body, tag or date changed
+        (a note, a section, a template or a page edit), else a new one."""
+        key = related.inputs_digest(documents, settings) + code_fingerprint()
+        with BuildCache(os.path.join(self.settings["CACHE_PATH"], "newsdigest.sqlite")) as cache:
+            found = cache.get_many(CACHE_NAMESPACE, [key])
+            if key in found:
+                ranking = related.ranking_from_json(found[key])
+            else:
+                ranking = related.rank(documents, settings,
+                                       threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
+                cache.put_many(CACHE_NAMESPACE, {key: related.ranking_to_json(ranking)})
+            cache.prune(CACHE_NAMESPACE)
+        return ranking
 
 
 def keep_references(article_generator, content=None) -> None:
