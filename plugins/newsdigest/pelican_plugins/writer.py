@@ -149,6 +149,9 @@ class SiteWriter(Writer):
         return digest(self._site_digest, name, str(getattr(template, "name", template)), stable_repr(args), *own)
 
     def _item_digest(self, value) -> str:
+        if isinstance(value, dict):  # e.g. Pelican's `paginated`: a name -> list of stories
+            return "{" + ", ".join(f"{stable_repr(name)}: {self._item_digest(part)}"
+                                   for name, part in sorted(value.items(), key=lambda item: str(item[0]))) + "}"
         if isinstance(value, (list, tuple)) and value and hasattr(value[0], "source_path"):
             # Which stories a list holds, and in what order, follows from front matter and
             # settings, which the site digest covers: no need to walk 10,000 stories per page.
