@@ -18,11 +18,12 @@ def add_bulk_stories(site, count=1500):
             {"title": f"Bulk story {number}", "date": "2015-11-20T10:00:00Z"}, "Paragraph. " * 400))
 
 
-def interrupt_once_workers_start(site):
-    """Start a build, send it SIGINT as soon as it has worker processes, check it cleaned up."""
+def interrupt_once_workers_start(site, worker_name=None, **settings):
+    """Start a build, send it SIGINT as soon as it has worker processes (named `worker_name`,
+    when given), check it cleaned up."""
     before = (site.output / "index.html").read_bytes()
     build = subprocess.Popen(
-        [str(NEWSDIGEST), "build", "--settings", str(site.settings_file()), "--content", str(site.content),
+        [str(NEWSDIGEST), "build", "--settings", str(site.settings_file(**settings)), "--content", str(site.content),
          "--output", str(site.output)],
         cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -30,7 +31,11 @@ def interrupt_once_workers_start(site):
     workers = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not workers and build.poll() is None:
-        workers = parent.children(recursive=True)
+        try:
+            workers = [child for child in parent.children(recursive=True)
+                       if worker_name is None or child.name() == worker_name]
+        except psutil.NoSuchProcess:
+            workers = []
         time.sleep(0.02)
     assert workers, "the build never started worker processes"
     build.send_signal(signal.SIGINT)
@@ -54,3 +59,11 @@ def test_ctrl_c_while_rendering_pages(site):
     site.build(CACHE_PATH=str(site.root / ".cache"))  # converted stories are cached: no conversion workers next time
     site.add_article("first", title="First")  # new front matter: every page is rendered again
     interrupt_once_workers_start(site)
+
+
+def test_ctrl_c_while_indexing_for_search(site):
+    site.add_article("first", title="First")
+    site.build()
+    add_bulk_stories(site, count=600)  # converted, rendered, then indexed in 30 blocks
+    interrupt_once_workers_start(site, worker_name="pagefind", SEARCH_BLOCK_STORIES=20)
+    assert list((site.root / ".cache").glob("search-*")) == [], "pages gathered for the indexer were left behind"

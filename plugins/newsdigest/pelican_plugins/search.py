@@ -134,12 +134,14 @@ def index_site(pelican) -> None:
             pending.append((block, sources, key))
     if not pending:
         return
-    with ThreadPoolExecutor(max_workers=worker_count(settings.get("NEWSDIGEST_WORKERS"))) as pool:
-        try:
-            outcomes = list(pool.map(lambda job: indexer.index(executable, job[0], job[1]), pending))
-        except BaseException:  # Ctrl-C or a crash: no indexer outlives the build
-            indexer.stop()
-            raise
+    pool = ThreadPoolExecutor(max_workers=worker_count(settings.get("NEWSDIGEST_WORKERS")))
+    try:
+        outcomes = list(pool.map(lambda job: indexer.index(executable, job[0], job[1]), pending))
+    except BaseException:  # Ctrl-C or a crash: no indexer outlives the build, none starts after it
+        indexer.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     for (block, _, key), outcome in zip(pending, outcomes):
         if isinstance(outcome, str):
             logger.error("search index: block %s: %s", block.name, outcome)
