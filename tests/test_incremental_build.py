@@ -57,6 +57,8 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
         site.build(THEME=str(theme))
         after = tree(site.output)
         assert after == cold_build(site, tmp_path, theme), f"after '{description}' the rebuild differs from a cold build"
+        kept = [p for p in (site.root / ".cache" / "pages").rglob("*") if p.is_file()]
+        assert len(kept) <= len(after), f"after '{description}' the page store keeps files the site no longer has"
         after_mtimes = mtimes(site.output)
         for name, data in after.items():
             if before_tree.get(name) == data:
@@ -107,3 +109,21 @@ def test_a_file_changed_by_hand_in_the_output_is_rendered_again(site):
     os.utime(page, ns=(1, 1))
     site.build()
     assert page.read_bytes() == original
+
+
+def test_a_build_into_an_empty_output_folder_links_what_the_cache_kept(site):
+    for number in range(5):
+        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"],
+                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+    first = site.build()
+    built = tree(site.output)
+    shutil.rmtree(site.output)  # a fresh clone, or a CI job that keeps only .cache/
+    again = site.build()
+    assert again.rendered == 0 and again.reused == first.rendered
+    assert tree(site.output) == built
+
+    page = site.output / "2015/11/12/story-2/index.html"
+    page.write_text("edited in place")  # the store shares this file: it must not hand it out again
+    shutil.rmtree(site.output / "2015")
+    third = site.build()
+    assert third.rendered == 1 and tree(site.output) == built

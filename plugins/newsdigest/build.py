@@ -64,6 +64,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
     try:
         _run_pelican(run_settings)
         writer = run_settings[WRITER_KEY]
+        writer.keep_in_store()
         if previous is None:
             os.replace(staging, final_output)
             site_files = _files_under(final_output)

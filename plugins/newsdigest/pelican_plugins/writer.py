@@ -27,6 +27,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from newsdigest.cache import BuildCache, code_fingerprint
 from newsdigest.digests import digest, folder_digest, stable_repr
+from newsdigest.page_store import PageStore
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, FRONT_MATTER_KEYS_KEY
@@ -113,6 +114,7 @@ class SiteWriter(Writer):
         self._queue: list[RenderJob] = []
         self._reused: list[RenderJob] = []
         self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
+        self._restored: list[RenderJob] = []  # linked from the page store, not rendered
         self._site_digest: str | None = None
         self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
@@ -120,6 +122,7 @@ class SiteWriter(Writer):
         previous = settings.get(PREVIOUS_OUTPUT_KEY)
         self.manifest = Manifest(Path(settings["CACHE_PATH"]) / "newsdigest.sqlite",
                                  Path(previous) if previous else None)
+        self.store = PageStore(Path(settings["CACHE_PATH"]) / "pages", Path(settings["CACHE_PATH"]) / "newsdigest.sqlite")
         settings[WRITER_KEY] = self
 
     # -- queueing -------------------------------------------------------------
@@ -199,16 +202,24 @@ class SiteWriter(Writer):
         if self._site_digest is None:
             self._site_digest = self._compute_site_digest(context)
         key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
-        if not self.reuse(name, key):  # produced with the pages, by the same workers
+        files = self.manifest.reusable(name, key)
+        if files is not None:
+            self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
+        else:  # linked from the page store or produced with the pages, by the same workers
             self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
 
     def reuse(self, name: str, key: str) -> bool:
-        """Keep the previous build's files for `name` when they were made from the same `key`."""
+        """Keep the previous build's files for `name` when they were made from the same `key`,
+        or link them from the page store."""
         files = self.manifest.reusable(name, key)
-        if files is None:
-            return False
-        self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
-        return True
+        if files is not None:
+            self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
+            return True
+        restored = self.store.restore([key], self.output_path)
+        if key in restored:
+            self._restored.append(RenderJob(name, None, None, (), {}, name, key, restored[key]))
+            return True
+        return False
 
     def record_written(self, name: str, key: str, files: list[str]) -> None:
         """Files written into the output by other means than rendering (feeds, the search index)."""
@@ -262,8 +273,14 @@ class SiteWriter(Writer):
         connection.close()
 
     def flush(self) -> None:
-        """Render every queued page, in forked workers when there are enough of them."""
-        queue = self._queue
+        """Render every queued page, in forked workers when there are enough of them
+        (after linking from the page store those an earlier build rendered)."""
+        restored = self.store.restore([job.key for job in self._queue], self.output_path)
+        for job in self._queue:
+            if job.key in restored:
+                job.files = restored[job.key]
+                self._restored.append(job)
+        self._queue = queue = [job for job in self._queue if job.key not in restored]
         workers = worker_count(self.settings.get("NEWSDIGEST_WORKERS"))
         if workers <= 1 or len(queue) < MIN_JOBS_FOR_WORKERS or not hasattr(os, "fork"):
             for job in queue:
@@ -303,7 +320,14 @@ class SiteWriter(Writer):
 
     def manifest_entries(self) -> dict[str, list]:
         """Page name -> (key, files) for every page of this build, rendered or reused."""
-        return {job.name: [job.key, job.files] for job in [*self._reused, *self._queue, *self._written]}
+        return {job.name: [job.key, job.files]
+                for job in [*self._reused, *self._restored, *self._queue, *self._written]}
+
+    def keep_in_store(self) -> None:
+        """After a good build: what was rendered goes into the page store, for builds to come."""
+        rendered = {job.key: job.files for job in [*self._queue, *self._written] if job.files}
+        used = {job.key for job in [*self._reused, *self._restored, *self._queue, *self._written]}
+        self.store.keep(rendered, self.output_path, used)
 
     @property
     def rendered_count(self) -> int:
@@ -311,7 +335,7 @@ class SiteWriter(Writer):
 
     @property
     def reused_count(self) -> int:
-        return len(self._reused)
+        return len(self._reused) + len(self._restored)
 
     def reused_files(self) -> list[str]:
         return [file for job in self._reused for file in job.files]
