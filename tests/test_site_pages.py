@@ -119,3 +119,14 @@ def test_every_internal_link_resolves(site):
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append(f"{page.relative_to(site.output)} -> {target}")
     assert broken == []
+
+
+def test_a_month_archive_lists_exactly_its_stories_newest_first(site):
+    for day, month in ((3, 10), (28, 10), (1, 11), (15, 11), (30, 11), (1, 12)):
+        site.add_article(f"story-{month}-{day}", title=f"Story of {day}.{month}.",
+                         date=f"2015-{month:02d}-{day:02d}T10:00:00Z")
+    site.build()
+    november = site.page("archives/2015/11/")
+    shown = re.findall(r"Story of (\d+\.\d+)\.", november)
+    assert list(dict.fromkeys(shown)) == ["30.11", "15.11", "1.11"]
+    assert list(dict.fromkeys(re.findall(r"Story of (\d+\.\d+)\.", site.page("archives/2015/10/")))) == ["28.10", "3.10"]

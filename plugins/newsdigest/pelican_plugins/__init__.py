@@ -7,6 +7,7 @@ ALL = [
     "newsdigest.pelican_plugins.writer",
     "newsdigest.pelican_plugins.strict",
     "newsdigest.pelican_plugins.reader",
+    "newsdigest.pelican_plugins.linear_archives",
     "newsdigest.pelican_plugins.article_identity",
     "newsdigest.pelican_plugins.taxonomy",
     "newsdigest.pelican_plugins.related",
