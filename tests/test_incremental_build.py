@@ -4,6 +4,8 @@ what changed (unchanged files keep their mtime) and removes what no longer belon
 import os
 import shutil
 
+from newsdigest import frontmatter
+
 from conftest import ROOT, Site
 
 
@@ -36,6 +38,17 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
     def edit_body(path, text):
         path.write_text(path.read_text().replace("Body of", text))
 
+    def set_field(name, key, value):
+        path = site.content / f"articles/{name}.md"
+        loaded = frontmatter.parse(path.read_text())
+        path.write_text(frontmatter.dump({**loaded.metadata, key: value}, loaded.body))
+
+    def show_notes_in_lists():
+        story_list = theme / "templates/_story_list.html"
+        original = story_list.read_text()
+        story_list.write_text(original.replace("{% endif %}\n  </li>", "{% endif %}\n    <p>{{ item.note }}</p>\n  </li>"))
+        assert story_list.read_text() != original
+
     steps = [
         ("edit one body", lambda: edit_body(site.content / "articles/story-3.md", "Edited body of")),
         ("add a story", lambda: site.add_article("story-new", title="Brand new", tags=["Mali", "Bamako"],
@@ -45,6 +58,12 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
                                                   date="2015-11-17T10:00:00Z", body="Body of story 7.")),
         ("retitle a story", lambda: site.add_article("story-8", title="Story eight renamed",
                                                       date="2015-11-18T10:00:00Z", body="Body of story 8.")),
+        ("note the newest story", lambda: set_field("story-new", "note", "Why this one matters.")),
+        ("note an older story", lambda: set_field("story-2", "note", "Worth a read.")),
+        ("credit a photo", lambda: set_field("story-4", "image_credit", "A. Photographer")),
+        ("list contributors", lambda: set_field("story-4", "contributors", ["A. Reporter"])),
+        ("show notes in lists", show_notes_in_lists),
+        ("edit a note lists show", lambda: set_field("story-2", "note", "Worth reading twice.")),
         ("change a template", lambda: (theme / "templates/article.html").write_text(
             (theme / "templates/article.html").read_text().replace("<h1>", "<h1 class=\"headline\">"))),
         ("change a page", lambda: site.write("pages/about.md", "---\ntitle: About us\n---\nWho we are.\n")),
@@ -85,6 +104,47 @@ def test_rebuild_after_one_body_edit_renders_only_that_page(site):
         "2015/11/12/story-2/index.html", "feeds/all.atom.xml", "feeds/all.json", "feeds/all.rss.xml"]
     assert second.changed_files == len(changed)
     assert "One more paragraph." in site.page("2015/11/12/story-2/")
+
+
+def test_a_curators_note_renders_again_only_the_pages_that_show_it(site):
+    for number in range(6):
+        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"], section="World",
+                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+    first = site.build()
+    before = mtimes(site.output)
+    story = site.content / "articles/story-2.md"
+    loaded = frontmatter.parse(story.read_text())
+    story.write_text(frontmatter.dump({**loaded.metadata, "note": "Why it matters."}, loaded.body))
+    second = site.build()
+    after = mtimes(site.output)
+    changed = sorted(name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/"))
+    assert changed == ["2015/11/12/story-2/index.html", "editions/2015-11-12/email.html",
+                       "editions/2015-11-12/email.txt", "editions/2015-11-12/index.html"]
+    assert "Why it matters." in site.page("2015/11/12/story-2/")
+    # Not rendered again: the other stories' pages, tag, section and source pages, archives.
+    other_stories = 5
+    assert second.rendered < first.rendered - other_stories - 3
+
+
+def note_of(story) -> str:
+    return story.metadata.get("note", "")
+
+
+def test_a_site_with_its_own_jinja_filters_shows_every_notes_edit(site, tmp_path):
+    """A filter can read anything from any story, out of sight of the templates' text."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    story_list = theme / "templates/_story_list.html"
+    story_list.write_text(story_list.read_text().replace("{{ item.title }}</a>", "{{ item.title }}</a> {{ item|note_of }}"))
+    for number in range(3):
+        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"],
+                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+    site.build(THEME=str(theme), JINJA_FILTERS={"note_of": note_of})
+    story = site.content / "articles/story-0.md"
+    loaded = frontmatter.parse(story.read_text())
+    story.write_text(frontmatter.dump({**loaded.metadata, "note": "Seen in every list."}, loaded.body))
+    site.build(THEME=str(theme), JINJA_FILTERS={"note_of": note_of})
+    assert "Seen in every list." in site.page("tags/mali/")
 
 
 def test_files_that_no_longer_belong_are_removed(site):

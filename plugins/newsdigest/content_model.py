@@ -15,6 +15,9 @@ TEXT_KEYS = (
 )
 LIST_KEYS = ("authors", "contributors", "tags", "related")
 DATE_KEYS = ("date", "modified")
+# Shown on the story's own page (the note also in its edition), never in lists of stories: a
+# page needs them in its key only when its template reads them (newsdigest.template_reads).
+OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
 STATUSES = ("published", "draft", "hidden")
 
 

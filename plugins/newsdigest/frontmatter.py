@@ -87,15 +87,6 @@ def parse(text: str) -> Document:
     return Document(metadata=metadata, key_lines=key_lines, body=body)
 
 
-def front_matter_bytes(data: bytes) -> bytes:
-    """The front matter block of a file's bytes, delimiters included (the whole file when unclosed)."""
-    lines = data.splitlines(keepends=True)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in (DELIMITER.encode(), b"..."):
-            return b"".join(lines[: index + 1])
-    return data
-
-
 def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]]:
     """Load a YAML mapping; every line number reported is a line of the whole file."""
     try:

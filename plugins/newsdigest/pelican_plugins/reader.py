@@ -7,6 +7,7 @@ across the machine's cores. `read()` then only checks the content model.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 DOCUMENTS_KEY = "NEWSDIGEST_DOCUMENTS"
 DOCUMENT_KEYS_KEY = "NEWSDIGEST_DOCUMENT_KEYS"  # path -> content key, for the writer's page keys
-FRONT_MATTER_KEYS_KEY = "NEWSDIGEST_FRONT_MATTER_KEYS"  # path -> digest of its front matter alone
+LISTING_KEYS_KEY = "NEWSDIGEST_LISTING_KEYS"  # path -> digest of the front matter lists of stories may show
 CACHE_NAMESPACE = "document"
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
@@ -52,7 +53,6 @@ def warm_documents(pelican) -> None:
     config_json = document.markdown_config(settings.get("MARKDOWN", {}))
     fingerprint = code_fingerprint()
     keys: dict[str, str] = {}
-    front_matter_keys: dict[str, str] = {}
     for root, dirs, files in os.walk(settings["PATH"]):
         dirs.sort()
         for name in sorted(files):
@@ -61,7 +61,6 @@ def warm_documents(pelican) -> None:
                 with open(path, "rb") as handle:
                     data = handle.read()
                 keys[path] = content_key(fingerprint, config_json, data)
-                front_matter_keys[path] = content_key(frontmatter.front_matter_bytes(data))
     with BuildCache(build_cache_path(settings)) as cache:
         found = cache.get_many(CACHE_NAMESPACE, list(set(keys.values())))
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
@@ -73,7 +72,13 @@ def warm_documents(pelican) -> None:
         cache.prune(CACHE_NAMESPACE)
     settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
     settings[DOCUMENT_KEYS_KEY] = keys
-    settings[FRONT_MATTER_KEYS_KEY] = front_matter_keys
+    settings[LISTING_KEYS_KEY] = {}  # filled as files are read
+
+
+def _listing_key(metadata: dict) -> str:
+    """Digest of the front matter but for fields only a story's own page shows."""
+    listed = {key: value for key, value in metadata.items() if key not in content_model.OWN_PAGE_KEYS}
+    return content_key(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
 
 
 class FrontMatterMarkdownReader(BaseReader):
@@ -91,6 +96,7 @@ class FrontMatterMarkdownReader(BaseReader):
         shown = display_path(source_path)
         try:
             loaded = self._load(source_path)
+            self.settings.setdefault(LISTING_KEYS_KEY, {})[source_path] = _listing_key(loaded.metadata)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:

@@ -6,9 +6,11 @@ something that goes into it changed.
 - Pages are not rendered when asked for but queued, then rendered at the end by
   forked worker processes that share the finished site context (nothing to pickle).
 - Each page has a key: a digest of the site's settings, theme and code, of every
-  story's front matter (what lists show), and of the page's own story (its full
-  text and related stories). A page whose key matches the previous build's, and
-  whose file is still there untouched, is not rendered again.
+  story's front matter but for the fields only its own page shows (what lists show),
+  and of the page's own story (its full text and related stories). Pages whose
+  templates may show those own-page fields of other stories (an edition shows its
+  stories' notes) have every story's in their key too. A page whose key matches the
+  previous build's, and whose file is still there untouched, is not rendered again.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from newsdigest.cache import BuildCache, code_fingerprint
+from newsdigest.content_model import OWN_PAGE_KEYS
 from newsdigest.digests import digest, folder_digest, stable_repr
 from newsdigest.page_store import PageStore
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, FRONT_MATTER_KEYS_KEY
+from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, LISTING_KEYS_KEY
+from newsdigest.template_reads import reads_fields_of_others
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,11 @@ PREVIOUS_OUTPUT_KEY = "NEWSDIGEST_PREVIOUS_OUTPUT"
 MANIFEST_NAMESPACE = "manifest"
 # Article attributes computed from other stories' text, which lists of front matter do not cover.
 PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
+# A template reading any of these from a story other than the page's own may show that
+# story's own-page fields (Pelican's `metadata` holds them all).
+OWN_PAGE_FIELDS = ("metadata", *OWN_PAGE_KEYS)
+SITE_JINJA_FUNCTIONS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
+CONTENT_GROUPS = ("articles", "pages", "hidden_articles", "hidden_pages")
 _VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH")
 MIN_JOBS_FOR_WORKERS = 200
 
@@ -116,6 +125,8 @@ class SiteWriter(Writer):
         self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
         self._restored: list[RenderJob] = []  # linked from the page store, not rendered
         self._site_digest: str | None = None
+        self._own_fields_digest: str | None = None
+        self._shows_own_fields: dict[tuple, bool] = {}
         self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
         self._content_digests: dict[int, str] = {}
@@ -149,7 +160,34 @@ class SiteWriter(Writer):
         if self._site_digest is None:
             self._site_digest = self._compute_site_digest(context)
         own = [f"{key}={self._item_digest(value)}" for key, value in sorted(kwargs.items())]
+        if self._shows_others_own_fields(template, kwargs):
+            own.append(self._every_story_own_fields(context))
         return digest(self._site_digest, name, str(getattr(template, "name", template)), stable_repr(args), *own)
+
+    def _shows_others_own_fields(self, template, kwargs) -> bool:
+        """Whether `template` may show own-page fields of stories other than those passed to it."""
+        if any(self.settings.get(setting) for setting in SITE_JINJA_FUNCTIONS):
+            return True  # the site's own Jinja functions could read anything from any story
+        own_items = tuple(sorted(key for key, value in kwargs.items() if hasattr(value, "source_path")))
+        name = getattr(template, "name", None)
+        environment = getattr(template, "environment", None)
+        if name is None or environment is None or environment.loader is None:
+            return True
+        found = self._shows_own_fields.get((name, own_items))
+        if found is None:
+            try:
+                found = reads_fields_of_others(environment, name, OWN_PAGE_FIELDS, own_items)
+            except jinja2.TemplateError:  # it cannot be read: assume the worst
+                found = True
+            self._shows_own_fields[(name, own_items)] = found
+        return found
+
+    def _every_story_own_fields(self, context) -> str:
+        if self._own_fields_digest is None:
+            self._own_fields_digest = digest(*(
+                f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
+                for group in CONTENT_GROUPS for item in context.get(group, []) or []))
+        return self._own_fields_digest
 
     def _item_digest(self, value) -> str:
         if isinstance(value, dict):  # e.g. Pelican's `paginated`: a name -> list of stories
@@ -176,17 +214,21 @@ class SiteWriter(Writer):
             text = self._metadata_text[id(item)] = stable_repr(item.metadata)
         return text
 
+    @staticmethod
+    def _listed_metadata_of(item) -> str:
+        return stable_repr({key: value for key, value in item.metadata.items() if key not in OWN_PAGE_KEYS})
+
     def _compute_site_digest(self, context) -> str:
         settings = {key: value for key, value in self.settings.items()
                     if key not in _VOLATILE_SETTINGS and not key.startswith("NEWSDIGEST_")}
         # What lists show comes from each item's front matter (read by code and settings digested
-        # above) and its place: the front matter's own digest is cheaper than its parsed form's.
-        front_matter = self.settings.get(FRONT_MATTER_KEYS_KEY, {})
+        # above) and its place: the reader's digest of its raw front matter is the cheapest.
+        listing_keys = self.settings.get(LISTING_KEYS_KEY, {})
         listings = []
-        for group in ("articles", "pages", "hidden_articles", "hidden_pages"):
+        for group in CONTENT_GROUPS:
             for item in context.get(group, []) or []:
-                known = front_matter.get(item.source_path)
-                listings.append(f"{item.url}|{known or self._metadata_of(item)}")
+                known = listing_keys.get(item.source_path)
+                listings.append(f"{item.url}|{known or self._listed_metadata_of(item)}")
         return digest(
             code_fingerprint(),
             stable_repr(settings),

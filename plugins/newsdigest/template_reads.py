@@ -1,0 +1,63 @@
+"""Which templates may show a story's own-page fields on a page that is not that story's.
+
+Plain functions on Jinja2's syntax tree, no Pelican. A page key must cover everything the
+page shows; fields like a curator's note appear in few templates, so only the pages of
+those templates need every story's note in their key. The answer errs towards "yes":
+a name that is rebound anywhere in a template, an attribute reached through another
+object, the field's name as a string, or a template named at run time all count as reads.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, nodes
+from jinja2.meta import find_referenced_templates
+
+
+def _own_names(tree: nodes.Template, own: frozenset[str]) -> frozenset[str]:
+    """The names of `own` that keep meaning the page's own item throughout this template."""
+    rebound = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
+    rebound |= {keyword.key for keyword in tree.find_all(nodes.Keyword)}  # {% with x=... %}, call kwargs
+    rebound |= {node.target for node in tree.find_all(nodes.Import)}
+    rebound |= {name if isinstance(name, str) else name[-1]
+                for node in tree.find_all(nodes.FromImport) for name in node.names}
+    return own - rebound
+
+
+def _reads_fields(tree: nodes.Template, fields: frozenset[str], own: frozenset[str]) -> bool:
+    own_here = _own_names(tree, own)
+
+    def on_own_item(node) -> bool:
+        return isinstance(node, nodes.Name) and node.name in own_here
+
+    exempt = set()
+    for node in tree.find_all(nodes.Getitem):
+        if on_own_item(node.node) and isinstance(node.arg, nodes.Const):
+            exempt.add(id(node.arg))
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr in fields and not on_own_item(node.node):
+            return True
+    return any(isinstance(node.value, str) and node.value in fields and id(node) not in exempt
+               for node in tree.find_all(nodes.Const))
+
+
+def reads_fields_of_others(environment: Environment, name: str, fields: tuple[str, ...],
+                           own: tuple[str, ...] = ()) -> bool:
+    """Whether template `name`, or any template it extends, includes or imports, may show one
+    of `fields` of an item other than those passed to it under the names in `own`."""
+    wanted, own_set = frozenset(fields), frozenset(own)
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = environment.loader.get_source(environment, current)
+        tree = environment.parse(source, current)
+        if _reads_fields(tree, wanted, own_set):
+            return True
+        for referenced in find_referenced_templates(tree):
+            if referenced is None:  # a template chosen at run time: it could be any of them
+                return True
+            pending.append(referenced)
+    return False
