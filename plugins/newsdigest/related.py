@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sparse_dot_topn import sp_matmul_topn
-from sklearn.preprocessing import normalize
+
+# scipy, scikit-learn and sparse_dot_topn (1.5 s to import) are imported where a ranking is
+# computed: a build that reuses the cached ranking never needs them.
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -98,6 +97,10 @@ def text_vectors(documents: list[Document], title_weight: float) -> tuple[sparse
     tells copies apart; the blend, with the headline counted again, ranks relatedness."""
     # Words in over half the stories say nothing about any one of them, but only a corpus of some
     # size can tell which words those are.
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     max_df = 0.5 if len(documents) >= 50 else 1.0
     counter = CountVectorizer(stop_words="english", max_df=max_df, dtype=np.float32,
                               token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
@@ -114,6 +117,9 @@ def text_vectors(documents: list[Document], title_weight: float) -> tuple[sparse
 
 
 def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
     names = sorted({tag for doc in documents for tag in doc.tags})
     column = {name: position for position, name in enumerate(names)}
     rows, cols = [], []
@@ -146,6 +152,8 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     Candidates come from a sparse top-k product (sparse_dot_topn) of the text vectors
     (or the tag vectors, when text has no weight); tag overlap, copies and recency are
     then scored for those pairs only."""
+    from sparse_dot_topn import sp_matmul_topn
+
     count = len(documents)
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
