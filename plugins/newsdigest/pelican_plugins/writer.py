@@ -116,6 +116,12 @@ class Manifest:
         return files
 
 
+def _content_items(context):
+    """Every story and page of the site, published or hidden, in a stable order."""
+    for group in CONTENT_GROUPS:
+        yield from context.get(group, []) or []
+
+
 class SiteWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -166,8 +172,6 @@ class SiteWriter(Writer):
 
     def _shows_others_own_fields(self, template, kwargs) -> bool:
         """Whether `template` may show own-page fields of stories other than those passed to it."""
-        if any(self.settings.get(setting) for setting in SITE_JINJA_FUNCTIONS):
-            return True  # the site's own Jinja functions could read anything from any story
         own_items = tuple(sorted(key for key, value in kwargs.items() if hasattr(value, "source_path")))
         name = getattr(template, "name", None)
         environment = getattr(template, "environment", None)
@@ -175,10 +179,13 @@ class SiteWriter(Writer):
             return True
         found = self._shows_own_fields.get((name, own_items))
         if found is None:
-            try:
-                found = reads_fields_of_others(environment, name, OWN_PAGE_FIELDS, own_items)
-            except jinja2.TemplateError:  # it cannot be read: assume the worst
-                found = True
+            if any(self.settings.get(setting) for setting in SITE_JINJA_FUNCTIONS):
+                found = True  # the site's own Jinja functions could read anything from any story
+            else:
+                try:
+                    found = reads_fields_of_others(environment, name, OWN_PAGE_FIELDS, own_items)
+                except jinja2.TemplateError:  # it cannot be read: assume the worst
+                    found = True
             self._shows_own_fields[(name, own_items)] = found
         return found
 
@@ -186,7 +193,7 @@ class SiteWriter(Writer):
         if self._own_fields_digest is None:
             self._own_fields_digest = digest(*(
                 f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
-                for group in CONTENT_GROUPS for item in context.get(group, []) or []))
+                for item in _content_items(context)))
         return self._own_fields_digest
 
     def _item_digest(self, value) -> str:
@@ -224,11 +231,8 @@ class SiteWriter(Writer):
         # What lists show comes from each item's front matter (read by code and settings digested
         # above) and its place: the reader's digest of its raw front matter is the cheapest.
         listing_keys = self.settings.get(LISTING_KEYS_KEY, {})
-        listings = []
-        for group in CONTENT_GROUPS:
-            for item in context.get(group, []) or []:
-                known = listing_keys.get(item.source_path)
-                listings.append(f"{item.url}|{known or self._listed_metadata_of(item)}")
+        listings = [f"{item.url}|{listing_keys.get(item.source_path) or self._listed_metadata_of(item)}"
+                    for item in _content_items(context)]
         return digest(
             code_fingerprint(),
             stable_repr(settings),
