@@ -130,3 +130,14 @@ def test_a_month_archive_lists_exactly_its_stories_newest_first(site):
     shown = re.findall(r"Story of (\d+\.\d+)\.", november)
     assert list(dict.fromkeys(shown)) == ["30.11", "15.11", "1.11"]
     assert list(dict.fromkeys(re.findall(r"Story of (\d+\.\d+)\.", site.page("archives/2015/10/")))) == ["28.10", "3.10"]
+
+
+def test_a_story_in_another_language_is_published_like_any_other(site):
+    site.add_article("paris", title="La grève continue à Paris", lang="fr", tags=["Paris"], section="Monde",
+                     date="2015-11-21T09:00:00+01:00", body="Les syndicats appellent à une nouvelle journée.")
+    site.add_article("london", title="London strike goes on", tags=["Paris"], date="2015-11-21T10:00:00Z")
+    site.build(SEARCH_ENABLED=False)
+    story = site.page("2015/11/21/la-greve-continue-a-paris/")
+    assert "Les syndicats appellent" in story
+    assert "la-greve-continue-a-paris" in site.page("tags/paris/")
+    assert "la-greve-continue-a-paris" in (site.output / "feeds/all.atom.xml").read_text(encoding="utf-8")

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdigest import safe_urls
+
 TEXT_KEYS = (
-    "title", "subtitle", "source", "source_url", "image", "image_credit", "section",
-    "summary", "note", "slug", "fingerprint", "edition", "status", "lang",
+    "title", "subtitle", "source", "source_url", "image", "image_alt", "image_credit", "image_caption",
+    "section", "summary", "note", "slug", "fingerprint", "edition", "status", "lang",
 )
-LIST_KEYS = ("authors", "contributors", "tags", "related")
+LIST_KEYS = ("authors", "contributors", "tags", "related", "aliases")
+# Addresses that reach links, images and feeds: anything but a web address (or, for images, a
+# path on this site) is dropped with a warning, never published.
+URL_KEYS = {"source_url": safe_urls.web_url, "image": safe_urls.image_url}
 DATE_KEYS = ("date", "modified")
 # Shown on the story's own page (the note also in its edition), never in lists of stories: a
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
@@ -89,10 +94,12 @@ def _as_list(value, key: str) -> list[str]:
     return result
 
 
-def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None) -> dict:
+def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
+              warnings: list[ContentError] | None = None) -> dict:
     """Check `raw` front matter against the content model and return typed metadata.
 
-    Unknown keys pass through untouched, for templates to use.
+    Unknown keys pass through untouched, for templates to use. Values that are dropped
+    rather than refused (an unsafe address) are reported in `warnings`.
     """
     metadata = dict(raw)
     for key in TEXT_KEYS:
@@ -104,6 +111,12 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None) -> d
     for key in LIST_KEYS:
         if key in metadata:
             metadata[key] = _as_list(metadata[key], key)
+    for key, accept in URL_KEYS.items():
+        if key in metadata and accept(metadata[key]) is None:
+            value = metadata.pop(key)
+            if warnings is not None and value:
+                shown = value if len(value) <= 60 else value[:57] + "..."
+                warnings.append(ContentError(f"{key}: {shown!r} is not a web address; left out", key))
     if not metadata.get("title"):
         raise ContentError("missing title", "title")
     for key in DATE_KEYS:

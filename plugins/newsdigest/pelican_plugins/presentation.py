@@ -7,7 +7,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import presentation
+from newsdigest import presentation, safe_urls
 from newsdigest.pelican_plugins.feeds import feed_siteurl
 
 
@@ -44,7 +44,7 @@ class PresentationGenerator(Generator):
             data["author"] = {"@type": "Organization", "name": story.source}
         if getattr(story, "image", ""):
             image = story.image
-            data["image"] = image if image.startswith(("http://", "https://")) else f"{siteurl}/{image.lstrip('/')}"
+            data["image"] = safe_urls.web_url(image) or f"{siteurl}/{image.lstrip('/')}"
         if getattr(story, "source_url", ""):
             data["isBasedOn"] = story.source_url
         return data

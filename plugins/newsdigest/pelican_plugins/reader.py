@@ -101,16 +101,24 @@ class FrontMatterMarkdownReader(BaseReader):
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:
             return self._reject(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}")
+        warnings: list[content_model.ContentError] = []
         try:
             metadata = content_model.normalise(
                 loaded.metadata,
                 require_date=not self._is_page(source_path),
                 timezone=content_model.site_timezone(self.settings.get("TIMEZONE")),
+                warnings=warnings,
             )
         except content_model.ContentError as error:
-            line = loaded.key_lines.get(error.key) if error.key else None
-            return self._reject(f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}")
+            return self._reject(self._located(shown, loaded, error))
+        for warning in warnings:
+            logger.warning("%s", self._located(shown, loaded, warning))
         return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
+
+    @staticmethod
+    def _located(shown: str, loaded: document.LoadedDocument, error: content_model.ContentError) -> str:
+        line = loaded.key_lines.get(error.key) if error.key else None
+        return f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}"
 
     def _load(self, source_path) -> document.LoadedDocument:
         cached = self.settings.get(DOCUMENTS_KEY, {}).get(source_path)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import related
+from newsdigest import related, safe_urls
 from newsdigest.cache import BuildCache, code_fingerprint
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
@@ -86,7 +86,7 @@ class RelatedGenerator(Generator):
                 if found is None or found == row:
                     logger.warning("%s: related story not found: %s", display_path(article.source_path), reference)
                     chosen.append(RelatedStory(None, 0.0, "explicit reference", text=reference,
-                                               url=reference if reference.startswith(("http://", "https://")) else ""))
+                                               url=safe_urls.web_url(reference) or ""))
                 elif all(item.article is not articles[found] for item in chosen):
                     chosen.append(RelatedStory(articles[found], 1.0, "explicit reference"))
             for neighbour in ranking.neighbours[row]:

@@ -1,0 +1,44 @@
+"""Only web addresses reach links, images and feeds; a story with a hostile one still builds."""
+
+import pytest
+
+from newsdigest import content_model, safe_urls
+
+HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+           "java\nscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+           "file:///etc/passwd", "\x01javascript:alert(1)", "http://", "https:///nohost", "//evil.example/x",
+           "https://" + "a" * 5000 + ".example/"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_anything_but_a_web_address_is_refused(value):
+    assert safe_urls.web_url(value) is None
+    assert safe_urls.image_url(value) is None
+
+
+def test_web_addresses_and_site_paths_are_kept():
+    assert safe_urls.web_url("https://www.example.org/story?id=1#top") == "https://www.example.org/story?id=1#top"
+    assert safe_urls.web_url(" HTTP://Example.org/a ") == "HTTP://Example.org/a"
+    assert safe_urls.image_url("/images/lead.jpg") == "/images/lead.jpg"
+    assert safe_urls.image_url("images/lead.jpg") == "images/lead.jpg"
+    assert safe_urls.web_url("/images/lead.jpg") is None  # a source is another site, never ours
+    assert safe_urls.image_url("../../etc/passwd") is None
+
+
+def test_front_matter_drops_an_unsafe_address_with_a_warning_naming_the_field():
+    warnings = []
+    metadata = content_model.normalise(
+        {"title": "T", "source_url": "javascript:alert(1)", "image": "data:image/svg+xml,<svg onload=alert(1)>"},
+        require_date=False, timezone=None, warnings=warnings)
+    assert "source_url" not in metadata and "image" not in metadata
+    assert sorted(warning.key for warning in warnings) == ["image", "source_url"]
+
+
+def test_a_story_with_a_javascript_source_link_builds_without_it(site, caplog):
+    site.add_article("hostile-link", title="A story", source="Example", source_url="javascript:alert(document.domain)",
+                     image="javascript:alert(2)")
+    site.build(SEARCH_ENABLED=False)
+    html = site.page("2015/11/21/a-story/")
+    assert "javascript:" not in html
+    assert any("hostile-link.md" in record.getMessage() and "source_url" in record.getMessage()
+               for record in caplog.records)
