@@ -98,7 +98,7 @@ EDITIONS_PATH = "editions"
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.
 FEED_KINDS = ["tags", "sections", "sources"]  # which term pages get feeds of their own
 FEED_MAX_ITEMS = 50
-FEED_SUMMARY_ONLY = False  # True: standfirst only, no full text
+FEED_SUMMARY_ONLY = False  # True: note and standfirst only, no full text
 FEED_WEBSUB_HUB = None  # e.g. "https://pubsubhubbub.appspot.com/"
 FEED_SITEURL = None  # absolute base for feed links; defaults to SITEURL, else http://127.0.0.1:8000
 # Pelican's own feeds are off: newsdigest writes its feeds itself.

@@ -118,8 +118,11 @@ def test_a_curators_note_renders_again_only_the_pages_that_show_it(site):
     second = site.build()
     after = mtimes(site.output)
     changed = sorted(name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/"))
-    assert changed == ["2015/11/12/story-2/index.html", "editions/2015-11-12/email.html",
-                       "editions/2015-11-12/email.txt", "editions/2015-11-12/index.html"]
+    # The feeds carry the note too: every feed with the story, and the editions feed (its newsletter).
+    feeds = [f"{folder}{fmt}" for folder in ("editions/feed.", "feeds/all.", "sections/world/feed.", "tags/mali/feed.")
+             for fmt in ("atom.xml", "json", "rss.xml")]
+    assert changed == sorted(["2015/11/12/story-2/index.html", "editions/2015-11-12/email.html",
+                              "editions/2015-11-12/email.txt", "editions/2015-11-12/index.html", *feeds])
     assert "Why it matters." in site.page("2015/11/12/story-2/")
     # Not rendered again: the other stories' pages, tag, section and source pages, archives.
     other_stories = 5

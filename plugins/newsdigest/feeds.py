@@ -3,7 +3,8 @@
 
 Plain functions, no Pelican. Everything written comes from the entries: the
 feed's updated date is the newest entry's, never the clock, so unchanged content
-gives byte-identical feeds.
+gives byte-identical feeds. Times are whole seconds with their UTC offset in every
+format: some readers (newsboat) drop the offset of a time with a fraction.
 """
 
 from __future__ import annotations
@@ -19,17 +20,37 @@ import lxml.etree
 import lxml.html
 from feedgen.feed import FeedGenerator
 
+from newsdigest.document import sanitise_html
+
 FORMATS = ("rss", "atom", "json")
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+NOTE_LABEL = "Why it matters"
 _ATOM = "http://www.w3.org/2005/Atom"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; surrogates; U+FFFE/U+FFFF).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# An IETF language tag as readers accept it ("en", "fr", "pt-BR", "zh-Hant-TW").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def xml_safe(text: str | None) -> str:
     """`text` without the characters no XML document may hold (applied to all formats alike)."""
     return _XML_ILLEGAL.sub("", text or "")
+
+
+def language_tag(value: object) -> str:
+    """`value` as a language tag for `xml:lang`, `<language>` and JSON Feed, or "" when it is none."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if _LANGUAGE_TAG.fullmatch(text) else ""
+
+
+def whole_seconds(moment: dt.datetime) -> dt.datetime:
+    """`moment` without its fraction of a second; it must carry its UTC offset."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no UTC offset")
+    return moment.replace(microsecond=0)
 
 
 def absolute_links(html: str, base_url: str) -> str:
@@ -38,8 +59,60 @@ def absolute_links(html: str, base_url: str) -> str:
         return html
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
     wrapper.make_links_absolute(base_url, resolve_base_href=False)
-    inner = (wrapper.text and lxml.html.escape(wrapper.text)) or ""
-    return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+    return _inner_html(wrapper)
+
+
+def _inner_html(element) -> str:
+    return html.escape(element.text or "", quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in element)
+
+
+def page_body_html(page: str, base_url: str) -> str:
+    """The body of a whole HTML page (an edition's email) as an entry's content.
+
+    A feed reader lays out and colours entries itself, in light or dark: the page's layout
+    tables (`role="presentation"`) are unwrapped and its inline styles dropped, leaving its
+    headings, paragraphs and links, made absolute against `base_url`.
+    """
+    body = lxml.html.document_fromstring(page).body
+    layout = []
+    for table in body.xpath('.//table[@role="presentation"]'):
+        layout += [table, *table.xpath("./tbody | ./tr | ./tbody/tr | ./tr/td | ./tbody/tr/td | ./tr/th | ./tbody/tr/th")]
+    for element in layout:
+        element.drop_tag()
+    for paragraph in body.xpath(".//p[not(node())]"):  # spacers
+        paragraph.drop_tree()
+    return absolute_links(sanitise_html(_inner_html(body)), base_url).strip()
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    url: str = ""  # an absolute web address, or ""
+
+
+def credited(author_names, source_name: str, source_page: str = "") -> tuple[Person, ...]:
+    """Who an entry is by: the story's authors, else its source (with the source's page on
+    the site); nobody when it has neither, and the feed's own author then applies."""
+    people = tuple(Person(name) for name in author_names if name)
+    if people or not source_name:
+        return people
+    return (Person(source_name, source_page),)
+
+
+def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "") -> str:
+    """An entry's content: the curator's note first, as a labelled paragraph, then the
+    standfirst, then the story (which is "" in summary-only feeds). `note_language` marks the
+    note's language when it differs from the story's (an English note on a French story)."""
+    parts = []
+    if note:
+        lang = f' lang="{note_language}"' if note_language else ""
+        parts.append(f"<p{lang}><strong>{NOTE_LABEL}:</strong> {html.escape(note, quote=False)}</p>")
+    if standfirst:
+        parts.append(f"<p><em>{html.escape(standfirst, quote=False)}</em></p>")
+    if body_html:
+        parts.append(body_html)
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -49,13 +122,30 @@ class Entry:
     link: str
     published: dt.datetime
     updated: dt.datetime
-    authors: tuple[str, ...] = ()
+    authors: tuple[Person, ...] = ()
     categories: tuple[str, ...] = ()
-    summary: str = ""
-    content_html: str = ""
+    note: str = ""  # the curator's note, text
+    standfirst: str = ""  # text
+    body_html: str = ""  # the story or the edition's newsletter, links absolute; "" when only summarised
+    excerpt: str = ""  # text to summarise the entry by when it has neither note nor standfirst
     source_name: str = ""
     source_url: str = ""
     image_url: str = ""
+    language: str = ""  # the entry's own language tag, when it has one
+
+    def __post_init__(self):
+        object.__setattr__(self, "published", whole_seconds(self.published))
+        object.__setattr__(self, "updated", whole_seconds(self.updated))
+
+    @property
+    def summary(self) -> str:
+        """The note when there is one, else the standfirst (else the excerpt)."""
+        return self.note or self.standfirst or self.excerpt
+
+    def content_html(self, site_language: str = "") -> str:
+        """The entry's content in a feed whose language (the site's, the note's) is `site_language`."""
+        note_language = site_language if self.language and self.language != site_language else ""
+        return compose_content(self.note, self.standfirst, self.body_html, language_tag(note_language))
 
 
 @dataclass(frozen=True)
@@ -64,22 +154,28 @@ class Feed:
     home_url: str  # the page the feed belongs to
     self_urls: dict[str, str]  # format -> absolute URL of that feed file
     description: str
+    author: Person | None = None  # who publishes the feed: the site
     language: str = "en"
     hub_url: str | None = None
     entries: tuple[Entry, ...] = field(default_factory=tuple)
 
     def newest(self) -> dt.datetime:
         moments = [entry.updated for entry in self.entries]
-        return max(moments) if moments else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return max(moments) if moments else _EPOCH
 
 
 def _image_type(url: str) -> str:
     return mimetypes.guess_type(url.split("?", 1)[0])[0] or "image/jpeg"
 
 
-def _feedgen(feed: Feed, summary_only: bool, self_format: str) -> FeedGenerator:
+def _escaped(text: str) -> str:
+    """Text as HTML: what RSS readers expect in <description> and Atom type="html" holds."""
+    return html.escape(xml_safe(text), quote=False)
+
+
+def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
     generator = FeedGenerator()
-    generator.load_extension("dc")
+    generator.load_extension("dc", atom=False)  # Atom has its own authors and xml:lang
     generator.id(feed.self_urls.get("atom") or feed.home_url)
     generator.title(xml_safe(feed.title))
     generator.description(xml_safe(feed.description) or xml_safe(feed.title))
@@ -87,7 +183,11 @@ def _feedgen(feed: Feed, summary_only: bool, self_format: str) -> FeedGenerator:
     if feed.hub_url and self_format == "atom":
         generator.link(href=feed.hub_url, rel="hub")
     generator.link(href=feed.home_url, rel="alternate")  # last: feedgen takes the last link as RSS <link>
-    generator.language(feed.language)
+    if feed.language:
+        generator.language(feed.language)
+    if feed.author is not None:
+        generator.author({"name": xml_safe(feed.author.name), **({"uri": feed.author.url} if feed.author.url else {})})
+        generator.dc.dc_publisher(xml_safe(feed.author.name))  # RSS: its <author> needs an email address
     generator.generator("newsdigest")
     generator.updated(feed.newest())
     for entry in feed.entries:  # newest first, kept in that order
@@ -98,25 +198,28 @@ def _feedgen(feed: Feed, summary_only: bool, self_format: str) -> FeedGenerator:
         item.link(href=entry.link, rel="alternate")
         item.published(entry.published)
         item.updated(entry.updated)
-        for name in entry.authors:
-            item.author(name=xml_safe(name))
-            item.dc.dc_creator(xml_safe(name))
+        for person in entry.authors:
+            item.author({"name": xml_safe(person.name), **({"uri": person.url} if person.url else {})})
+        if entry.authors:  # one byline: readers show a single dc:creator
+            item.dc.dc_creator(", ".join(xml_safe(person.name) for person in entry.authors))
+        if entry.language:
+            item.dc.dc_language(entry.language)
         for category in entry.categories:
-            item.category(term=xml_safe(category), label=xml_safe(category))
-        if entry.summary:  # RSS readers take <description> as HTML; Atom's <summary> is text
-            summary = xml_safe(entry.summary)
-            item.summary(html.escape(summary, quote=False) if self_format == "rss" else summary)
-        if entry.content_html and not summary_only:
-            item.content(xml_safe(entry.content_html), type="html")
-        if entry.source_url:
+            item.category(term=xml_safe(category))
+        if entry.summary:  # Atom: made type="html" in render_atom, so no reader takes a "<" for markup
+            item.summary(_escaped(entry.summary))
+        content = entry.content_html(feed.language)
+        if content:
+            item.content(xml_safe(content), type="html")
+        if entry.source_url and self_format == "rss":  # Atom: a "via" link, see render_atom
             item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
         if entry.image_url and self_format == "rss":  # Atom: see render_atom
             item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
     return generator
 
 
-def render_rss(feed: Feed, summary_only: bool = False) -> bytes:
-    generator = _feedgen(feed, summary_only, "rss")
+def render_rss(feed: Feed) -> bytes:
+    generator = _feedgen(feed, "rss")
     tree = lxml.etree.fromstring(generator.rss_str())
     if feed.hub_url:  # WebSub in RSS: an atom:link rel="hub" beside the self link
         channel = tree.find("channel")
@@ -126,29 +229,62 @@ def render_rss(feed: Feed, summary_only: bool = False) -> bytes:
     return lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def render_atom(feed: Feed, summary_only: bool = False) -> bytes:
-    generator = _feedgen(feed, summary_only, "atom")
+def _as_html_text(element) -> None:
+    """An Atom text construct holding text, turned into type="html" holding that text escaped:
+    a headline with "</b>" in it reads the same in readers that take every title for HTML."""
+    if element is not None and element.get("type") != "html":
+        element.set("type", "html")
+        element.text = html.escape(element.text or "", quote=False)
+
+
+def render_atom(feed: Feed) -> bytes:
+    generator = _feedgen(feed, "atom")
     tree = lxml.etree.fromstring(generator.atom_str())
-    # feedgen 1.0.0 drops rel and type from entry links, so its enclosures would read as
-    # a second alternate link: add them here.
+    for name in ("title", "subtitle"):
+        _as_html_text(tree.find(f"{{{_ATOM}}}{name}"))
+    # feedgen 1.0.0 drops rel and type from entry links, so its enclosures would read as a
+    # second alternate link: add them here, and the original story as a "via" link (RFC 4287
+    # 4.2.7.2), which atom:source (meant for entries copied from another feed) is not.
     for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries):
+        _as_html_text(element.find(f"{{{_ATOM}}}title"))
+        summary = element.find(f"{{{_ATOM}}}summary")
+        if summary is not None:
+            summary.set("type", "html")
+        if entry.language:
+            element.set(_XML_LANG, entry.language)
+        alternate = element.find(f"{{{_ATOM}}}link")
         if entry.image_url:
-            enclosure = lxml.etree.SubElement(element, f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure",
-                                              type=_image_type(entry.image_url))
-            element.find(f"{{{_ATOM}}}link").addnext(enclosure)
+            alternate.addnext(lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure",
+                                                 type=_image_type(entry.image_url)))
+        if entry.source_url:
+            via = lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.source_url, rel="via")
+            if entry.source_name:
+                via.set("title", xml_safe(entry.source_name))
+            alternate.addnext(via)
     lxml.etree.indent(tree)
     return lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def render_json(feed: Feed, summary_only: bool = False) -> bytes:
+def _json_person(person: Person) -> dict:
+    return {"name": xml_safe(person.name), **({"url": person.url} if person.url else {})}
+
+
+def _json_time(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def render_json(feed: Feed) -> bytes:
     document = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": xml_safe(feed.title),
         "home_page_url": feed.home_url,
         "feed_url": feed.self_urls["json"],
         "description": xml_safe(feed.description),
-        "language": feed.language,
     }
+    if feed.author is not None:
+        document["authors"] = [_json_person(feed.author)]
+    if feed.language:
+        document["language"] = feed.language
     if feed.hub_url:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
     items = []
@@ -156,22 +292,25 @@ def render_json(feed: Feed, summary_only: bool = False) -> bytes:
         item = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
         if entry.source_url:
             item["external_url"] = entry.source_url
-        if entry.content_html and not summary_only:
-            item["content_html"] = xml_safe(entry.content_html)
+        content = entry.content_html(feed.language)
+        if content:
+            item["content_html"] = xml_safe(content)
         else:
             item["content_text"] = xml_safe(entry.summary or entry.title)
         if entry.summary:
             item["summary"] = xml_safe(entry.summary)
         if entry.image_url:
             item["image"] = entry.image_url
-        item["date_published"] = entry.published.isoformat()
-        item["date_modified"] = entry.updated.isoformat()
+        item["date_published"] = _json_time(entry.published)
+        item["date_modified"] = _json_time(entry.updated)
         if entry.authors:
-            item["authors"] = [{"name": xml_safe(name)} for name in entry.authors]
+            item["authors"] = [_json_person(person) for person in entry.authors]
         if entry.categories:
             item["tags"] = [xml_safe(category) for category in entry.categories]
+        if entry.language:
+            item["language"] = entry.language
         if entry.source_name:
-            item["_source"] = {"name": xml_safe(entry.source_name), "url": entry.source_url}
+            item["_source"] = {"name": xml_safe(entry.source_name), **({"url": entry.source_url} if entry.source_url else {})}
         items.append(item)
     document["items"] = items
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -180,6 +319,6 @@ def render_json(feed: Feed, summary_only: bool = False) -> bytes:
 RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 
 
-def render_all(feed: Feed, summary_only: bool = False) -> dict[str, bytes]:
+def render_all(feed: Feed) -> dict[str, bytes]:
     """The feed in every format: format -> bytes."""
-    return {name: RENDERERS[name](feed, summary_only) for name in FORMATS}
+    return {name: RENDERERS[name](feed) for name in FORMATS}

@@ -1,8 +1,9 @@
 """Edition pages (/editions/YYYY-MM-DD/), the archive of editions (/editions/, paginated),
 and beside each edition a ready-to-send newsletter: email.html and email.txt.
 
-Publishes `context["editions"]` (newest first; the feeds plugin writes the editions
-feed from it) and gives every story `edition_ref`, its Edition.
+Publishes `context["editions"]` (newest first) and `context["edition_newsletter"]`
+(edition -> its email.html), from which the feeds plugin writes the editions feed, and
+gives every story `edition_ref`, its Edition.
 """
 
 from __future__ import annotations
@@ -64,21 +65,26 @@ class EditionsGenerator(Generator):
             for story in edition.articles:
                 story.edition_ref = edition
         self.context["editions"] = self.editions
+        self.context["edition_newsletter"] = self.newsletter
+
+    def _email_variables(self, edition) -> dict:
+        return {"edition": edition, "ABSOLUTE_SITEURL": feed_siteurl(self.settings)}
+
+    def newsletter(self, edition) -> str:
+        """The edition's email.html, rendered as it is written beside the edition."""
+        return self.get_template("edition_email").render({**self.context, **self._email_variables(edition)})
 
     def generate_output(self, writer):
         if not self.editions:
             return
-        siteurl = feed_siteurl(self.settings)
         writer.write_file("editions/index.html", self.get_template("editions"), self.context,
                           paginated={"editions": self.editions}, template_name="editions", url="editions/",
                           editions=self.editions)
         page, email_html, email_text = (self.get_template(name) for name in ("edition", "edition_email", "edition_email_text"))
         for edition in self.editions:
             writer.write_file(f"{edition.url}index.html", page, self.context, edition=edition, url=edition.url)
-            writer.write_file(f"{edition.url}email.html", email_html, self.context, edition=edition,
-                              ABSOLUTE_SITEURL=siteurl)
-            writer.write_file(f"{edition.url}email.txt", email_text, self.context, edition=edition,
-                              ABSOLUTE_SITEURL=siteurl)
+            writer.write_file(f"{edition.url}email.html", email_html, self.context, **self._email_variables(edition))
+            writer.write_file(f"{edition.url}email.txt", email_text, self.context, **self._email_variables(edition))
 
 
 def editions_generator(pelican):

@@ -21,6 +21,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest import feeds
+from newsdigest.content_model import OWN_PAGE_KEYS
+from newsdigest.digests import stable_repr
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +82,10 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer):
         siteurl = feed_siteurl(self.settings)
         max_items = int(self.settings.get("FEED_MAX_ITEMS", 50))
-        summary_only = bool(self.settings.get("FEED_SUMMARY_ONLY", False))
-        entries = EntryFactory(siteurl, self.settings, self.path)
+        sitename = self.settings.get("SITENAME", "")
+        publisher = feeds.Person(sitename, f"{siteurl}/") if sitename else None
+        language = feeds.language_tag(self.settings.get("DEFAULT_LANG", "en"))
+        entries = EntryFactory(siteurl, self.settings, self.path, self.context.get("edition_newsletter"))
         keyed = getattr(writer, "write_keyed", None)
         for feed_set in self.context["feed_sets"]:
             items = self._items(feed_set)[:max_items]
@@ -90,18 +94,18 @@ class FeedsGenerator(Generator):
                 feed = feeds.Feed(
                     title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
                     self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
-                    description=feed_set.description, language=self.settings.get("DEFAULT_LANG", "en"),
+                    description=feed_set.description, author=publisher, language=language,
                     hub_url=self.settings.get("FEED_WEBSUB_HUB"),
                     entries=tuple(entries.for_item(item) for item in items),
                 )
-                return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed, summary_only).items()}
+                return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed).items()}
 
             if keyed is not None:  # newsdigest's writer: unchanged feeds are kept from the last build
-                keyed(feed_set.path, self.context, [repr(feed_set), *items], produce)
+                keyed(feed_set.path, self.context, [repr(feed_set), *items, *_newsletter_inputs(items)], produce)
             else:
                 for relative, data in produce().items():
                     self._write(relative, data)
-        self._write("feeds/feeds.opml", opml(self.context["feed_sets"], siteurl, self.settings.get("SITENAME", "")))
+        self._write("feeds/feeds.opml", opml(self.context["feed_sets"], siteurl, sitename))
         writer.write_file("feeds/index.html", self.get_template("feeds"), self.context, url="feeds/")
 
     def _items(self, feed_set: FeedSet) -> list:
@@ -125,11 +129,13 @@ class FeedsGenerator(Generator):
 class EntryFactory:
     """Feed entries for stories (and editions), each built once however many feeds hold it."""
 
-    def __init__(self, siteurl: str, settings, content_path: str):
+    def __init__(self, siteurl: str, settings, content_path: str, newsletter=None):
         self.siteurl = siteurl
         self.domain = urlsplit(siteurl).hostname or "localhost"
         self.settings = settings
         self.content_path = content_path
+        self.summary_only = bool(settings.get("FEED_SUMMARY_ONLY", False))
+        self.newsletter = newsletter  # edition -> its email.html (the editions plugin's edition_newsletter)
         self._built: dict[int, feeds.Entry] = {}
 
     def for_item(self, item) -> feeds.Entry:
@@ -143,42 +149,58 @@ class EntryFactory:
 
     def _article(self, article) -> feeds.Entry:
         link = self._absolute(article.url)
+        metadata = article.metadata
         source_file = os.path.relpath(article.source_path, self.content_path).replace(os.sep, "/")
-        summary = (getattr(article, "subtitle", "") or _TAGS.sub("", article.metadata.get("summary", "")).strip()
-                   or _opening_words(article._content or ""))
+        source_term = getattr(article, "source_term", None)
+        source_page = self._absolute(source_term.url) if source_term is not None and source_term.url else ""
         image = getattr(article, "image", "")
         return feeds.Entry(
-            id=article.metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
-            title=article.title, link=link, published=article.date,
-            updated=getattr(article, "modified", None) or article.date,
-            authors=tuple(author.name for author in article.metadata.get("authors", [])),
+            id=metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
+            title=article.title, link=link, published=article.date, updated=_updated(article),
+            authors=feeds.credited([author.name for author in metadata.get("authors", [])],
+                                   metadata.get("source", ""), source_page),
             categories=tuple(term.name for term in getattr(article, "tag_terms", []) or []),
-            summary=summary, content_html=feeds.absolute_links(article.get_content(self.siteurl), link),
-            source_name=getattr(article, "source", ""), source_url=getattr(article, "source_url", ""),
-            image_url=self._absolute(image) if image else "",
+            note=metadata.get("note", ""), standfirst=metadata.get("subtitle", ""),
+            body_html="" if self.summary_only else feeds.absolute_links(article.get_content(self.siteurl), link),
+            excerpt=_text(metadata.get("summary", "")) or _opening_words(article._content or ""),
+            source_name=metadata.get("source", ""), source_url=metadata.get("source_url", ""),
+            image_url=self._absolute(image) if image else "", language=feeds.language_tag(metadata.get("lang")),
         )
 
     def _edition(self, edition) -> feeds.Entry:
+        """The edition as its newsletter: what a subscriber to the editions feed reads is what
+        the email carries (headlines, sources, standfirsts, notes), whatever FEED_SUMMARY_ONLY says."""
         link = self._absolute(edition.url)
-        items = "".join(f'<li><a href="{self._absolute(story.url)}">{_escape(story.title)}</a></li>'
-                        for story in edition.articles)
-        published = max(story.date for story in edition.articles)
+        stories = edition.articles
         return feeds.Entry(
             id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}", title=edition.title, link=link,
-            published=published, updated=published,
-            summary=_TAGS.sub("", edition.intro or "").strip() or "; ".join(story.title for story in edition.articles),
-            content_html=feeds.absolute_links((edition.intro or "") + f"<ul>{items}</ul>", link),
+            published=max(story.date for story in stories), updated=max(_updated(story) for story in stories),
+            body_html=feeds.page_body_html(self.newsletter(edition), link),
+            excerpt=_text(edition.intro or "") or "; ".join(story.title for story in stories),
         )
+
+
+def _newsletter_inputs(items) -> list[str]:
+    """What an edition's entry (its newsletter) shows of its stories beyond the front matter
+    every page's key holds already: the fields lists leave out, such as the note."""
+    return [f"{story.url}|{stable_repr({key: story.metadata.get(key) for key in OWN_PAGE_KEYS})}"
+            for item in items for story in getattr(item, "articles", ())]
+
+
+def _updated(article):
+    """A story's last change as its front matter states it (`modified`), never the clock."""
+    modified = getattr(article, "modified", None)
+    return max(modified, article.date) if modified else article.date
+
+
+def _text(html: str) -> str:
+    return html_module.unescape(_TAGS.sub("", html)).strip()
 
 
 def _opening_words(html: str, count: int = 50) -> str:
     """A summary for a story without a standfirst: its first words."""
     words = html_module.unescape(_TAGS.sub(" ", html)).split()
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def opml(sets: list[FeedSet], siteurl: str, sitename: str) -> bytes:
