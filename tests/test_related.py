@@ -177,3 +177,17 @@ def test_stories_in_two_languages_on_unrelated_topics_are_not_linked_on_the_site
     site.build()
     for page in (site.output / "2015").rglob("index.html"):
         assert '<section class="related"' not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_small_site_whose_stories_share_only_words_every_story_has_shows_no_related_stories():
+    subjects = ["apples orchards", "bridges rivers", "comets telescopes", "dolphins oceans", "engines turbines",
+                "forests lumber", "glaciers valleys", "harbours ferries"]
+    documents = [related.Document(f"Story {i}", "", f"Story {i} is all about {subject}, in a word: {subject}.",
+                                  (), float(i)) for i, subject in enumerate(subjects)]
+    assert related.rank(documents).neighbours == [[]] * len(subjects)
+    documents.append(related.Document("Story 8", "", "Story 8 is all about apples orchards and cider.", (), 8.0))
+    assert [n.index for n in related.rank(documents).neighbours[-1]] == [0]
+
+
+def test_words_keep_their_digits_and_bare_numbers_are_dropped():
+    assert related.words("G7 and G20 leaders met in 2015", "en") == ["g7", "g20", "leaders", "met"]

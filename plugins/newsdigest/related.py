@@ -29,9 +29,9 @@ from rapidfuzz import fuzz, process
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Runs of two or more letters: apostrophes, hyphens and digits split words, so "Netanyahu's"
-# is "netanyahu" and the French "l'armée" is "armée".
-_WORD = re.compile(r"[^\W\d_]{2,}")
+# Runs of two or more letters and digits: apostrophes and hyphens split words, so "Netanyahu's"
+# is "netanyahu" and the French "l'armée" is "armée"; "G7" and "G20" stay apart, bare numbers go.
+_WORD = re.compile(r"[^\W_]{2,}")
 
 
 def normalise_title(title: str) -> str:
@@ -60,7 +60,7 @@ def language_stop_words(lang: str) -> frozenset[str]:
 def words(text: str, lang: str) -> list[str]:
     """The words of `text` that say what it is about: lower case, the language's stop words left out."""
     stop = language_stop_words(language_code(lang))
-    return [token for token in _WORD.findall(text.casefold()) if token not in stop]
+    return [token for token in _WORD.findall(text.casefold()) if token not in stop and not token.isdigit()]
 
 
 class TitleIndex:
@@ -103,11 +103,13 @@ class Settings:
     text_weight: float = 1.0
     tag_weight: float = 0.3  # how much shared rare tags raise text similarity
     title_weight: float = 0.2  # the headline's vector added again to the story's, at this weight
-    min_score: float = 0.05  # the least blended similarity a related story may have
+    min_score: float = 0.03  # the least blended similarity a related story may have
     duplicate_threshold: float = 0.9  # text similarity at or above this: the same story
     common_tag_share: float = 0.2  # tags on more than this share of stories count for nothing
     decay_days: float | None = None  # half-life of relatedness across time; None: no decay
-    neighbourhood: int = 100  # a story's nearest stories, whose overlap confirms a relation
+    neighbourhood: int = 100  # at most this many nearest stories, whose overlap confirms a relation
+    neighbourhood_share: float = 0.05  # a neighbourhood is this share of the site's stories...
+    min_neighbourhood: int = 5  # ...and at least this many
     min_shared: float = 0.28  # the least share of neighbourhood two related stories have in common
     shared_weight: float = 1.0  # how much a shared neighbourhood adds to the score that orders them
     default_lang: str = "en"  # the language of stories that do not name one
@@ -133,9 +135,11 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
 
 
 def text_vectors(documents: list[Document], title_weight: float,
-                 default_lang: str = "en") -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """(blended, body) TF-IDF rows of unit length, from one pass over the text: the body alone
-    tells copies apart; the blend, with the headline counted again, ranks relatedness."""
+                 default_lang: str = "en") -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
+    blend, with the headline counted again, finds each story's nearest stories; `telling` is the
+    same blend without the words every story has, so that its similarity is evidence of a shared
+    subject; the body alone tells copies apart, by every word."""
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.preprocessing import normalize
@@ -150,12 +154,16 @@ def text_vectors(documents: list[Document], title_weight: float,
                                       for doc, lang in zip(documents, languages)])
     except ValueError:  # no usable words at all (tiny or empty corpus)
         empty = sparse.csr_matrix((len(documents), 1), dtype=np.float32)
-        return empty, empty
+        return empty, empty, empty
     titles = counter.transform([words(doc.title, lang) for doc, lang in zip(documents, languages)])
     weighting = TfidfTransformer(sublinear_tf=True).fit(full)
-    blended = normalize(weighting.transform(full + title_weight * titles))
+    blend = full + title_weight * titles
+    blended = normalize(weighting.transform(blend))
     body = normalize(weighting.transform(full - titles))
-    return blended.astype(np.float32).tocsr(), body.astype(np.float32).tocsr()
+    # scikit-learn adds 1 to every word's idf, so that a word in every story still weighs 1.
+    weighting.idf_ = weighting.idf_ - 1.0
+    telling = normalize(weighting.transform(blend))
+    return tuple(matrix.astype(np.float32).tocsr() for matrix in (blended, telling, body))
 
 
 def _given_words(tokens: list[str]) -> list[str]:
@@ -193,6 +201,14 @@ def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarr
     return result
 
 
+def neighbourhood_size(count: int, settings: Settings) -> int:
+    """How many of its most similar stories make a story's neighbourhood in a site of `count`
+    stories: a share of the site, within a floor and a cap, so that in a small site it is not the
+    whole site."""
+    share = math.ceil(settings.neighbourhood_share * count)
+    return max(1, min(settings.neighbourhood, max(settings.min_neighbourhood, share), count - 1))
+
+
 def rank(documents: list[Document], settings: Settings = Settings(), threads: int = 1) -> Ranking:
     """For each document, its best related documents (and its near-identical copies).
 
@@ -209,13 +225,13 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
         return ranking
-    texts, bodies = text_vectors(documents, settings.title_weight, settings.default_lang)
+    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang)
     tags, _ = tag_vectors(documents, settings.common_tag_share)
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
     floor = min(settings.min_score / best_factor if best_factor else 0.0, settings.duplicate_threshold * 0.8)
-    product = sp_matmul_topn(base, base.T.tocsr(), top_n=settings.neighbourhood + 1, threshold=floor, sort=True,
-                             n_threads=max(1, threads))
+    product = sp_matmul_topn(base, base.T.tocsr(), top_n=neighbourhood_size(count, settings) + 1, threshold=floor,
+                             sort=True, n_threads=max(1, threads))
     rows = np.repeat(np.arange(count), np.diff(product.indptr))
     keep = rows != product.indices  # never itself
     rows, cols, base_scores = rows[keep], product.indices[keep], product.data[keep].astype(np.float32)
@@ -234,7 +250,10 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     neighbourhoods = normalize(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
     # Only each story's best candidates can be shown: the rest is scored for them alone.
     shortlist = ~copies & (place < settings.max_related + 15)
-    rows, cols, text_scores, base_scores = rows[shortlist], cols[shortlist], text_scores[shortlist], base_scores[shortlist]
+    rows, cols = rows[shortlist], cols[shortlist]
+    # Scored without the words every story has: a small site whose headlines all read "Story N"
+    # is not one subject.
+    text_scores = _pair_similarity(telling, rows, cols)
     tag_scores = _pair_similarity(tags, rows, cols)
     # Shared rare tags raise textual similarity rather than stand in for it: two stories that
     # share a name but not a subject stay apart.

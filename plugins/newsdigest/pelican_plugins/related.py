@@ -55,6 +55,8 @@ def settings_from(pelican_settings) -> related.Settings:
         common_tag_share=float(pelican_settings.get("RELATED_COMMON_TAG_SHARE", defaults.common_tag_share)),
         decay_days=pelican_settings.get("RELATED_DECAY_DAYS", defaults.decay_days),
         neighbourhood=int(pelican_settings.get("RELATED_NEIGHBOURHOOD", defaults.neighbourhood)),
+        neighbourhood_share=float(pelican_settings.get("RELATED_NEIGHBOURHOOD_SHARE", defaults.neighbourhood_share)),
+        min_neighbourhood=int(pelican_settings.get("RELATED_MIN_NEIGHBOURHOOD", defaults.min_neighbourhood)),
         min_shared=float(pelican_settings.get("RELATED_MIN_SHARED", defaults.min_shared)),
         shared_weight=float(pelican_settings.get("RELATED_SHARED_WEIGHT", defaults.shared_weight)),
         default_lang=str(pelican_settings.get("DEFAULT_LANG") or defaults.default_lang),
