@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -60,7 +61,8 @@ def language_stop_words(lang: str) -> frozenset[str]:
 def words(text: str, lang: str) -> list[str]:
     """The words of `text` that say what it is about: lower case, the language's stop words left out."""
     stop = language_stop_words(language_code(lang))
-    return [token for token in _WORD.findall(text.casefold()) if token not in stop and not token.isdigit()]
+    tokens = itertools.filterfalse(stop.__contains__, _WORD.findall(text.casefold()))
+    return list(itertools.filterfalse(str.isdigit, tokens))
 
 
 class TitleIndex:
