@@ -126,3 +126,68 @@ def test_editing_a_note_keeps_related_stories_and_editing_a_body_can_change_them
     site.build()
     related_block = re.search(r'<section class="related".*?</section>', site.page("2015/11/20/mali-hunts-hotel-attackers/"), re.S)
     assert related_block and "2015/11/22/comets-seen-from-orbit/" in related_block.group(0)
+
+
+BEES = related.Document(
+    "Slovenian beekeepers report a record honey harvest", "Apiarists in the Carniolan highlands count full hives.",
+    "Beekeepers across Slovenia gathered linden and chestnut honey from hives that wintered well. Carniolan bees "
+    "swarmed early, and apiarists said varroa mites were scarce. Pollen and nectar were plentiful in alpine "
+    "meadows. Honey cooperatives bought combs at a good price from the beekeepers.", ("Slovenia", "beekeeping"), 0.0)
+
+
+def bbc_documents(stories):
+    return [related.Document(s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]),
+                             tuple(corpus.simple_tags(s)[1:]), float(i)) for i, s in enumerate(stories)]
+
+
+def test_short_stories_get_related_stories_and_a_story_on_its_own_gets_none():
+    stories = corpus.read_bbc(require_shared(BBC))[::5]  # every fifth story: all five topics
+    documents = bbc_documents(stories) + [BEES]
+    ranking = related.rank(documents)
+    assert ranking.neighbours[-1] == []  # no other story is about bees
+    short = [row for row, doc in enumerate(documents[:-1]) if len(doc.body.split()) < 150]
+    assert short and sum(len(ranking.neighbours[row]) >= 3 for row in short) / len(short) >= 0.9
+    assert sum(len(row) >= 3 for row in ranking.neighbours) / len(documents) >= 0.9
+    assert related.precision_at_k(ranking, [s.topic for s in stories] + ["bees"]) >= 0.93
+
+
+FRENCH = [("Le Parlement adopte la réforme des retraites", "Les députés ont voté la réforme des retraites mardi. "
+           "Le gouvernement a défendu le texte, et les syndicats ont annoncé une nouvelle grève."),
+          ("Un festival de jazz attire des milliers de visiteurs à Marciac", "Le festival de jazz de Marciac a "
+           "accueilli des milliers de visiteurs cet été. Les concerts ont été complets chaque soir.")]
+ENGLISH = [("Storm floods coastal towns", "Heavy rain and a storm surge flooded coastal towns on Sunday. "
+            "Residents were evacuated and roads were closed as the river burst its banks."),
+           ("Chip maker opens new factory", "A chip maker opened a new factory that will employ 2,000 workers. "
+            "The plant will make processors for phones and cars.")]
+
+
+def test_stories_are_never_related_for_sharing_a_language_or_its_stop_words():
+    documents = [related.Document(title, "", body, (), float(i), lang)
+                 for i, (lang, (title, body)) in enumerate([("fr", FRENCH[0]), ("fr", FRENCH[1]),
+                                                            ("en", ENGLISH[0]), ("en", ENGLISH[1])])]
+    assert related.rank(documents).neighbours == [[], [], [], []]
+    assert "les" not in related.words("Les députés ont voté la réforme", "fr")
+    assert related.words("Die Regierung und der Bundestag", "de") == ["regierung", "bundestag"]
+
+
+def test_stories_in_two_languages_on_unrelated_topics_are_not_linked_on_the_site(site):
+    for number, (lang, (title, body)) in enumerate([("fr", FRENCH[0]), ("fr", FRENCH[1]), ("en", ENGLISH[0]),
+                                                    ("en", ENGLISH[1])]):
+        site.add_article(f"story-{number}", title=title, body=body, lang=lang, date=f"2015-11-2{number}T10:00:00Z")
+    site.build()
+    for page in (site.output / "2015").rglob("index.html"):
+        assert '<section class="related"' not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_small_site_whose_stories_share_only_words_every_story_has_shows_no_related_stories():
+    subjects = ["apples orchards", "bridges rivers", "comets telescopes", "dolphins oceans", "engines turbines",
+                "forests lumber", "glaciers valleys", "harbours ferries"]
+    documents = [related.Document(f"Story {i}", "", f"Story {i} is all about {subject}, in a word: {subject}.",
+                                  (), float(i)) for i, subject in enumerate(subjects)]
+    assert related.rank(documents).neighbours == [[]] * len(subjects)
+    documents.append(related.Document("Story 8", "", "Story 8 is all about apples orchards and cider.", (), 8.0))
+    assert [n.index for n in related.rank(documents).neighbours[-1]] == [0]
+
+
+def test_words_keep_their_digits_and_bare_numbers_are_dropped():
+    assert related.words("G7 and G20 leaders met in 2015", "en") == ["g7", "g20", "leaders", "met"]

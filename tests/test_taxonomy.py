@@ -100,7 +100,7 @@ def test_rare_tags_show_unlinked_on_the_story(site):
 
 
 def test_hostile_tag_names_are_escaped_with_safe_slugs(site):
-    hostile = ["<script>alert(1)</script>", "../../etc", "🔥🔥", "x" * 300, "page"]
+    hostile = ["<script>alert(1)</script>", "../../etc", "🔥 2015", "x" * 300, "page"]
     site.add_article("a", title="Hostile", tags=hostile)
     site.build()
     tag_folders = [p.name for p in (site.output / "tags").iterdir() if p.is_dir()]

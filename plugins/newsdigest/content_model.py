@@ -24,6 +24,8 @@ DATE_KEYS = ("date", "modified")
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
 OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
 STATUSES = ("published", "draft", "hidden")
+# Keys whose values name a page of their own (/tags/<slug>/, /sections/…, /sources/…).
+TERM_KEYS = ("tags", "section", "source")
 
 
 class ContentError(ValueError):
@@ -111,6 +113,11 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
     for key in LIST_KEYS:
         if key in metadata:
             metadata[key] = _as_list(metadata[key], key)
+    for key in TERM_KEYS:
+        names = metadata.get(key) or []
+        for name in names if isinstance(names, list) else [names]:
+            if not any(char.isalnum() for char in name):
+                raise ContentError(f"{key}: {name!r} has no letter or digit to name its page by", key)
     for key, accept in URL_KEYS.items():
         if key in metadata and accept(metadata[key]) is None:
             value = metadata.pop(key)

@@ -1,15 +1,20 @@
 """Related stories: explicit references resolved by title, then ranked similar coverage.
 
 Plain functions, no Pelican. Ranking blends TF-IDF cosine similarity of the text
-(headline weighted up) with overlap of rare tags, optionally decayed by distance
-in time. Similarities are computed a block of rows at a time against sparse
-vectors, keeping only each row's top candidates: never an n x n matrix.
+(headline weighted up, stop words of each story's language left out) with overlap
+of rare tags, optionally decayed by distance in time, then confirms each candidate
+by the neighbours the two stories share: two stories are related when each is
+among the other's nearest coverage, not merely when one word list overlaps. The
+cut-off follows from that, so it adapts to each story's own neighbours whatever
+its length. Similarities come from a sparse top-k product (never an n x n matrix).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -17,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
+import stop_words
 from rapidfuzz import fuzz, process
 
 # scipy, scikit-learn and sparse_dot_topn (1.5 s to import) are imported where a ranking is
@@ -24,6 +30,9 @@ from rapidfuzz import fuzz, process
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Runs of two or more letters and digits: apostrophes and hyphens split words, so "Netanyahu's"
+# is "netanyahu" and the French "l'armée" is "armée"; "G7" and "G20" stay apart, bare numbers go.
+_WORD = re.compile(r"[^\W_]{2,}")
 
 
 def normalise_title(title: str) -> str:
@@ -31,6 +40,29 @@ def normalise_title(title: str) -> str:
     text = unicodedata.normalize("NFKD", str(title).translate(_QUOTES_AND_DASHES))
     text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
     return " ".join(_NOT_WORD.sub(" ", text.replace("'", "")).split())
+
+
+def language_code(lang: str) -> str:
+    """'fr', 'fr-FR', 'FR_ca' -> 'fr'."""
+    return re.split(r"[-_]", str(lang or "").strip().lower(), maxsplit=1)[0]
+
+
+@functools.cache
+def language_stop_words(lang: str) -> frozenset[str]:
+    """The stop words of a language (ISO 639-1 code) from the `stop-words` package, as the tokens
+    `words` makes of them; none for a language it does not know."""
+    try:
+        listed = stop_words.get_stop_words(language_code(lang))
+    except stop_words.StopWordError:
+        return frozenset()
+    return frozenset(token for word in listed for token in _WORD.findall(word.casefold()))
+
+
+def words(text: str, lang: str) -> list[str]:
+    """The words of `text` that say what it is about: lower case, the language's stop words left out."""
+    stop = language_stop_words(language_code(lang))
+    tokens = itertools.filterfalse(stop.__contains__, _WORD.findall(text.casefold()))
+    return list(itertools.filterfalse(str.isdigit, tokens))
 
 
 class TitleIndex:
@@ -64,6 +96,7 @@ class Document:
     body: str
     tags: tuple[str, ...]
     timestamp: float  # seconds since the epoch
+    lang: str = ""  # ISO 639-1 code; empty: Settings.default_lang
 
 
 @dataclass(frozen=True)
@@ -72,10 +105,16 @@ class Settings:
     text_weight: float = 1.0
     tag_weight: float = 0.3  # how much shared rare tags raise text similarity
     title_weight: float = 0.2  # the headline's vector added again to the story's, at this weight
-    min_score: float = 0.15
+    min_score: float = 0.03  # the least blended similarity a related story may have
     duplicate_threshold: float = 0.9  # text similarity at or above this: the same story
     common_tag_share: float = 0.2  # tags on more than this share of stories count for nothing
     decay_days: float | None = None  # half-life of relatedness across time; None: no decay
+    neighbourhood: int = 100  # at most this many nearest stories, whose overlap confirms a relation
+    neighbourhood_share: float = 0.05  # a neighbourhood is this share of the site's stories...
+    min_neighbourhood: int = 5  # ...and at least this many
+    min_shared: float = 0.28  # the least share of neighbourhood two related stories have in common
+    shared_weight: float = 1.0  # how much a shared neighbourhood adds to the score that orders them
+    default_lang: str = "en"  # the language of stories that do not name one
 
 
 @dataclass(frozen=True)
@@ -92,28 +131,46 @@ class Ranking:
     duplicates: list[list[int]] = field(default_factory=list)
 
 
-def text_vectors(documents: list[Document], title_weight: float) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """(blended, body) TF-IDF rows of unit length, from one pass over the text: the body alone
-    tells copies apart; the blend, with the headline counted again, ranks relatedness."""
-    # Words in over half the stories say nothing about any one of them, but only a corpus of some
-    # size can tell which words those are.
+def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
+    """True when the text alone would not relate the two stories: shared tags did."""
+    return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
+
+
+def text_vectors(documents: list[Document], title_weight: float,
+                 default_lang: str = "en") -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
+    blend, with the headline counted again, finds each story's nearest stories; `telling` is the
+    same blend without the words every story has, so that its similarity is evidence of a shared
+    subject; the body alone tells copies apart, by every word."""
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.preprocessing import normalize
 
+    # Words in over half the stories say nothing about any one of them, but only a corpus of some
+    # size can tell which words those are.
     max_df = 0.5 if len(documents) >= 50 else 1.0
-    counter = CountVectorizer(stop_words="english", max_df=max_df, dtype=np.float32,
-                              token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+    counter = CountVectorizer(analyzer=_given_words, max_df=max_df, dtype=np.float32)
+    languages = [doc.lang or default_lang for doc in documents]
     try:
-        full = counter.fit_transform([f"{doc.title} {doc.standfirst} {doc.body}" for doc in documents])
+        full = counter.fit_transform([words(f"{doc.title} {doc.standfirst} {doc.body}", lang)
+                                      for doc, lang in zip(documents, languages)])
     except ValueError:  # no usable words at all (tiny or empty corpus)
         empty = sparse.csr_matrix((len(documents), 1), dtype=np.float32)
-        return empty, empty
-    titles = counter.transform([doc.title for doc in documents])
+        return empty, empty, empty
+    titles = counter.transform([words(doc.title, lang) for doc, lang in zip(documents, languages)])
     weighting = TfidfTransformer(sublinear_tf=True).fit(full)
-    blended = normalize(weighting.transform(full + title_weight * titles))
+    blend = full + title_weight * titles
+    blended = normalize(weighting.transform(blend))
     body = normalize(weighting.transform(full - titles))
-    return blended.astype(np.float32).tocsr(), body.astype(np.float32).tocsr()
+    # scikit-learn adds 1 to every word's idf, so that a word in every story still weighs 1.
+    weighting.idf_ = weighting.idf_ - 1.0
+    telling = normalize(weighting.transform(blend))
+    return tuple(matrix.astype(np.float32).tocsr() for matrix in (blended, telling, body))
+
+
+def _given_words(tokens: list[str]) -> list[str]:
+    """The vectorizer's analyzer: documents arrive as the word lists `words` made."""
+    return tokens
 
 
 def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
@@ -146,30 +203,60 @@ def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarr
     return result
 
 
+def neighbourhood_size(count: int, settings: Settings) -> int:
+    """How many of its most similar stories make a story's neighbourhood in a site of `count`
+    stories: a share of the site, within a floor and a cap, so that in a small site it is not the
+    whole site."""
+    share = math.ceil(settings.neighbourhood_share * count)
+    return max(1, min(settings.neighbourhood, max(settings.min_neighbourhood, share), count - 1))
+
+
 def rank(documents: list[Document], settings: Settings = Settings(), threads: int = 1) -> Ranking:
     """For each document, its best related documents (and its near-identical copies).
 
-    Candidates come from a sparse top-k product (sparse_dot_topn) of the text vectors
-    (or the tag vectors, when text has no weight); tag overlap, copies and recency are
-    then scored for those pairs only."""
+    Candidates are each story's `neighbourhood` most similar stories, from a sparse top-k
+    product (sparse_dot_topn) of the text vectors (or the tag vectors, when text has no
+    weight); tag overlap, recency and copies are scored for those pairs only. A candidate is
+    kept when the two stories share at least `min_shared` of their neighbourhoods (each counting
+    itself): a rank-based test, so a short story whose similarities are all low keeps its true
+    neighbours, and a story no other story is about keeps none."""
+    from sklearn.preprocessing import normalize
     from sparse_dot_topn import sp_matmul_topn
 
     count = len(documents)
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
         return ranking
-    texts, bodies = text_vectors(documents, settings.title_weight)
+    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang)
     tags, _ = tag_vectors(documents, settings.common_tag_share)
-    candidates_per_row = settings.max_related + 16
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
     floor = min(settings.min_score / best_factor if best_factor else 0.0, settings.duplicate_threshold * 0.8)
-    product = sp_matmul_topn(base, base.T.tocsr(), top_n=candidates_per_row + 1, threshold=floor,
-                             n_threads=max(1, threads)).tocoo()
-    keep = product.row != product.col  # never itself
-    rows, cols, base_scores = product.row[keep], product.col[keep], product.data[keep].astype(np.float32)
-    tag_scores = _pair_similarity(tags, rows, cols)
+    product = sp_matmul_topn(base, base.T.tocsr(), top_n=neighbourhood_size(count, settings) + 1, threshold=floor,
+                             sort=True, n_threads=max(1, threads))
+    rows = np.repeat(np.arange(count), np.diff(product.indptr))
+    keep = rows != product.indices  # never itself
+    rows, cols, base_scores = rows[keep], product.indices[keep], product.data[keep].astype(np.float32)
+    place = np.arange(len(rows)) - np.searchsorted(rows, rows)  # 0 for each row's most similar story
+
     text_scores = base_scores if settings.text_weight else _pair_similarity(texts, rows, cols)
+    maybe_copy = text_scores >= settings.duplicate_threshold * 0.8
+    copies = np.zeros(len(rows), dtype=bool)
+    copies[maybe_copy] = _pair_similarity(bodies, rows[maybe_copy], cols[maybe_copy]) >= settings.duplicate_threshold
+    for row, col in zip(rows[copies], cols[copies]):
+        ranking.duplicates[int(row)].append(int(col))
+    for copies_of_row in ranking.duplicates:
+        copies_of_row.sort()
+
+    # A story's neighbourhood: itself and its most similar stories that are not copies of it.
+    neighbourhoods = normalize(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
+    # Only each story's best candidates can be shown: the rest is scored for them alone.
+    shortlist = ~copies & (place < settings.max_related + 15)
+    rows, cols = rows[shortlist], cols[shortlist]
+    # Scored without the words every story has: a small site whose headlines all read "Story N"
+    # is not one subject.
+    text_scores = _pair_similarity(telling, rows, cols)
+    tag_scores = _pair_similarity(tags, rows, cols)
     # Shared rare tags raise textual similarity rather than stand in for it: two stories that
     # share a name but not a subject stay apart.
     scores = (text_scores * (settings.text_weight + settings.tag_weight * tag_scores) if settings.text_weight
@@ -177,28 +264,35 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     if settings.decay_days:
         stamps = np.array([doc.timestamp for doc in documents], dtype=np.float64)
         scores = scores * np.power(0.5, np.abs(stamps[rows] - stamps[cols]) / 86400.0 / settings.decay_days)
-    maybe_copy = text_scores >= settings.duplicate_threshold * 0.8
-    copies = np.zeros(len(rows), dtype=bool)
-    copies[maybe_copy] = _pair_similarity(bodies, rows[maybe_copy], cols[maybe_copy]) >= settings.duplicate_threshold
-    order = np.lexsort((cols, -np.round(scores, 6), rows))  # by row, best first, ties to the earlier story
+    shared = _pair_similarity(neighbourhoods, rows, cols)
+    confirmed = (shared >= settings.min_shared) & (scores >= settings.min_score)
+    rows, cols, text_scores = rows[confirmed], cols[confirmed], text_scores[confirmed]
+    final = scores[confirmed] + settings.shared_weight * shared[confirmed]
+    order = np.lexsort((cols, -np.round(final, 6), rows))  # by row, best first, ties to the earlier story
     for position in order:
         row, col = int(rows[position]), int(cols[position])
-        if copies[position]:
-            ranking.duplicates[row].append(col)
-        elif scores[position] >= settings.min_score and len(ranking.neighbours[row]) < settings.max_related:
-            shared = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
-            ranking.neighbours[row].append(Neighbour(col, round(float(scores[position]), 6),
-                                                     round(float(text_scores[position]), 6), shared))
-    for copies_of_row in ranking.duplicates:
-        copies_of_row.sort()
+        if len(ranking.neighbours[row]) < settings.max_related:
+            common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
+            ranking.neighbours[row].append(Neighbour(col, round(float(final[position]), 6),
+                                                     round(float(text_scores[position]), 6), common))
     return ranking
+
+
+def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> sparse.csr_matrix:
+    """A 0/1 matrix: row i marks story i and the stories paired with it in (rows, cols)."""
+    from scipy import sparse
+
+    every = np.arange(count)
+    return sparse.csr_matrix((np.ones(len(rows) + count, dtype=np.float32),
+                              (np.concatenate([rows, every]), np.concatenate([cols, every]))),
+                             shape=(count, count))
 
 
 def inputs_digest(documents: list[Document], settings: Settings) -> str:
     """Everything a ranking is computed from: equal digests, equal rankings."""
     hasher = hashlib.sha256(repr(dataclasses.astuple(settings)).encode())
     for doc in documents:
-        hasher.update(json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp],
+        hasher.update(json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang],
                                  ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()
 

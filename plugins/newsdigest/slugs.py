@@ -10,6 +10,17 @@ from unidecode import unidecode
 
 MAX_SLUG_LENGTH = 80
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Symbols that tell names apart ("C#", "C++", "F#", ".NET"), spelled out before punctuation is dropped.
+_SPOKEN_SYMBOLS = ((re.compile(r"(?<=\w)#"), " sharp "), (re.compile(r"(?<=\w)\+\+"), " plus plus "),
+                   (re.compile(r"(?<=\w)\+(?!\w)"), " plus "), (re.compile(r"(?<![\w.])\.(?=[^\W\d_])"), "dot "))
+
+
+def spell_symbols(text: str) -> str:
+    """'C#' -> 'C sharp', 'C++' -> 'C plus plus', '.NET' -> 'dot NET': names that differ only in a
+    symbol stay apart once punctuation is gone."""
+    for pattern, spoken in _SPOKEN_SYMBOLS:
+        text = pattern.sub(spoken, text)
+    return text
 
 
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback: str = "") -> str:
@@ -18,7 +29,7 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback: str = "") ->
     Returns `fallback` (or a hash of the text when that is empty too) when nothing
     readable is left, so a slug is never empty and never a path.
     """
-    ascii_text = unidecode(unicodedata.normalize("NFKC", str(text))).lower()
+    ascii_text = unidecode(spell_symbols(unicodedata.normalize("NFKC", str(text)))).lower()
     ascii_text = ascii_text.replace("'", "").replace("&", " and ")
     slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
     if len(slug) > max_length:

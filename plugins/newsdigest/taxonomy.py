@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from newsdigest.slugs import slugify, with_suffix
+from newsdigest.slugs import slugify, spell_symbols, with_suffix
 
 # Slugs a term may not take: they name pages of the taxonomy itself.
 RESERVED_SLUGS = frozenset({"page", "feed", "feeds", "index"})
@@ -26,8 +26,10 @@ def fold(name: str) -> str:
 
     >>> fold("Al-Qaeda") == fold("al Qaeda") == fold("  AL  QAEDA. ")
     True
+    >>> fold("C#") == fold("C++")
+    False
     """
-    decomposed = unicodedata.normalize("NFKD", str(name))
+    decomposed = unicodedata.normalize("NFKD", spell_symbols(str(name)))
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = _PUNCTUATION.sub(" ", without_marks.casefold()).split()
     return " ".join(words) or str(name).strip().casefold()

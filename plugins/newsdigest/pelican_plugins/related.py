@@ -54,6 +54,12 @@ def settings_from(pelican_settings) -> related.Settings:
         duplicate_threshold=float(pelican_settings.get("RELATED_DUPLICATE_THRESHOLD", defaults.duplicate_threshold)),
         common_tag_share=float(pelican_settings.get("RELATED_COMMON_TAG_SHARE", defaults.common_tag_share)),
         decay_days=pelican_settings.get("RELATED_DECAY_DAYS", defaults.decay_days),
+        neighbourhood=int(pelican_settings.get("RELATED_NEIGHBOURHOOD", defaults.neighbourhood)),
+        neighbourhood_share=float(pelican_settings.get("RELATED_NEIGHBOURHOOD_SHARE", defaults.neighbourhood_share)),
+        min_neighbourhood=int(pelican_settings.get("RELATED_MIN_NEIGHBOURHOOD", defaults.min_neighbourhood)),
+        min_shared=float(pelican_settings.get("RELATED_MIN_SHARED", defaults.min_shared)),
+        shared_weight=float(pelican_settings.get("RELATED_SHARED_WEIGHT", defaults.shared_weight)),
+        default_lang=str(pelican_settings.get("DEFAULT_LANG") or defaults.default_lang),
     )
 
 
@@ -62,13 +68,14 @@ def _document(article) -> related.Document:
         tuple(tag.name for tag in getattr(article, "tags", []))
     return related.Document(title=article.title, standfirst=getattr(article, "subtitle", ""),
                             body=_TAGS.sub(" ", article._content or ""), tags=tags,
-                            timestamp=article.date.timestamp())
+                            timestamp=article.date.timestamp(), lang=article.metadata.get("lang", ""))
 
 
-def _reason(neighbour: related.Neighbour, names: dict[str, str]) -> str:
-    if neighbour.shared_tags:
-        return "shared tags: " + ", ".join(names.get(tag, tag) for tag in neighbour.shared_tags)
-    return "similar coverage"
+def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: related.Settings) -> str:
+    if not neighbour.shared_tags:
+        return "similar coverage"
+    tags = "shared tags: " + ", ".join(names.get(tag, tag) for tag in neighbour.shared_tags)
+    return tags if related.made_by_tags(neighbour, settings) else f"similar coverage, {tags}"
 
 
 class RelatedGenerator(Generator):
@@ -94,7 +101,7 @@ class RelatedGenerator(Generator):
                     break
                 other = articles[neighbour.index]
                 if all(item.article is not other for item in chosen):
-                    chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names)))
+                    chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names, settings)))
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
 
