@@ -56,8 +56,8 @@ def _cmd_ingest(args) -> int:
         content=Path(args.content or settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
         section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
-        source_timezones=settings.get("SOURCE_TIMEZONES", {}),
-        vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
+        site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
     )
 
     def show(outcome) -> None:
@@ -68,6 +68,8 @@ def _cmd_ingest(args) -> int:
             print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
         elif outcome.status != "unchanged":
             print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
+        for note in outcome.notes:  # what was cut, named so the curator can check the story
+            print(f"warning: {outcome.input}: {note}", file=sys.stderr, flush=True)
 
     from newsdigest.ingest.reading import expand
 
