@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from newsdigest.ingest import clipping, feed, html_page, language, reading, tagging
+from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
@@ -146,8 +147,11 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
         same_input = previous is not None and previous.metadata.get("ingested_from") == name
         return Outcome(name, "unchanged" if same_input else "duplicate", existing,
                        "" if same_input else f"same story as {existing}")
-    # The tagger reads the text a reader sees, not Markdown's link targets and marks.
-    tags = tagger.tags(dataclasses.replace(story, paragraphs=story.plain_paragraphs), options.tags)
+    # The tagger reads the story's text as a reader sees it: not Markdown's link targets and marks,
+    # nor figure captions, which run into the next paragraph's first words.
+    prose = [text for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
+             if not markdown.startswith(FIGURE_OPENING)]
+    tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
     metadata = _front_matter(story, moment, tags, print_, name)
     body = "\n\n".join(paragraphs)
     earlier = store.by_origin.get(origin)

@@ -40,7 +40,9 @@ def names(byline: str) -> list[str]:
     text = _TAIL.sub("", _TAIL.sub("", text))  # "… in Paris | Updated …": the date, then the place
     text = _FOR_OUTLET.sub("", text)
     found = []
-    for part in _SEPARATORS.split(text):
+    for index, part in enumerate(_SEPARATORS.split(text)):
+        if index and _ROLES.search(part):  # "Jane Doe, Rural Affairs Correspondent": a role, not a name
+            continue
         part = _ROLES.sub("", _AGENCIES.sub("", part)).strip(" .,:;-–—()")
         part = _LEAD.sub("", part)
         if (part and len(part) <= MAX_NAME and _NAME.fullmatch(part) and _capitalised(part)

@@ -55,6 +55,12 @@ def strip_glued(text: str, names: list[str]) -> str:
     return text.strip()
 
 
+def glued_name(text: str, names: list[str]) -> str:
+    """The site's name as a title spells it at either end ("… | Aktuálně.cz" for aktualne.cz), or ""."""
+    parts = _SEPARATOR.split(plain_text(text))
+    return next((part.strip() for part in (parts[-1], parts[0]) if len(parts) > 1 and _is_name(part, names)), "")
+
+
 def _rejoin(text: str, keep: int, at_end: bool) -> str:
     """The text before the last separator (at_end) or after the first one."""
     separators = list(_SEPARATOR.finditer(text))

@@ -53,9 +53,12 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     body = extract_body(tree, page_tree.base_url(tree, page_url))
     if not any(block.text for block in body.blocks):
         raise IngestError("no article text found in the page")
-    source = (source_names or SourceNames()).name(meta.publisher, page_url or "")
-    authors = bylines.merge(meta.authors, exclude=(source, meta.publisher))
-    site_names = [name for name in (meta.publisher, source, *host_names(page_url or "")) if name]
+    hosts = host_names(page_url or "")
+    publisher = meta.publisher or next((name for kind, text in meta.headlines if kind in ("title", "og")
+                                        if (name := headlines.glued_name(text, hosts))), "")
+    source = (source_names or SourceNames()).name(publisher, page_url or "")
+    authors = bylines.merge(meta.authors, exclude=(source, publisher))
+    site_names = [name for name in (publisher, source, *hosts) if name]
     title = headlines.choose(meta.headlines, site_names + authors)
     if not title:
         raise IngestError("no headline found in the page")
@@ -65,7 +68,8 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     _take_lead_image(story, meta.image, page_url or "", body.figures)
     # Printed again beside the story: a figure's caption, the page's own address (print layouts).
     repeated = {figure.caption for figure in body.figures.values() if figure.caption} | {url, meta.canonical}
-    blocks = [block for index, block in enumerate(body.blocks) if not _repeats_headline(block, title, index)
+    blocks = [block for index, block in enumerate(body.blocks)
+              if not _repeats_headline(block, title, index) and not _repeats_byline(block, authors, index)
               and (block.text not in repeated or block.markdown.startswith(("<figure", "![")))]
     absorb_paragraphs(story, blocks)
     if not story.paragraphs:
@@ -77,6 +81,12 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
 def _repeats_headline(block: Block, title: str, index: int) -> bool:
     """The headline again in the body: as a heading anywhere, or as the first paragraph."""
     return (block.markdown.startswith("#") or index == 0) and headlines.same_headline(block.text, title)
+
+
+def _repeats_byline(block: Block, authors: list[str], index: int) -> bool:
+    """The byline again at the top of the body ("Jane Doe and John Roe"), now in `authors`."""
+    names = bylines.names(block.text) if index < 3 and len(block.text) <= bylines.MAX_NAME * 3 else []
+    return bool(names) and {name.casefold() for name in names} <= {name.casefold() for name in authors}
 
 
 def _published(meta: PageMetadata, html: str, url: str | None) -> moments.Moment | None:

@@ -32,6 +32,7 @@ _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")  # zero-width spaces (joiners mean something in some scripts)
 _INLINE_HTML = {"#sup": "sup", "#sub": "sub"}
 _EMPHASIS = {"#b": "**", "#i": "*"}
+FIGURE_OPENING = '<figure markdown="1">'
 HEADING_LEVELS = {"h1": "##", "h2": "##", "h3": "###"}  # "#" is the headline, never repeated
 
 
@@ -229,7 +230,7 @@ class _Writer:
         if figure.credit:
             caption = f"{caption} <small>Photo: {escape(figure.credit)}</small>".strip()
         text = " ".join(part for part in (figure.caption, figure.credit and f"Photo: {figure.credit}") if part)
-        return Block(f'<figure markdown="1">\n{_image(figure)}\n<figcaption markdown="span">{caption}</figcaption>\n'
+        return Block(f'{FIGURE_OPENING}\n{_image(figure)}\n<figcaption markdown="span">{caption}</figcaption>\n'
                      "</figure>", text)
 
     def _figure_of(self, element) -> Figure | None:

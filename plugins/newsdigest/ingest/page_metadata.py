@@ -6,6 +6,7 @@ modules that decide (headlines, moments, bylines, sources) choose among them."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from newsdigest import safe_urls
@@ -21,7 +22,8 @@ _PUBLISHED_KEYS = ("article:published_time", "article:published", "og:published_
                    "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued",
                    "sailthru.date", "parsely-pub-date", "article.published", "published_time")
 _MODIFIED_KEYS = ("article:modified_time", "article:modified", "og:updated_time", "datemodified")
-_BYLINE_NAMES = ("byline", "bylines", "author", "authors", "author-name", "byline-name", "contributor")
+# Names of elements that hold a byline: "byline", "article-byline", "author-name", "metadata__byline__author".
+_BYLINE_NAME = re.compile(r"(?:^|-)(?:byline|bylines|author|authors|autor|auteur|autore|contributor)(?:-names?)?$")
 MAX_BYLINE_CHARS = 300
 MAX_JSON_LD_CHARS = 2_000_000
 
@@ -148,7 +150,7 @@ def _byline_authors(tree) -> list[str]:
             found[0] += bylines.names(name.get("content") or _spaced_text(name)[:MAX_BYLINE_CHARS])
         elif element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
             found[1] += bylines.names(_spaced_text(element)[:MAX_BYLINE_CHARS])
-        elif any(name in _BYLINE_NAMES for name in furniture.names_of(element)):
+        elif any(_BYLINE_NAME.search(name) for name in furniture.names_of(element)):
             text = _spaced_text(element)
             if len(text) <= MAX_BYLINE_CHARS:
                 found[2] += bylines.names(text)

@@ -25,6 +25,7 @@ FIGURE_KEY_PATTERN = re.compile(r"https://figure\.invalid/(\d+)\.jpg")
 _LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
                  "data-full-src", "data-original-src", "data-img-src", "data-image", "data-fallback-src")
 _LAZY_SOURCE_SETS = ("data-srcset", "data-lazy-srcset", "srcset")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.I)
 # A `src` that only holds the place of the real image.
 _PLACEHOLDER = re.compile(r"^data:|(?:blank|spacer|placeholder|pixel|transparent|grey|gray|lazy|loading|1x1)"
                           r"[^/]*\.(?:gif|png|svg|jpg)(?:\?|$)", re.I)
@@ -153,6 +154,8 @@ def _resolve_links(tree, base: str, page: PreparedPage) -> None:
 
 
 def _resolve_images(tree, base: str, page: PreparedPage) -> None:
+    for placeholder in list(tree.iter("div", "span")):
+        _become_image(placeholder)
     for noscript in list(tree.iter("noscript")):
         _use_noscript_fallback(noscript)
     in_figures = set()
@@ -217,6 +220,22 @@ def _named_captions(root) -> list:
             and any("caption" in name for name in furniture.names_of(element))]
 
 
+def _become_image(element) -> None:
+    """An empty element a script turns into an image (<div class="js-delayed-image-load"
+    data-src=… data-alt=…>) made that image."""
+    if len(element) or (element.text or "").strip():
+        return
+    source = next((element.get(attribute) for attribute in _LAZY_SOURCES
+                   if _IMAGE_FILE.search(element.get(attribute) or "")), None)
+    if source:
+        alt = element.get("data-alt") or element.get("aria-label") or ""
+        for attribute in list(element.attrib):
+            del element.attrib[attribute]
+        element.tag = "img"
+        element.set("src", source)
+        element.set("alt", alt)
+
+
 def _use_noscript_fallback(noscript) -> None:
     """<img data-src=…><noscript><img src=…></noscript>: one image, with the fallback's address
     when the lazy one has none of its own."""
@@ -240,15 +259,26 @@ def _use_noscript_fallback(noscript) -> None:
 
 
 def _largest_in_srcset(value: str) -> str:
-    """The widest (or densest) candidate of a srcset; addresses may hold commas ("w_800,h_600")."""
-    best, best_size = "", -1.0
-    for match in re.finditer(r"\s*(\S+?)(?:,(?=\s|$)|(?:\s+([\d.]+)[wxh])?\s*(?:,|$))", value):
-        url, size = match.group(1), match.group(2)
-        if not url:
-            continue
-        size_value = float(size) if size and re.fullmatch(r"\d+(?:\.\d+)?", size) else 0.0
-        if size_value > best_size:
-            best, best_size = url.rstrip(","), size_value
+    """The widest (or densest) candidate of a srcset, parsed as browsers do: an address runs to
+    the next white space (it may hold commas, "w_800,h_600"), its descriptor to the next comma."""
+    best, best_size, position = "", -1.0, 0
+    while position < len(value):
+        while position < len(value) and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < len(value) and not value[position].isspace():
+            position += 1
+        url, descriptor = value[start:position], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = value.find(",", position)
+            end = len(value) if end < 0 else end
+            descriptor, position = value[position:end].strip(), end
+        size = re.fullmatch(r"(\d+(?:\.\d+)?)[wxh]", descriptor)
+        size_value = float(size.group(1)) if size else 0.0
+        if url and size_value > best_size:
+            best, best_size = url, size_value
     return best
 
 
@@ -260,9 +290,10 @@ def _real_source(image) -> str:
         if value and not _PLACEHOLDER.search(value) and not value.startswith("{"):
             return value
     sets = [image.get(attribute) for attribute in _LAZY_SOURCE_SETS]
-    parent = image.getparent()
-    if parent is not None and parent.tag == "picture":
-        sets += [source.get("srcset") or source.get("data-srcset") for source in parent.iter("source")]
+    # lxml's parser knows no void <source>: the <img> may sit inside one, inside the <picture>.
+    picture = next((ancestor for _, ancestor in zip(range(3), image.iterancestors()) if ancestor.tag == "picture"), None)
+    if picture is not None:
+        sets += [source.get("srcset") or source.get("data-srcset") for source in picture.iter("source")]
     for value in sets:
         if value and (candidate := _largest_in_srcset(value)) and not _PLACEHOLDER.search(candidate):
             return candidate

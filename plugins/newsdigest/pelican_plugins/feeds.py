@@ -155,7 +155,7 @@ class EntryFactory:
             categories=tuple(term.name for term in getattr(article, "tag_terms", []) or []),
             summary=summary, content_html=feeds.absolute_links(article.get_content(self.siteurl), link),
             source_name=getattr(article, "source", ""), source_url=getattr(article, "source_url", ""),
-            image_url=self._absolute(image) if image else "",
+            image_url=self._absolute(image) if image else "", language=getattr(article, "lang", "") or "",
         )
 
     def _edition(self, edition) -> feeds.Entry:
