@@ -18,6 +18,9 @@ def _configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
+    # The extractor's warnings are about a page's markup ("empty link"), which ingest handles.
+    for library in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(library).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def _cmd_build(args) -> int:

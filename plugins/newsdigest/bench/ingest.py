@@ -80,6 +80,7 @@ class Structure:
     pages: int = 0
     with_link: int = 0
     with_image: int = 0
+    with_lead_image: int = 0
     no_raw_tag: int = 0
     no_entity: int = 0
     problems: list[str] = field(default_factory=list)  # pages that show a tag or an entity
@@ -90,6 +91,7 @@ class Structure:
         self.pages += 1
         self.with_link += bool(_LINK.search(markdown))
         self.with_image += bool(_IMAGE.search(markdown))
+        self.with_lead_image += bool(story.image)
         raw_tag, entity = _RAW_TAG.search(shown), _ENTITY.search(shown)
         self.no_raw_tag += raw_tag is None
         self.no_entity += entity is None
@@ -131,8 +133,9 @@ def run(args) -> int:
     print(f"  body F1 {f1:.4f}   precision {precision:.4f}   recall {recall:.4f}")
     for page_f1, url in pages[:worst]:
         print(f"    worst: F1 {page_f1:.3f}  {url}")
-    print(f"  stories with at least one link {structure.share(structure.with_link)}, one image "
-          f"{structure.share(structure.with_image)}; showing no raw tag {structure.share(structure.no_raw_tag)}, "
+    print(f"  stories whose Markdown has at least one link {structure.share(structure.with_link)}, one image "
+          f"{structure.share(structure.with_image)}; with a lead image {structure.share(structure.with_lead_image)}; "
+          f"showing no raw tag {structure.share(structure.no_raw_tag)}, "
           f"no entity {structure.share(structure.no_entity)}")
     for problem in structure.problems[:worst]:
         print(f"    shown: {problem}")

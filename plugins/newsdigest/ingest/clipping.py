@@ -22,7 +22,8 @@ _RELATED = re.compile(r"^(?:related|read more|see also|more|(?:à )?lire aussi|v
                       r"lee también|leggi anche)\s*:\s*(?P<headline>.+)$", re.I)
 _FOLLOW = re.compile(r"^follow (?P<source>.+?) on (?:twitter|x|facebook|instagram|threads|bluesky)\b.*$", re.I)
 _CONTRIBUTED = re.compile(r"^(?P<who>.+?) contributed (?:to )?(?:this|the) (?:report|story|article)\.?$", re.I)
-_BYLINE = re.compile(r"^(?i:by|par|von|por|di|door) (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$")
+_BYLINE = re.compile(r"^(?i:by|par|von|por|di|door) (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*"
+                     r"(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$")
 _MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_LINE = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:{_MONTHS} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTHS},? \d{{4}}|"

@@ -19,8 +19,8 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnew
                   "scholarlyarticle", "techarticle", "socialmediaposting", "satiricalarticle", "reviewnewsarticle",
                   "askpublicnewsarticle"}
 _PUBLISHED_KEYS = ("article:published_time", "article:published", "og:published_time", "datepublished", "pubdate",
-                   "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued",
-                   "sailthru.date", "parsely-pub-date", "article.published", "published_time")
+                   "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+                   "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published", "published_time")
 _MODIFIED_KEYS = ("article:modified_time", "article:modified", "og:updated_time", "datemodified")
 # Names of elements that hold a byline: "byline", "article-byline", "author-name", "metadata__byline__author".
 _BYLINE_NAME = re.compile(r"(?:^|-)(?:byline|bylines|author|authors|autor|auteur|autore|contributor)(?:-names?)?$")

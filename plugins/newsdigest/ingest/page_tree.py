@@ -291,7 +291,8 @@ def _real_source(image) -> str:
             return value
     sets = [image.get(attribute) for attribute in _LAZY_SOURCE_SETS]
     # lxml's parser knows no void <source>: the <img> may sit inside one, inside the <picture>.
-    picture = next((ancestor for _, ancestor in zip(range(3), image.iterancestors()) if ancestor.tag == "picture"), None)
+    picture = next((ancestor for _, ancestor in zip(range(3), image.iterancestors()) if ancestor.tag == "picture"),
+                   None)
     if picture is not None:
         sets += [source.get("srcset") or source.get("data-srcset") for source in picture.iter("source")]
     for value in sets:
