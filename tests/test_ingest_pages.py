@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import html as html_module
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from newsdigest.ingest.sources import SourceNames
 from conftest import ROOT, run_cli
 
 PAGES = Path(__file__).parent / "pages"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 EXPECTED = yaml.safe_load((PAGES / "expected.yml").read_text(encoding="utf-8"))
 SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
 MARKDOWN = document.markdown_config(SETTINGS["MARKDOWN"])
@@ -93,6 +96,20 @@ def test_ingested_pages_build_into_valid_pages_in_their_language(site):
     assert atom.count('xml:lang="fr"') == 1 and atom.count("<dc:language>") == 0
     assert (site.output / "feeds/all.rss.xml").read_text(encoding="utf-8").count("<dc:language>fr</dc:language>") == 1
     assert '"language": "fr"' in (site.output / "feeds/all.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
+                    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
+def test_every_ingested_page_passes_the_w3c_checker(site):
+    report = ingest([str(page) for page in sorted(PAGES.glob("*.html"))],
+                    Options(content=site.content, site_timezone="UTC", source_names=SETTINGS["SOURCE_NAMES"]))
+    assert report.count("written") == len(EXPECTED), report.outcomes
+    site.build()
+    stories = sorted(str(path) for path in site.output.glob("[0-9]*/*/*/*/index.html"))
+    assert len(stories) == len(EXPECTED)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *stories], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr.replace(str(site.output), "")
 
 
 # Furniture patterns: each one matches its example, and a page holding the example loses it.
@@ -207,7 +224,7 @@ def test_srcset_addresses_may_hold_commas():
 
 @pytest.mark.parametrize("text", [
     "# not a heading", "1. not a list", "- not a bullet", "> not a quote", "*not emphasis* and _not_ either",
-    "[not a link](https://example.org)", "<script>alert(1)</script> stays text", "AT&T &amp;amp; R&D",
+    "[not a link](https://example.org)", "see [x](javascript:alert(1)) now", "<script>alert(1)</script> stays text", "AT&T &amp;amp; R&D",
     "back\\slash and `ticks` and {: .attr}", "---", "| not | a table |",
 ])
 def test_scraped_text_shows_exactly_as_written(text):

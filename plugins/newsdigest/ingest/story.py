@@ -93,7 +93,8 @@ def fingerprint(title: str, body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
 
 
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A Markdown link or image; an escaped bracket ("\[x\]") is text, not one.
+_LINK = re.compile(r"(?<!\\)(!?)\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "#")
 # The only HTML ingest itself writes into Markdown: figures and their captions, and the inline
 # marks Markdown has no syntax for. Attribute-free (or with these fixed attributes), so inert.
