@@ -15,7 +15,7 @@ import trafilatura
 from newsdigest import safe_urls
 from newsdigest.ingest import bylines, headlines, language, moments, page_tree
 from newsdigest.ingest.clipping import absorb_paragraphs
-from newsdigest.ingest.markdown_body import markdown_blocks
+from newsdigest.ingest.markdown_body import FIGURE_OPENING, markdown_blocks
 from newsdigest.ingest.page_metadata import LeadImage, PageMetadata
 from newsdigest.ingest.page_tree import Figure
 from newsdigest.ingest.sources import SourceNames, host_names
@@ -70,7 +70,7 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     repeated = {figure.caption for figure in body.figures.values() if figure.caption} | {url, meta.canonical}
     blocks = [block for index, block in enumerate(body.blocks)
               if not _repeats_headline(block, title, index) and not _repeats_byline(block, authors, index)
-              and (block.text not in repeated or block.markdown.startswith(("<figure", "![")))]
+              and (block.text not in repeated or block.markdown.startswith((FIGURE_OPENING, "![")))]
     absorb_paragraphs(story, blocks)
     if not story.paragraphs:
         raise IngestError("no article text found in the page")
