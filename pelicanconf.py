@@ -11,6 +11,16 @@ TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
 # Zones of the sources whose clippings give times without one (ingest reads them in these).
 SOURCE_TIMEZONES = {"VICE News": "America/New_York"}
+# The names ingest gives sources: a spelling or a site's address on the left, the name to use on
+# the right. Spellings that differ only in case, accents or punctuation are one name already;
+# a site with no entry is named from its address ("tmz.com" -> "TMZ", "breitbart.com" -> "Breitbart").
+SOURCE_NAMES = {
+    "theguardian.com": "The Guardian", "guardian.co.uk": "The Guardian",
+    "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post",
+    "bbc.co.uk": "BBC News", "bbc.com": "BBC News", "reuters.com": "Reuters", "apnews.com": "Associated Press",
+    "news.vice.com": "VICE News", "telegraph.co.uk": "The Telegraph", "lemonde.fr": "Le Monde",
+    "wsj.com": "The Wall Street Journal", "cnbc.com": "CNBC", "seattletimes.com": "The Seattle Times",
+}
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

@@ -18,6 +18,9 @@ def _configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
+    # The extractor's warnings are about a page's markup ("empty link"), which ingest handles.
+    for library in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(library).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def _cmd_build(args) -> int:
@@ -56,8 +59,8 @@ def _cmd_ingest(args) -> int:
         content=Path(args.content or settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
         section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
-        source_timezones=settings.get("SOURCE_TIMEZONES", {}),
-        vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
+        site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
     )
 
     def show(outcome) -> None:
@@ -68,6 +71,8 @@ def _cmd_ingest(args) -> int:
             print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
         elif outcome.status != "unchanged":
             print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
+        for note in outcome.notes:  # what was cut, named so the curator can check the story
+            print(f"warning: {outcome.input}: {note}", file=sys.stderr, flush=True)
 
     from newsdigest.ingest.reading import expand
 

@@ -7,6 +7,7 @@ values (aware datetimes, lists of strings) or raises `ContentError` naming the k
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdigest import safe_urls
@@ -20,6 +21,9 @@ LIST_KEYS = ("authors", "contributors", "tags", "related", "aliases")
 # path on this site) is dropped with a warning, never published.
 URL_KEYS = {"source_url": safe_urls.web_url, "image": safe_urls.image_url}
 DATE_KEYS = ("date", "modified")
+# A date given as a day alone ("2015-11-21") is shown without a time: set to True by `normalise`.
+DATE_ONLY_KEY = "date_only"
+_DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Shown on the story's own page (the note also in its edition), never in lists of stories: a
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
 OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
@@ -126,6 +130,10 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
                 warnings.append(ContentError(f"{key}: {shown!r} is not a web address; left out", key))
     if not metadata.get("title"):
         raise ContentError("missing title", "title")
+    raw_date = metadata.get("date")
+    if (isinstance(raw_date, dt.date) and not isinstance(raw_date, dt.datetime)) or (
+            isinstance(raw_date, str) and _DAY_ALONE.fullmatch(raw_date.strip())):
+        metadata[DATE_ONLY_KEY] = True
     for key in DATE_KEYS:
         if metadata.get(key) not in (None, ""):
             metadata[key] = parse_date(metadata[key], key, timezone)

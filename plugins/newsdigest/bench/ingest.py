@@ -1,29 +1,41 @@
 """`newsdigest bench ingest`: body extraction quality on the article-extraction benchmark
-(../shared/corpora/aeb, 181 real pages) with that benchmark's metric, and the throughput
-of ingesting the whole BBC corpus (2,225 files) into a fresh content folder."""
+(../shared/corpora/aeb, 181 real pages) with that benchmark's metric, how much of each
+story's structure survives (links, images; no raw tags or entities shown), and the
+throughput of ingesting the whole BBC corpus (2,225 files) into a fresh content folder."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import html as html_text
 import json
 import re
 import shutil
 import statistics
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdigest import document
 from newsdigest.bench import tagging
 from newsdigest.bench.corpus import DEFAULT_BBC
 from newsdigest.ingest import IngestError, Options, html_page, ingest
+from newsdigest.ingest.story import Story, safe_markdown
 
 describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
 DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
 PROJECT = Path(__file__).resolve().parents[3]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]+>")
+# The benchmark's articleBody leaves out figure captions, and so does its text of our story.
+_FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(https?://")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(https?://")
+# An HTML tag shown as text ("<u>", "19<sup>th</sup>"); "<The Palace>" as a title in brackets is text.
+_RAW_TAG = re.compile(r"</?(?:a|abbr|b|br|div|em|figure|figcaption|font|h[1-6]|i|iframe|img|li|ol|p|q|s|script|small|"
+                      r"span|strong|style|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>", re.I)
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
 def add_arguments(parser) -> None:
@@ -49,20 +61,58 @@ def page_scores(truth: str, predicted: str) -> tuple[float | None, float | None]
     return precision, recall
 
 
+def shown_text(markdown_body: str, figures: bool = True) -> str:
+    """The text a reader sees of a Markdown body: rendered as the site renders it, tags removed,
+    entities decoded once (with or without the figures' captions)."""
+    html = document.render_markdown(markdown_body, document.markdown_config({"extension_configs": {
+        "markdown.extensions.extra": {}, "markdown.extensions.sane_lists": {}}}))
+    return html_text.unescape(_TAGS.sub(" ", html if figures else _FIGURE.sub(" ", html)))
+
+
 def body_text(markdown_body: str) -> str:
-    """The text a reader sees of a Markdown body: rendered as the site renders it, tags removed."""
-    html = document.render_markdown(markdown_body, document.markdown_config({}))
-    return _TAGS.sub(" ", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    """The article text of a Markdown body, as the benchmark counts it: figures left out."""
+    return shown_text(markdown_body, figures=False)
 
 
-def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[tuple[float, str]]]:
+@dataclass
+class Structure:
+    """How many stories keep links and images, and how many show no raw tag and no entity."""
+
+    pages: int = 0
+    with_link: int = 0
+    with_image: int = 0
+    with_lead_image: int = 0
+    no_raw_tag: int = 0
+    no_entity: int = 0
+    problems: list[str] = field(default_factory=list)  # pages that show a tag or an entity
+
+    def count(self, story: Story, name: str) -> None:
+        markdown = "\n\n".join(safe_markdown(paragraph) for paragraph in story.paragraphs)
+        shown = " ".join([story.title, story.subtitle, story.image_caption, story.image_alt, shown_text(markdown)])
+        self.pages += 1
+        self.with_link += bool(_LINK.search(markdown))
+        self.with_image += bool(_IMAGE.search(markdown))
+        self.with_lead_image += bool(story.image)
+        raw_tag, entity = _RAW_TAG.search(shown), _ENTITY.search(shown)
+        self.no_raw_tag += raw_tag is None
+        self.no_entity += entity is None
+        if raw_tag or entity:
+            self.problems.append(f"{(raw_tag or entity).group(0)!r} in {name}")
+
+    def share(self, count: int) -> str:
+        return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"
+
+
+def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[tuple[float, str]], Structure]:
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     precisions, recalls, per_page = [], [], []
+    structure = Structure()
     for key, expected in sorted(truth.items()):
         html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
         try:
             story = html_page.parse(html, expected.get("url"))
             predicted = body_text(story.body)
+            structure.count(story, expected.get("url", key))
         except IngestError:
             predicted = ""
         precision, recall = page_scores(expected.get("articleBody", ""), predicted)
@@ -73,17 +123,23 @@ def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[t
         page_f1 = 2 * (precision or 0) * (recall or 0) / ((precision or 0) + (recall or 0) or 1)
         per_page.append((page_f1, expected.get("url", key)))
     precision, recall = statistics.mean(precisions), statistics.mean(recalls)
-    return 2 * precision * recall / (precision + recall), precision, recall, sorted(per_page)
+    return 2 * precision * recall / (precision + recall), precision, recall, sorted(per_page), structure
 
 
 def run(args) -> int:
     worst = getattr(args, "worst", 8)
     started = time.perf_counter()
-    f1, precision, recall, pages = aeb_quality()
+    f1, precision, recall, pages, structure = aeb_quality()
     print(f"bench ingest: article-extraction benchmark, {len(pages)} pages ({time.perf_counter() - started:.1f} s)")
     print(f"  body F1 {f1:.4f}   precision {precision:.4f}   recall {recall:.4f}")
     for page_f1, url in pages[:worst]:
         print(f"    worst: F1 {page_f1:.3f}  {url}")
+    print(f"  stories whose Markdown has at least one link {structure.share(structure.with_link)}, one image "
+          f"{structure.share(structure.with_image)}; with a lead image {structure.share(structure.with_lead_image)}; "
+          f"showing no raw tag {structure.share(structure.no_raw_tag)}, "
+          f"no entity {structure.share(structure.no_entity)}")
+    for problem in structure.problems[:worst]:
+        print(f"    shown: {problem}")
     tagging.report()
     content = PROJECT / ".cache" / "bench-ingest" / "content"
     shutil.rmtree(content.parent, ignore_errors=True)

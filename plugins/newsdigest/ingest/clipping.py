@@ -13,26 +13,22 @@ import re
 
 from dateutil import parser as date_parser
 
-from newsdigest.ingest.story import ZONE_ABBREVIATIONS, IngestError, Story, one_line
+from newsdigest.ingest import bylines, furniture
+from newsdigest.ingest.story import ZONE_ABBREVIATIONS, Block, IngestError, Story, one_line
 
 _AGE_BANNER = re.compile(r"^this (story|article) is (over|more than) \w+ (year|month|day)s? old\.?$", re.I)
 _CREDIT = re.compile(r"^(?:photo|image|picture|photograph|top image|lead image)(?: by|:)\s*(?P<credit>.+)$", re.I)
-_RELATED = re.compile(r"^(?:related|read more|see also|more)\s*:\s*(?P<headline>.+)$", re.I)
+_RELATED = re.compile(r"^(?:related|read more|see also|more|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
+                      r"lee también|leggi anche)\s*:\s*(?P<headline>.+)$", re.I)
 _FOLLOW = re.compile(r"^follow (?P<source>.+?) on (?:twitter|x|facebook|instagram|threads|bluesky)\b.*$", re.I)
 _CONTRIBUTED = re.compile(r"^(?P<who>.+?) contributed (?:to )?(?:this|the) (?:report|story|article)\.?$", re.I)
-_BYLINE = re.compile(r"^by (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$")
-_BOILERPLATE = re.compile(r"^(advertisement|share this( story| article)?|sign up for .+|subscribe .+|"
-                          r"click here .+|watch: .+|listen: .+)$", re.I)
+_BYLINE = re.compile(r"^(?i:by|par|von|por|di|door) (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*"
+                     r"(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$")
 _MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_LINE = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:{_MONTHS} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTHS},? \d{{4}}|"
     rf"\d{{4}}-\d{{2}}-\d{{2}})(?:(?:,| at|,? -)? ?\d{{1,2}}[:.]\d{{2}}(?:\s?[ap]\.?m\.?)?(?: [A-Z]{{2,4}})?)?"
     rf"(?:\s*\|.*)?$", re.I)
-
-
-def _split_names(text: str) -> list[str]:
-    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", text)
-    return [one_line(part) for part in parts if one_line(part)]
 
 
 def parse_date_line(line: str) -> dt.datetime | None:
@@ -71,34 +67,37 @@ def parse(text: str) -> Story:
         elif credit := _CREDIT.match(line):
             story.image_credit = credit.group("credit").strip()
         elif byline := _BYLINE.match(line):
-            story.authors = _split_names(byline.group("names"))
+            story.authors = bylines.names(byline.group("names"))
         elif not story.subtitle:
             story.subtitle = line
         else:
             story.subtitle = f"{story.subtitle} {line}"
-    absorb_paragraphs(story, [" ".join(lines) for lines in body_blocks])
+    paragraphs = [one_line(" ".join(lines)) for lines in body_blocks]
+    absorb_paragraphs(story, [Block(markdown=paragraph, text=paragraph) for paragraph in paragraphs])
     if not story.paragraphs:
         raise IngestError("no story text found (a headline but no paragraphs)")
     return story
 
 
-def absorb_paragraphs(story: Story, paragraphs: list[str]) -> None:
-    """Sort a page's paragraphs: story text into the body; "Related:" lines, credits and the
-    outlet's footer into their fields; boilerplate nowhere."""
-    for paragraph in paragraphs:
-        paragraph = one_line(paragraph)
-        if not paragraph:
+def absorb_paragraphs(story: Story, blocks: list[Block]) -> None:
+    """Sort a page's blocks: story text into the body; "Related:" lines, credits, a byline at
+    the top and the outlet's footer into their fields; furniture (furniture.yml) nowhere."""
+    for index, block in enumerate(blocks):
+        text = one_line(block.text)
+        if not text and not block.markdown.strip():
             continue
-        if related := _RELATED.match(paragraph):
+        if related := _RELATED.match(text):
             story.related.append(related.group("headline").strip())
-        elif follow := _FOLLOW.match(paragraph):
+        elif follow := _FOLLOW.match(text):
             story.source = story.source or follow.group("source").strip()
-        elif contributed := _CONTRIBUTED.match(paragraph):
-            story.contributors.extend(_split_names(contributed.group("who")))
-        elif credit := _CREDIT.match(paragraph):
+        elif contributed := _CONTRIBUTED.match(text):
+            story.contributors.extend(bylines.names(contributed.group("who")))
+        elif credit := _CREDIT.match(text):
             story.image_credit = story.image_credit or credit.group("credit").strip()
-        elif not _BOILERPLATE.match(paragraph):
-            story.paragraphs.append(paragraph)
+        elif index < 3 and not story.paragraphs and (byline := _BYLINE.match(text)):
+            story.authors = story.authors or bylines.names(byline.group("names"))
+        elif not furniture.is_furniture_line(text):
+            story.add(block)
 
 
 def _is_head_block(lines: list[str], head_so_far: list[str]) -> bool:

@@ -46,6 +46,7 @@ class ContentStore:
     by_fingerprint: dict[str, Path] = field(default_factory=dict)
     by_origin: dict[str, Path] = field(default_factory=dict)  # source URL, feed guid or input name -> file
     texts: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the spellings of the sources already there
 
     @classmethod
     def scan(cls, root: Path) -> ContentStore:
@@ -72,6 +73,8 @@ class ContentStore:
             if metadata.get(key):
                 self.by_origin.setdefault(str(metadata[key]), path)
         self.texts.append(f"{metadata.get('title', '')} {body}")
+        if isinstance(metadata.get("source"), str) and metadata["source"] not in self.sources:
+            self.sources.append(metadata["source"])
 
     def free_path(self, relative: str, fingerprint: str) -> Path:
         """`relative`, or, when another story holds it, the same name with a suffix from this story's text."""

@@ -1,0 +1,86 @@
+"""Page furniture (share rails, related links, newsletter prompts, ad labels, gallery chrome):
+the patterns live in furniture.yml beside this module, as data; these functions apply them."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PATTERNS_FILE = Path(__file__).with_name("furniture.yml")
+KINDS = ("blocks", "story", "lines", "links", "images")
+# Attributes whose words name what an element is for.
+NAMING_ATTRIBUTES = ("class", "id", "data-component", "data-testid")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = re.compile(r"[\s_]+")
+MAX_LINE = 300  # furniture lines are short; a longer paragraph is never only furniture
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str  # one of KINDS
+    source: str
+    example: str
+    regex: re.Pattern
+
+
+@functools.cache
+def patterns() -> tuple[Pattern, ...]:
+    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    found = []
+    for kind in KINDS:
+        for entry in data.get(kind, []):
+            source = str(entry["pattern"])
+            if kind in ("blocks", "story"):  # one word of a class or id, in full; "-" joins words of one name
+                regex = re.compile(rf"(?:^|-)(?:{source})(?:$|-)", re.I)
+            elif kind == "lines":  # the whole paragraph
+                regex = re.compile(rf"(?:{source})[.!…]?", re.I)
+            else:
+                regex = re.compile(source, re.I)
+            found.append(Pattern(kind, source, str(entry["example"]), regex))
+    return tuple(found)
+
+
+@functools.cache
+def _of_kind(kind: str) -> tuple[re.Pattern, ...]:
+    return tuple(pattern.regex for pattern in patterns() if pattern.kind == kind)
+
+
+def names_of(element) -> list[str]:
+    """The words an element's class, id and component attributes give it, lower case:
+    "ArticleShare_bar share-tools" -> ["article-share", "bar", "share-tools"]."""
+    words = []
+    for attribute in NAMING_ATTRIBUTES:
+        value = element.get(attribute)
+        if value:
+            words.extend(word.lower() for word in _WORD_SPLIT.split(_CAMEL.sub("-", value)) if word)
+    return words
+
+
+def is_furniture_name(name: str) -> bool:
+    return any(regex.search(name) for regex in _of_kind("blocks"))
+
+
+def is_furniture_element(element) -> bool:
+    names = names_of(element)
+    return (any(is_furniture_name(name) for name in names)
+            and not any(regex.search(name) for name in names for regex in _of_kind("story")))
+
+
+def is_furniture_line(text: str) -> bool:
+    """True when a paragraph is nothing but furniture ("Continue reading the main story")."""
+    text = text.strip()
+    return bool(text) and len(text) <= MAX_LINE and any(regex.fullmatch(text) for regex in _of_kind("lines"))
+
+
+def is_furniture_link(url: str) -> bool:
+    return any(regex.search(url) for regex in _of_kind("links"))
+
+
+def is_furniture_image(url: str, alt: str) -> bool:
+    """True when an image's address or alt text says it is a logo, an icon or an avatar."""
+    path = url.split("?", 1)[0]
+    return any(regex.search(path) or regex.search(alt) for regex in _of_kind("images"))
