@@ -122,3 +122,17 @@ def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
     site.write("pages/about.md", "---\ntitle: About\n---\nUs.\n")
     [problem] = build_problems(site, THEME=str(theme))
     assert "page.html:4: template syntax error" in problem
+
+
+BILLION_LAUGHS = "".join(
+    ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n']
+    + [f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")]
+    + ["tags: *i\n---\nBody\n"])
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_naming_its_line(site):
+    assert len(BILLION_LAUGHS.encode()) < 500  # nine levels of nine: 387 million strings once expanded
+    site.write("articles/laughs.md", BILLION_LAUGHS)
+    [problem] = build_problems(site)
+    assert "laughs.md:5:" in problem and "aliases" in problem
+
