@@ -19,6 +19,8 @@ import lxml.etree
 import lxml.html
 from feedgen.feed import FeedGenerator
 
+from newsdigest import safe_urls
+
 FORMATS = ("rss", "atom", "json")
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
@@ -55,7 +57,12 @@ class Entry:
     content_html: str = ""
     source_name: str = ""
     source_url: str = ""
-    image_url: str = ""
+    image_url: str = ""  # absolute
+
+    def __post_init__(self):
+        # Readers open these from the entry: anything but a web address is left out (safe_urls).
+        for name in ("source_url", "image_url"):
+            object.__setattr__(self, name, safe_urls.web_url(getattr(self, name)) or "")
 
 
 @dataclass(frozen=True)
