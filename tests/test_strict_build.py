@@ -92,8 +92,7 @@ def test_failed_build_keeps_the_previous_output(site):
     build_problems(site)
     after = {p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
     assert after == before
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith("output.")]
-    assert leftovers == []
+    assert site.leftovers() == []
 
 
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
