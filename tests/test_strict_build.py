@@ -135,3 +135,12 @@ def test_a_yaml_alias_bomb_is_refused_at_once_naming_its_line(site):
     [problem] = build_problems(site)
     assert "laughs.md:5:" in problem and "aliases" in problem
 
+
+def test_editor_lock_links_are_ignored_and_a_dangling_story_is_named(site):
+    site.add_article("story", title="Story")
+    (site.content / "articles/.#story.md").symlink_to("someone@host.1234:1700000000")  # Emacs's lock link
+    site.build()
+    assert (site.output / "2015/11/21/story/index.html").is_file()
+    (site.content / "articles/gone.md").symlink_to("nowhere.md")
+    [problem] = build_problems(site)
+    assert "gone.md" in problem and "No such file" in problem
