@@ -66,9 +66,13 @@ class Site:
         return sorted(p.name for p in self.root.iterdir() if p.name.startswith(self.output.name + "."))
 
     def leftovers(self) -> list[str]:
-        """Folders and links beside the output path that are not the live site."""
+        """Folders and links beside the output path but the live site and one spare (the
+        folders of the old generation, kept without files for the next build)."""
         live = self.output.resolve().name if self.output.is_symlink() else None
-        return [name for name in self.generations() if name != live]
+        found = [name for name in self.generations() if name != live]
+        spares = [name for name in found if ".spare-" in name and not (self.root / name).is_symlink()
+                  and not any(path.is_file() for path in (self.root / name).rglob("*"))]
+        return [name for name in found if name not in spares[:1]]
 
     def remove_output(self) -> None:
         """The site is gone (a fresh clone), the cache stays."""

@@ -33,6 +33,23 @@ def test_the_output_path_links_to_a_generation_a_web_server_can_read(site):
     assert os.readlink(site.output) != target and site.leftovers() == []
 
 
+def test_the_old_generations_folders_are_reused_without_its_files(site):
+    site.add_article("story", title="Story")
+    doomed = site.add_article("doomed", title="Doomed", tags=["Ephemeral"])
+    site.build(SEARCH_ENABLED=False)
+    first = site.output.resolve()
+    site.add_article("story", title="Story", body="Edited.")
+    site.build(SEARCH_ENABLED=False)
+    [spare] = [path for path in site.root.iterdir() if path.name.startswith("output.spare-")]
+    assert (spare / "2015/11/21/doomed").is_dir() and not [path for path in spare.rglob("*") if path.is_file()]
+    assert not first.exists()
+    doomed.unlink()
+    site.build(SEARCH_ENABLED=False)
+    assert not spare.exists()  # it became the new generation
+    assert not (site.output / "2015/11/21/doomed").exists() and not (site.output / "tags/ephemeral").exists()
+    assert (site.output / "2015/11/21/story/index.html").is_file() and site.leftovers() == []
+
+
 def test_a_site_built_before_generations_is_replaced_by_a_link(site):
     site.output.mkdir()
     (site.output / "old-page.html").write_text("from an older build")

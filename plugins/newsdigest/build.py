@@ -1,10 +1,10 @@
 """Build the site: read settings, run Pelican with every plugin into a new folder, and put
 it live in one atomic step only when the build succeeded.
 
-Reads top to bottom: settings -> the build lock -> leftovers of crashed builds removed ->
-a new generation folder -> Pelican run (pages whose inputs did not change are linked from
-the page store, the rest rendered) -> unchanged files linked to the live site's -> the
-page store updated -> the switch -> the old generation removed. See newsdigest.publish
+Reads top to bottom: settings -> the build lock -> leftovers of crashed builds cleared ->
+the new generation's folder -> Pelican run (pages whose inputs did not change are linked
+from the page store, the rest rendered) -> unchanged files linked to the live site's ->
+the page store updated -> the switch -> the old generation emptied into the spare. See newsdigest.publish
 for how the output path stays servable throughout. A failed build applies nothing.
 """
 
@@ -57,7 +57,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
     settings = load_settings(settings_file, content, output, overrides)
     final_output = Path(settings["OUTPUT_PATH"])
     with build_lock(settings["CACHE_PATH"], wait=wait):
-        publish.remove_leftovers(final_output)
+        publish.tidy(final_output)
         remove_gathered(settings["CACHE_PATH"])
         live = publish.live_generation(final_output)
         try:
@@ -82,7 +82,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             publish.remove_tree(generation)
             raise
         stop_points.reached("cleanup")
-        publish.remove_leftovers(final_output)
+        publish.tidy(final_output)
     return BuildResult(output=final_output, rendered=writer.rendered_count, reused=writer.reused_count,
                        changed_files=changed, removed_files=removed)
 

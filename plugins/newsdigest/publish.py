@@ -9,9 +9,14 @@ at any instant. A kill before the rename leaves the old site live; after it, the
 No build writes into a published file: unchanged files of the new generation are hard
 links to the live one's (they keep their inode and modification time, so rsync sends
 nothing for them), and every other file is a new one. What no longer belongs to the
-site is simply not in the new generation. Old generations, and whatever a crashed build
-left beside the output path, are removed after the switch and before the next build.
-Plain functions, no Pelican.
+site is simply not in the new generation. The old generation's files, and whatever a
+crashed build left beside the output path, are removed after the switch and before the
+next build.
+
+Making and removing a site's folders (one per story) costs far more than linking its
+files, so the folders of the old generation are kept, emptied of files, as a spare
+(`<output>.spare-<id>`) which the next build fills instead of making them again; the
+folders it leaves empty are removed. Plain functions, no Pelican.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from newsdigest.paths import display_path
 logger = logging.getLogger(__name__)
 
 GENERATION_MARK = ".gen-"
+SPARE_MARK = ".spare-"  # the folders of an old generation, without files
 LINK_MARK = ".link-"  # a link to a new generation, not yet renamed over the output path
 LEGACY_STAGING_MARK = ".staging-"  # what builds before generations left when they crashed
 _RENAME_EXCHANGE = 2
@@ -46,37 +52,59 @@ def live_generation(output: Path) -> Path | None:
 
 
 def new_generation(output: Path) -> Path:
-    """A new, empty folder for the next generation, beside the output path. Its mode follows
-    the umask like any folder's (a web server must be able to read it)."""
+    """The folder the next generation is written into, beside the output path: the spare
+    folders when there are, else a new folder, whose mode follows the umask like any
+    folder's (a web server must be able to read it)."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        folder = output.with_name(f"{output.name}{GENERATION_MARK}{secrets.token_hex(6)}")
-        try:
-            folder.mkdir(mode=0o777)
-            return folder
-        except FileExistsError:
-            continue
+    spares = _named(output, SPARE_MARK)
+    folder = _fresh_name(output, GENERATION_MARK)
+    if spares:
+        os.rename(spares[0], folder)  # a generation now: a crash leaves it to `tidy`, like any other
+    else:
+        folder.mkdir(mode=0o777)
+    return folder
 
 
-def _ours(output: Path, entry: Path) -> bool:
-    name = entry.name
-    return any(name.startswith(output.name + mark) for mark in (GENERATION_MARK, LINK_MARK, LEGACY_STAGING_MARK))
+def _fresh_name(output: Path, mark: str) -> Path:
+    return output.with_name(f"{output.name}{mark}{secrets.token_hex(6)}")
 
 
-def remove_leftovers(output: Path) -> None:
-    """Remove every generation, link and staging folder beside the output path but the live one."""
+def _named(output: Path, mark: str) -> list[Path]:
+    """The folders beside the output path whose names carry `mark`, in a stable order."""
     if not output.parent.is_dir():
-        return
+        return []
+    prefix = output.name + mark
+    return sorted(entry for entry in output.parent.iterdir() if entry.name.startswith(prefix))
+
+
+def tidy(output: Path) -> None:
+    """Clear what earlier builds left beside the output path: every generation but the live
+    one, links never renamed over it, legacy staging folders. One spare is kept: the one there
+    is, else an old generation emptied of its files (a spare is only ever named once empty)."""
     live = live_generation(output)
-    for entry in sorted(output.parent.iterdir()):
-        if _ours(output, entry) and (live is None or entry.is_symlink() or entry.resolve() != live):
+    spares = _named(output, SPARE_MARK)
+    spare = next((entry for entry in spares if entry.is_dir() and not entry.is_symlink()), None)
+    for entry in spares:
+        if entry != spare:
+            remove_tree(entry)
+    for entry in [*_named(output, GENERATION_MARK), *_named(output, LINK_MARK), *_named(output, LEGACY_STAGING_MARK)]:
+        if entry.is_symlink() or not entry.is_dir():
+            remove_tree(entry)
+        elif live is not None and entry.resolve() == live:
+            continue
+        elif spare is None and _remove_files(entry):
+            spare = _fresh_name(output, SPARE_MARK)
+            os.rename(entry, spare)
+        else:
             remove_tree(entry)
 
 
 def remove_site(output: Path) -> None:
-    """Remove the output path and every generation beside it (what `make clean` does)."""
+    """Remove the output path and every generation and spare beside it (what `make clean` does)."""
     remove_tree(output)
-    remove_leftovers(output)
+    for mark in (GENERATION_MARK, SPARE_MARK, LINK_MARK, LEGACY_STAGING_MARK):
+        for entry in _named(output, mark):
+            remove_tree(entry)
 
 
 def remove_tree(path: Path) -> None:
@@ -96,6 +124,23 @@ def remove_tree(path: Path) -> None:
                        error.strerror or error)
 
 
+def _remove_files(folder: Path) -> bool:
+    """Unlink every file under `folder`, keeping its folders; False (with a warning) if some stay."""
+    for attempt in (1, 2):
+        try:
+            files, _ = _files_under(folder)
+            for entry in files.values():
+                os.unlink(entry.path)
+            return True
+        except OSError as error:
+            if attempt == 1:
+                _make_folders_writable(folder)
+                continue
+            logger.warning("could not empty %s: %s; the next build tries again", display_path(folder),
+                           error.strerror or error)
+    return False
+
+
 def _make_folders_writable(folder: Path) -> None:
     os.chmod(folder, stat.S_IMODE(os.lstat(folder).st_mode) | stat.S_IRWXU)
     for root, folders, _ in os.walk(folder):  # top-down: each folder is opened after it is fixed
@@ -106,18 +151,35 @@ def _make_folders_writable(folder: Path) -> None:
                 os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
 
 
-def _walk_files(folder: Path) -> dict[str, os.stat_result]:
-    """Relative path -> lstat of every file under `folder`."""
-    found = {}
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            found[os.path.relpath(path, folder)] = os.lstat(path)
-    return found
+def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry], dict[str, int]]:
+    """Relative path -> directory entry of every file under `folder` (its inode needs no stat),
+    and the path of every folder under it -> how many entries it holds."""
+    files, folders, pending = {}, {}, [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        with os.scandir(path) as entries:
+            count = 0
+            for count, entry in enumerate(entries, start=1):
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    files[prefix + entry.name] = entry
+        folders[path] = count
+    return files, folders
 
 
-def _same_bytes(first: str, second: str) -> bool:
-    with open(first, "rb") as one, open(second, "rb") as other:
+def _remove_empty_folders(root: str, folders: dict[str, int]) -> None:
+    """Remove the folders holding nothing (left over from the spare), deepest first."""
+    for path in sorted(folders, key=lambda path: path.count(os.sep), reverse=True):
+        if folders[path] == 0 and path != root:
+            os.rmdir(path)
+            folders[os.path.dirname(path)] -= 1
+
+
+def _same_bytes(old: os.DirEntry, new: os.DirEntry) -> bool:
+    if old.stat(follow_symlinks=False).st_size != new.stat(follow_symlinks=False).st_size:
+        return False
+    with open(old.path, "rb") as one, open(new.path, "rb") as other:
         while True:
             block = one.read(1 << 20)
             if block != other.read(1 << 20):
@@ -130,29 +192,26 @@ def keep_unchanged(staging: Path, live: Path | None) -> tuple[int, int]:
     """Make every file of `staging` whose bytes equal the live site's a hard link to it, so it
     keeps its inode and modification time. Returns how many files are new or changed, and how
     many of the live site's files the new site no longer has."""
-    new_files = _walk_files(staging)
-    old_files = _walk_files(live) if live is not None else {}
+    new_files, folders = _files_under(staging)
+    _remove_empty_folders(os.fspath(staging), folders)
+    old_files = _files_under(live)[0] if live is not None else {}
     changed = 0
     for number, (relative, new) in enumerate(sorted(new_files.items())):
         if number == len(new_files) // 2:
             stop_points.reached("staging")
         old = old_files.get(relative)
-        if old is None or not stat.S_ISREG(old.st_mode):
+        if old is not None and old.inode() == new.inode():  # linked from the same stored file
+            continue
+        if old is None or not old.is_file(follow_symlinks=False) or not _same_bytes(old, new):
             changed += 1
             continue
-        if old.st_ino == new.st_ino and old.st_dev == new.st_dev:
-            continue
-        staged, published = os.path.join(staging, relative), os.path.join(live, relative)
-        if old.st_size != new.st_size or not _same_bytes(staged, published):
-            changed += 1
-            continue
-        spare = f"{staged}{LINK_MARK}{secrets.token_hex(4)}"
+        spare = f"{new.path}{LINK_MARK}{secrets.token_hex(4)}"
         try:
-            os.link(published, spare)
+            os.link(old.path, spare)
         except OSError:  # no hard links here (another file system): the new file stays
             changed += 1
             continue
-        os.replace(spare, staged)
+        os.replace(spare, new.path)
     return changed, len(old_files.keys() - new_files.keys())
 
 
