@@ -79,7 +79,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
                 logger.error("%s", problem)
                 raise BuildFailed([problem]) from error
         except BaseException:
-            publish.remove_tree(generation)
+            publish.tidy(final_output)  # the new generation's folders become the spare again
             raise
         stop_points.reached("cleanup")
         publish.tidy(final_output)

@@ -56,10 +56,10 @@ def new_generation(output: Path) -> Path:
     folders when there are, else a new folder, whose mode follows the umask like any
     folder's (a web server must be able to read it)."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    spares = _named(output, SPARE_MARK)
+    spare = _spare(output)
     folder = _fresh_name(output, GENERATION_MARK)
-    if spares:
-        os.rename(spares[0], folder)  # a generation now: a crash leaves it to `tidy`, like any other
+    if spare is not None:
+        os.rename(spare, folder)  # a generation now: a crash leaves it to `tidy`, like any other
     else:
         folder.mkdir(mode=0o777)
     return folder
@@ -77,14 +77,17 @@ def _named(output: Path, mark: str) -> list[Path]:
     return sorted(entry for entry in output.parent.iterdir() if entry.name.startswith(prefix))
 
 
+def _spare(output: Path) -> Path | None:
+    return next((entry for entry in _named(output, SPARE_MARK) if entry.is_dir() and not entry.is_symlink()), None)
+
+
 def tidy(output: Path) -> None:
     """Clear what earlier builds left beside the output path: every generation but the live
     one, links never renamed over it, legacy staging folders. One spare is kept: the one there
     is, else an old generation emptied of its files (a spare is only ever named once empty)."""
     live = live_generation(output)
-    spares = _named(output, SPARE_MARK)
-    spare = next((entry for entry in spares if entry.is_dir() and not entry.is_symlink()), None)
-    for entry in spares:
+    spare = _spare(output)
+    for entry in _named(output, SPARE_MARK):
         if entry != spare:
             remove_tree(entry)
     for entry in [*_named(output, GENERATION_MARK), *_named(output, LINK_MARK), *_named(output, LEGACY_STAGING_MARK)]:
@@ -93,8 +96,11 @@ def tidy(output: Path) -> None:
         elif live is not None and entry.resolve() == live:
             continue
         elif spare is None and _remove_files(entry):
-            spare = _fresh_name(output, SPARE_MARK)
-            os.rename(entry, spare)
+            try:
+                spare = entry.rename(_fresh_name(output, SPARE_MARK))
+            except OSError as error:
+                logger.warning("could not rename %s: %s; the next build tries again", display_path(entry),
+                               error.strerror or error)
         else:
             remove_tree(entry)
 
@@ -205,13 +211,13 @@ def keep_unchanged(staging: Path, live: Path | None) -> tuple[int, int]:
         if old is None or not old.is_file(follow_symlinks=False) or not _same_bytes(old, new):
             changed += 1
             continue
-        spare = f"{new.path}{LINK_MARK}{secrets.token_hex(4)}"
+        temporary = f"{new.path}{LINK_MARK}{secrets.token_hex(4)}"
         try:
-            os.link(old.path, spare)
+            os.link(old.path, temporary)
         except OSError:  # no hard links here (another file system): the new file stays
             changed += 1
             continue
-        os.replace(spare, new.path)
+        os.replace(temporary, new.path)
     return changed, len(old_files.keys() - new_files.keys())
 
 
