@@ -120,7 +120,8 @@ def unprivileged(tmp_path):
 
 
 def run_build(site, prefix):
-    return subprocess.run([*prefix, str(NEWSDIGEST), "build", "--settings", str(site.settings_file(SEARCH_ENABLED=False)),
+    settings = site.settings_file(SEARCH_ENABLED=False)
+    return subprocess.run([*prefix, str(NEWSDIGEST), "build", "--settings", str(settings),
                            "--content", str(site.content), "--output", str(site.output)],
                           cwd=site.root, capture_output=True, text=True, env={**os.environ, "HOME": str(site.root)})
 

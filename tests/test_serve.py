@@ -56,8 +56,8 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
     log = site.root / "serve.log"
     with open(log, "w") as printed:
         server = subprocess.Popen(
-            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output), "--port", str(port),
-             "--settings", str(settings)], cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
+             "--port", str(port), "--settings", str(settings)], cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/"
         assert wait_for(lambda: "Original headline" in fetch(url))

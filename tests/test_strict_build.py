@@ -124,7 +124,7 @@ def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
 
 
 BILLION_LAUGHS = "".join(
-    ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n']
+    ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", f"a: &a [{', '.join(['lol'] * 9)}]\n"]
     + [f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")]
     + ["tags: *i\n---\nBody\n"])
 
