@@ -26,6 +26,9 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
+# Files no build reads, by name: hidden files (editors' lock and swap files such as .#story.md)
+# and backups. Pelican's default, "**/.*", matches paths, which its readers never compare it with.
+IGNORE_FILES = [".*", "*~"]
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGINS = NEWSDIGEST_PLUGINS

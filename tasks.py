@@ -44,9 +44,11 @@ def bench(c, what=""):
 
 @task
 def clean(c):
-    """Remove the built site and the caches."""
-    for name in ("output", ".cache"):
-        shutil.rmtree(ROOT / name, ignore_errors=True)
+    """Remove the built site (the output link and its generation folders) and the caches."""
+    from newsdigest.publish import remove_site
+
+    remove_site(ROOT / "output")
+    shutil.rmtree(ROOT / ".cache", ignore_errors=True)
 
 
 @task

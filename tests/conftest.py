@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest import frontmatter
+from newsdigest import frontmatter, publish
 from newsdigest.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,23 @@ class Site:
         path = self.root / "settings.py"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
+
+    def generations(self) -> list[str]:
+        """The names of the folders beside the output path: the live generation and any leftovers."""
+        return sorted(p.name for p in self.root.iterdir() if p.name.startswith(self.output.name + "."))
+
+    def leftovers(self) -> list[str]:
+        """Folders and links beside the output path but the live site and one spare (the
+        folders of the old generation, kept without files for the next build)."""
+        live = self.output.resolve().name if self.output.is_symlink() else None
+        found = [name for name in self.generations() if name != live]
+        spares = [name for name in found if ".spare-" in name and not (self.root / name).is_symlink()
+                  and not any(path.is_file() for path in (self.root / name).rglob("*"))]
+        return [name for name in found if name not in spares[:1]]
+
+    def remove_output(self) -> None:
+        """The site is gone (a fresh clone), the cache stays."""
+        publish.remove_site(self.output)
 
     def page(self, url_path: str) -> str:
         """The HTML written for a site path like '2015/11/21/slug/'."""

@@ -64,3 +64,29 @@ def test_article_page_shows_the_model(site):
     assert "Joe Penney/Reuters" in page and "Why it matters." in page
     assert "<script>alert(1)" not in page and "onerror" not in page
     assert "<p>Para one.</p>" in page and "<p>Para two.</p>" in page
+
+
+def test_invisible_characters_leave_headlines_names_and_tags():
+    metadata = content_model.normalise(
+        {"title": "Mali \u202egpj.exe\u202c hotel siege\u200b", "tags": ["Ma\u200bli", "\u2066Bamako\u2069", "\u200b"],
+         "authors": ["Jane\u200d Doe"], "source": "\ufeffVICE News"}, require_date=False, timezone=None)
+    assert metadata["title"] == "Mali gpj.exe hotel siege"
+    assert metadata["tags"] == ["Mali", "Bamako"]
+    assert metadata["authors"] == ["Jane Doe"] and metadata["source"] == "VICE News"
+
+
+def test_joiners_that_shape_words_and_emoji_stay():
+    persian, family = "می\u200cخواهم", "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    metadata = content_model.normalise({"title": f"{persian} {family}"}, require_date=False, timezone=None)
+    assert metadata["title"] == f"{persian} {family}"
+
+
+def test_a_tag_spelled_with_a_zero_width_space_is_the_same_tag(site):
+    site.add_article("one", title="One", tags=["Mali"])
+    site.add_article("two", title="Two \u202eowT", tags=["Ma\u200bli"])
+    site.build(SEARCH_ENABLED=False)
+    page = site.page("tags/mali/")
+    assert "One" in page and "Two owT" in page
+    assert "\u200b" not in page and "\u202e" not in page
+    feed = (site.output / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "\u202e" not in feed and "Two owT" in feed

@@ -19,7 +19,7 @@ def test_grouping_follows_the_site_timezone(site):
     site.add_article("late", title="Late story", date="2015-11-21T23:30:00Z")
     site.build(TIMEZONE="UTC")
     assert "Late story" in site.page("editions/2015-11-21/")
-    shutil.rmtree(site.output)
+    site.remove_output()
     site.build(TIMEZONE="Asia/Tokyo")
     assert "Late story" in site.page("editions/2015-11-22/")
     assert not (site.output / "editions/2015-11-21").exists()

@@ -44,7 +44,7 @@ def interrupt_once_workers_start(site, worker_name=None, **settings):
     gone, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers still running after Ctrl-C: {alive}"
     assert (site.output / "index.html").read_bytes() == before
-    assert [p.name for p in site.root.iterdir() if p.name.startswith("output.")] == []
+    assert site.leftovers() == []
 
 
 def test_ctrl_c_while_converting_stories(site):

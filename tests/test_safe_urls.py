@@ -1,8 +1,10 @@
 """Only web addresses reach links, images and feeds; a story with a hostile one still builds."""
 
+import datetime as dt
+
 import pytest
 
-from newsdigest import content_model, safe_urls
+from newsdigest import content_model, feeds, safe_urls
 
 HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
            "java\nscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
@@ -40,5 +42,28 @@ def test_a_story_with_a_javascript_source_link_builds_without_it(site, caplog):
     site.build(SEARCH_ENABLED=False)
     html = site.page("2015/11/21/a-story/")
     assert "javascript:" not in html
+    for feed in ("feeds/all.rss.xml", "feeds/all.atom.xml", "feeds/all.json"):
+        assert "javascript:" not in (site.output / feed).read_text(encoding="utf-8")
     assert any("hostile-link.md" in record.getMessage() and "source_url" in record.getMessage()
                for record in caplog.records)
+
+
+def test_feed_entries_carry_only_web_addresses():
+    moment = dt.datetime(2015, 11, 21, tzinfo=dt.timezone.utc)
+    entry = feeds.Entry(id="tag:x,2015-11-21:a", title="A", link="https://digest.example/a/", published=moment,
+                        updated=moment, source_name="Example", source_url="javascript:alert(1)",
+                        image_url="data:image/svg+xml,<svg onload=alert(1)>")
+    assert entry.source_url == "" and entry.image_url == ""
+    feed = feeds.Feed(title="F", home_url="https://digest.example/", description="",
+                      self_urls={fmt: f"https://digest.example/feed.{fmt}" for fmt in feeds.FORMATS}, entries=(entry,))
+    for data in feeds.render_all(feed).values():
+        assert b"javascript:" not in data and b"data:image" not in data
+
+
+def test_a_tag_image_that_is_no_address_is_left_out_with_a_warning_naming_the_file(site, caplog):
+    site.write("tags.yml", "Mali:\n  image: javascript:alert(1)\n  description: West Africa.\n")
+    site.add_article("story", title="Story", tags=["Mali"])
+    site.build(SEARCH_ENABLED=False)
+    page = site.page("tags/mali/")
+    assert "West Africa." in page and "javascript:" not in page
+    assert any("tags.yml" in record.getMessage() and "image" in record.getMessage() for record in caplog.records)

@@ -79,7 +79,7 @@ def test_age_notice_follows_the_build_date(site, monkeypatch):
     fixture_site(site)
     assert "This story is over 8 years old." in site.page("2015/10/02/older-business-story/")
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    shutil.rmtree(site.output)
+    site.remove_output()
     fixture_site(site)  # no epoch: against the newest story, so no notice on recent stories
     assert "years old" not in site.page("2015/10/02/older-business-story/")
 

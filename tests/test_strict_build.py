@@ -92,8 +92,7 @@ def test_failed_build_keeps_the_previous_output(site):
     build_problems(site)
     after = {p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
     assert after == before
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith("output.")]
-    assert leftovers == []
+    assert site.leftovers() == []
 
 
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
@@ -122,3 +121,26 @@ def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
     site.write("pages/about.md", "---\ntitle: About\n---\nUs.\n")
     [problem] = build_problems(site, THEME=str(theme))
     assert "page.html:4: template syntax error" in problem
+
+
+BILLION_LAUGHS = "".join(
+    ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", f"a: &a [{', '.join(['lol'] * 9)}]\n"]
+    + [f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")]
+    + ["tags: *i\n---\nBody\n"])
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_naming_its_line(site):
+    assert len(BILLION_LAUGHS.encode()) < 500  # nine levels of nine: 387 million strings once expanded
+    site.write("articles/laughs.md", BILLION_LAUGHS)
+    [problem] = build_problems(site)
+    assert "laughs.md:5:" in problem and "aliases" in problem
+
+
+def test_editor_lock_links_are_ignored_and_a_dangling_story_is_named(site):
+    site.add_article("story", title="Story")
+    (site.content / "articles/.#story.md").symlink_to("someone@host.1234:1700000000")  # Emacs's lock link
+    site.build()
+    assert (site.output / "2015/11/21/story/index.html").is_file()
+    (site.content / "articles/gone.md").symlink_to("nowhere.md")
+    [problem] = build_problems(site)
+    assert "gone.md" in problem and "No such file" in problem

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 import sqlite3
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import newsdigest
+from newsdigest.paths import display_path
+
+logger = logging.getLogger(__name__)
 
 _PACKAGES_THAT_SHAPE_OUTPUT = ("pelican", "markdown", "jinja2", "nh3", "feedgen", "pyyaml")
 
@@ -44,43 +49,92 @@ def content_key(*parts: bytes | str) -> str:
 
 
 class BuildCache:
-    """A namespace -> key -> text store. Use as a context manager; writes commit on exit."""
+    """A namespace -> key -> text store. Use as a context manager; writes commit on exit.
+
+    A cache only saves time, so it never fails a build: a file SQLite cannot read as a
+    database (damaged, or not one at all) is replaced by an empty one, and an entry its
+    reader cannot decode (`get_decoded`) is deleted, each with a warning naming the file;
+    what they held is computed again.
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._used: dict[str, set[str]] = {}
+        self._db = None
+        self._guarded(self._connect)
+
+    def _connect(self) -> None:
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, "
                          "PRIMARY KEY (namespace, key))")
-        self._used: dict[str, set[str]] = {}
+
+    def _guarded(self, operation):
+        """Run `operation`; if the database turns out to be damaged, start a new one and run it again."""
+        try:
+            return operation()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # locked, disk full: not the file's fault
+                raise
+            logger.warning("%s: %s; starting an empty cache (the build takes longer this time)",
+                           display_path(self.path), error)
+            if self._db is not None:
+                self._db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._connect()
+            return operation()
 
     def get_many(self, namespace: str, keys: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})",
-                                    [namespace, *chunk])
-            found.update(rows)
+        def select() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]))
+            return found
+
+        found = self._guarded(select)
         self._used.setdefault(namespace, set()).update(keys)
         return found
 
+    def get_decoded(self, namespace: str, keys: list[str], decode: Callable[[str], object]) -> dict[str, object]:
+        """Like `get_many`, each value passed through `decode`; an entry it cannot decode is deleted."""
+        decoded, unreadable = {}, []
+        for key, text in self.get_many(namespace, keys).items():
+            try:
+                decoded[key] = decode(text)
+            except Exception:  # whatever a damaged entry makes the decoder raise, it is only a cache miss
+                unreadable.append(key)
+        if unreadable:
+            logger.warning("%s: %d unreadable %s entr%s dropped; computed again", display_path(self.path),
+                           len(unreadable), namespace, "y" if len(unreadable) == 1 else "ies")
+            self._guarded(lambda: self._db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?",
+                                                       [(namespace, key) for key in unreadable]))
+        return decoded
+
     def put_many(self, namespace: str, items: dict[str, str]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                             [(namespace, key, value) for key, value in items.items()])
+        self._guarded(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                                   [(namespace, key, value) for key, value in items.items()]))
         self._used.setdefault(namespace, set()).update(items)
 
     def prune(self, namespace: str) -> None:
         """Forget every entry of `namespace` this build did not ask for."""
         used = self._used.get(namespace, set())
-        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-        self._db.execute("DELETE FROM used")
-        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
-        self._db.execute("DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)", [namespace])
+
+        def delete_unused() -> None:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
+            self._db.execute("DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)",
+                             [namespace])
+
+        self._guarded(delete_unused)
 
     def close(self) -> None:
-        self._db.commit()
+        self._guarded(lambda: self._db.commit())
         self._db.close()
 
     def __enter__(self):

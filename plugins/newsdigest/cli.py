@@ -10,6 +10,7 @@ import sys
 from newsdigest import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running; try again later
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -25,10 +26,14 @@ def _configure_logging(verbose: bool) -> None:
 
 def _cmd_build(args) -> int:
     from newsdigest.build import build
+    from newsdigest.build_lock import BuildBusy
     from newsdigest.pelican_plugins.strict import BuildFailed
 
     try:
-        result = build(args.settings, content=args.content, output=args.output)
+        result = build(args.settings, content=args.content, output=args.output, wait=not args.no_wait)
+    except BuildBusy as busy:
+        print(f"newsdigest build: {busy}", file=sys.stderr)
+        return EXIT_BUSY
     except BuildFailed as failure:
         count = len(failure.problems)
         print(f"build failed: {count} problem{'s' if count != 1 else ''}; "
@@ -159,6 +164,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site atomically")
     _add_site_options(build)
+    build.add_argument("--no-wait", action="store_true",
+                       help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
     build.set_defaults(run=_cmd_build)
 
     serve = commands.add_parser("serve", help="serve the site locally and rebuild on change")

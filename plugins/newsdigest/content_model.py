@@ -30,6 +30,16 @@ OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
 STATUSES = ("published", "draft", "hidden")
 # Keys whose values name a page of their own (/tags/<slug>/, /sections/…, /sources/…).
 TERM_KEYS = ("tags", "section", "source")
+# Text that is shown (headlines, names, tags, notes): invisible characters are removed from it.
+SHOWN_KEYS = ("title", "subtitle", "source", "image_alt", "image_credit", "image_caption", "section", "summary",
+              "note", "authors", "contributors", "tags", "related")
+# Bidirectional embeddings, overrides and isolates reorder what a reader sees ("gpj.exe" shown
+# as "exe.jpg"); zero-width spaces and word joiners make two spellings of one word look alike.
+# The plain direction marks (LRM, RLM, ALM) reorder nothing and help mixed-direction headlines.
+_INVISIBLE = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Zero-width (non-)joiners shape emoji sequences and Persian or Indic words: they are kept
+# between two characters beyond ASCII, and removed anywhere else (inside a Latin word).
+_STRAY_JOINER = re.compile("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
 
 
 class ContentError(ValueError):
@@ -78,6 +88,14 @@ def parse_date(value, key: str, timezone: dt.tzinfo | None) -> dt.datetime:
     return moment
 
 
+def visible_text(text: str) -> str:
+    """`text` without bidirectional controls and zero-width characters (but joiners that shape
+    a non-Latin word or an emoji)."""
+    if text.isascii():
+        return text
+    return _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
+
+
 def _as_text(value, key: str) -> str:
     if isinstance(value, (dict, list)):
         raise ContentError(f"{key}: expected text, found a {type(value).__name__}", key)
@@ -117,6 +135,12 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
     for key in LIST_KEYS:
         if key in metadata:
             metadata[key] = _as_list(metadata[key], key)
+    for key in SHOWN_KEYS:
+        value = metadata.get(key)
+        if isinstance(value, str):
+            metadata[key] = visible_text(value).strip()
+        elif isinstance(value, list):
+            metadata[key] = [shown for shown in (visible_text(item).strip() for item in value) if shown]
     for key in TERM_KEYS:
         names = metadata.get(key) or []
         for name in names if isinstance(names, list) else [names]:

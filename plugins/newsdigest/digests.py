@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from newsdigest.ignored_files import files_under
 
 _MAX_DEPTH = 6
 
@@ -57,14 +60,17 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def folder_digest(*folders: str | os.PathLike) -> str:
-    """Digest of every file's path and bytes under `folders` (templates, static files)."""
+def folder_digest(*folders: str | os.PathLike, ignore: Iterable[str] = ()) -> str:
+    """Digest of every file's path and bytes under `folders` (templates, static files), but
+    those the build ignores (`ignore`: IGNORE_FILES patterns)."""
     hasher = hashlib.sha256()
     for folder in folders:
         root = Path(folder)
         if not root.is_dir():
             continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            hasher.update(path.relative_to(root).as_posix().encode())
-            hasher.update(path.read_bytes())
+        for name in files_under(root, ignore):
+            path = Path(name)
+            if path.is_file():
+                hasher.update(path.relative_to(root).as_posix().encode())
+                hasher.update(path.read_bytes())
     return hasher.hexdigest()

@@ -20,6 +20,7 @@ import lxml.etree
 import lxml.html
 from feedgen.feed import FeedGenerator
 
+from newsdigest import safe_urls
 from newsdigest.document import sanitise_html
 
 FORMATS = ("rss", "atom", "json")
@@ -130,12 +131,15 @@ class Entry:
     excerpt: str = ""  # text to summarise the entry by when it has neither note nor standfirst
     source_name: str = ""
     source_url: str = ""
-    image_url: str = ""
+    image_url: str = ""  # absolute
     language: str = ""  # the entry's own language tag, when it has one
 
     def __post_init__(self):
         object.__setattr__(self, "published", whole_seconds(self.published))
         object.__setattr__(self, "updated", whole_seconds(self.updated))
+        # Readers open these from the entry: anything but a web address is left out (safe_urls).
+        for name in ("source_url", "image_url"):
+            object.__setattr__(self, name, safe_urls.web_url(getattr(self, name)) or "")
 
     @property
     def summary(self) -> str:

@@ -2,7 +2,8 @@
 
 Plain functions, no Pelican. Dates stay strings here (the content model parses
 them with their offsets), and only `true`/`false` are booleans, so a tag called
-"no" or "on" stays a word.
+"no" or "on" stays a word. Aliases (`*name`) are refused: a few hundred bytes of
+nested aliases expand to gigabytes, and front matter never needs them.
 """
 
 from __future__ import annotations
@@ -87,6 +88,31 @@ def parse(text: str) -> Document:
     return Document(metadata=metadata, key_lines=key_lines, body=body)
 
 
+def _alias_line(yaml_text: str) -> int | None:
+    """The 0-based line of the first alias in `yaml_text`."""
+    for event in yaml.parse(yaml_text, Loader=_StrictLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line
+    return None
+
+
+def _refuse_aliases(root: yaml.Node, yaml_text: str, first_line: int) -> None:
+    """An alias makes the composed graph reach one node twice: refuse it before anything expands it."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            line = _alias_line(yaml_text)
+            raise FrontMatterError("YAML aliases (*name) are not allowed in front matter; write the value out",
+                                   first_line + (line if line is not None else node.start_mark.line))
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in node.value for part in pair)
+
+
 def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]]:
     """Load a YAML mapping; every line number reported is a line of the whole file."""
     try:
@@ -95,6 +121,7 @@ def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError("front matter must be a mapping of keys to values", node.start_mark.line + first_line)
+        _refuse_aliases(node, yaml_text, first_line)
         loader = _StrictLoader(yaml_text)
         try:
             data = loader.construct_document(node)

@@ -1,22 +1,31 @@
 """Rendered files kept across builds under `.cache/pages/`, by the key of the page they
-belong to, so a build into an empty output folder (a fresh clone, a CI job that keeps
-only `.cache/`) links what an earlier build rendered instead of rendering it again.
+belong to, so a build links what an earlier build rendered instead of rendering it again:
+a rebuild renders only pages whose key is new, and a build into an empty output folder
+(a fresh clone, a CI job that keeps only `.cache/`) renders nothing it rendered before.
 
 Files are hard links, not copies: the store costs no extra disk for the pages the site
-still has. A file edited in place changes its shared inode's size or time, which the
-store checks before it hands the file out again. Each build keeps only the entries it used.
+has. So a file damaged where it is published is damaged in the store too: every file is
+checked against the SHA-256 digest of the bytes it was stored with before it is handed
+out, and a page with a damaged file is rendered again. Each build keeps only the entries
+it used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 from pathlib import Path
 
 from newsdigest.cache import BuildCache
 
+logger = logging.getLogger(__name__)
+
 NAMESPACE = "page-store"
+_BLOB_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.[0-9]+")
 
 
 def _link(source: str, target: str, folders: set[str]) -> None:
@@ -33,6 +42,23 @@ def _link(source: str, target: str, folders: set[str]) -> None:
         shutil.copy2(source, target)
 
 
+def file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _entry(text: str) -> list[tuple[str, str, int, str]]:
+    """A stored entry: [(relative path, blob, size, digest)]; raises on anything else."""
+    files = []
+    for relative, blob, size, sha256 in json.loads(text):
+        if (not isinstance(relative, str) or os.path.isabs(relative) or os.path.normpath(relative) != relative
+                or relative.startswith("..") or not _BLOB_NAME.fullmatch(blob) or type(size) is not int
+                or not isinstance(sha256, str)):
+            raise ValueError(f"not a page store entry: {text[:80]}")
+        files.append((relative, blob, size, sha256))
+    return files
+
+
 class PageStore:
     def __init__(self, folder: str | os.PathLike, cache_file: str | os.PathLike):
         self.folder = os.fspath(folder)
@@ -44,23 +70,25 @@ class PageStore:
         if not keys or not self.cache_file.exists():
             return {}
         with BuildCache(self.cache_file) as cache:
-            found = cache.get_many(NAMESPACE, keys)
+            found = cache.get_decoded(NAMESPACE, keys, _entry)
         restored, folders = {}, set()
-        for key, text in found.items():
-            entries = json.loads(text)
-            if not all(self._intact(blob, size, mtime_ns) for _, blob, size, mtime_ns in entries):
+        for key, entries in found.items():
+            if not all(self._intact(relative, blob, size, sha256) for relative, blob, size, sha256 in entries):
                 continue
             for relative, blob, _, _ in entries:
                 _link(os.path.join(self.folder, blob), os.path.join(into, relative), folders)
             restored[key] = [relative for relative, _, _, _ in entries]
         return restored
 
-    def _intact(self, blob: str, size: int, mtime_ns: int) -> bool:
+    def _intact(self, relative: str, blob: str, size: int, sha256: str) -> bool:
+        path = os.path.join(self.folder, blob)
         try:
-            stat = os.stat(os.path.join(self.folder, blob))
-        except OSError:
+            intact = os.stat(path).st_size == size and file_digest(path) == sha256
+        except OSError:  # gone: simply not kept
             return False
-        return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
+        if not intact:
+            logger.warning("%s was changed after it was rendered; rendering it again", relative)
+        return intact
 
     def keep(self, rendered: dict[str, list[str]], source: str | os.PathLike, used: set[str]) -> None:
         """Link the files rendered this build (key -> relative paths under `source`) into the
@@ -73,10 +101,9 @@ class PageStore:
                 stored = os.path.join(self.folder, blob)
                 try:
                     _link(os.path.join(source, relative), stored, folders)
-                    stat = os.stat(stored)
+                    kept.append([os.path.normpath(relative), blob, os.stat(stored).st_size, file_digest(stored)])
                 except OSError:
                     break
-                kept.append([relative, blob, stat.st_size, stat.st_mtime_ns])
             else:
                 entries[key] = json.dumps(kept)
         with BuildCache(self.cache_file) as cache:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from newsdigest import safe_urls
 from newsdigest.slugs import slugify, spell_symbols, with_suffix
 
 # Slugs a term may not take: they name pages of the taxonomy itself.
@@ -49,12 +50,14 @@ class Vocabulary:
     (the value may be omitted, or be just a list of aliases).
     """
 
-    def __init__(self, entries: dict[str, VocabularyEntry] | None = None):
+    def __init__(self, entries: dict[str, VocabularyEntry] | None = None, warnings: list[str] | None = None):
         self._entries = dict(entries or {})
+        self.warnings = list(warnings or [])  # what was left out, one line each, naming the file
 
     @classmethod
     def from_mapping(cls, mapping: dict | None, source: str = "tags.yml") -> Vocabulary:
         entries: dict[str, VocabularyEntry] = {}
+        warnings = []
         for preferred, spec in (mapping or {}).items():
             preferred = str(preferred).strip()
             if isinstance(spec, list):
@@ -62,10 +65,15 @@ class Vocabulary:
             spec = spec or {}
             if not isinstance(spec, dict):
                 raise ValueError(f"{source}: {preferred!r} must map to aliases, a description or an image")
-            entry = VocabularyEntry(preferred, str(spec.get("description") or ""), str(spec.get("image") or ""))
+            image = str(spec.get("image") or "")
+            if image and safe_urls.image_url(image) is None:
+                warnings.append(f"{source}: {preferred!r}: image {image[:60]!r} is not a web address or a path "
+                                "on this site; left out")
+                image = ""
+            entry = VocabularyEntry(preferred, str(spec.get("description") or ""), image)
             for spelling in [preferred, *(str(alias) for alias in spec.get("aliases") or [])]:
                 entries[fold(spelling)] = entry
-        return cls(entries)
+        return cls(entries, warnings)
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:

@@ -12,6 +12,7 @@ import shutil
 import statistics
 import time
 
+from newsdigest import publish
 from newsdigest.bench import corpus
 from newsdigest.bench.build import PROJECT, BIN, measure
 from newsdigest.taxonomy import build_terms
@@ -62,7 +63,7 @@ def run(args) -> int:
     runs = {name: [] for name in variants}
     for _ in range(repeat):
         for name in variants:
-            shutil.rmtree(work / f"out-{name}", ignore_errors=True)
+            publish.remove_site(work / f"out-{name}")
             shutil.rmtree(work / f"cache-{name}", ignore_errors=True)
             runs[name].append(measure([str(BIN / "newsdigest"), "build", "--settings", str(settings[name]),
                                        "--content", str(work / "content"), "--output", str(work / f"out-{name}")],

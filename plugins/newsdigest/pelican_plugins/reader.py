@@ -2,7 +2,9 @@
 
 Before Pelican reads anything, every content file is loaded once: from the
 build cache when its bytes were seen before, else converted in worker processes
-across the machine's cores. `read()` then only checks the content model.
+across the machine's cores. `read()` then only checks the content model. Files
+Pelican ignores (IGNORE_FILES) are not loaded, and a file that cannot be read is
+left for `read()` to report.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import content_model, document, frontmatter
+from newsdigest import content_model, document, frontmatter, stop_points
 from newsdigest.cache import BuildCache, code_fingerprint, content_key
+from newsdigest.ignored_files import files_under
 from newsdigest.parallel import map_chunks, worker_count
 from newsdigest.paths import display_path
 from newsdigest.slugs import slugify
@@ -53,22 +56,25 @@ def warm_documents(pelican) -> None:
     config_json = document.markdown_config(settings.get("MARKDOWN", {}))
     fingerprint = code_fingerprint()
     keys: dict[str, str] = {}
-    for root, dirs, files in os.walk(settings["PATH"]):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(MARKDOWN_EXTENSIONS):
-                path = os.path.join(root, name)
+    for path in files_under(settings["PATH"], settings.get("IGNORE_FILES", [])):
+        if path.endswith(MARKDOWN_EXTENSIONS):
+            try:
                 with open(path, "rb") as handle:
                     data = handle.read()
-                keys[path] = content_key(fingerprint, config_json, data)
+            except OSError:  # a dangling link, a file gone: the reader says so, naming it
+                continue
+            keys[path] = content_key(fingerprint, config_json, data)
     with BuildCache(build_cache_path(settings)) as cache:
-        found = cache.get_many(CACHE_NAMESPACE, list(set(keys.values())))
+        found = cache.get_decoded(CACHE_NAMESPACE, list(set(keys.values())), document.LoadedDocument.from_json)
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
-        converted = {key: value for key, value in
-                     map_chunks(_load_chunk, jobs, worker_count(settings.get("NEWSDIGEST_WORKERS"))) if value}
+        converted = {}
+        for key, value in map_chunks(_load_chunk, jobs, worker_count(settings.get("NEWSDIGEST_WORKERS"))):
+            stop_points.reached("conversion")
+            if value:
+                converted[key] = value
+                found[key] = document.LoadedDocument.from_json(value)
         cache.put_many(CACHE_NAMESPACE, converted)
-        found.update(converted)
         cache.prune(CACHE_NAMESPACE)
     settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
     settings[DOCUMENT_KEYS_KEY] = keys
@@ -123,7 +129,7 @@ class FrontMatterMarkdownReader(BaseReader):
     def _load(self, source_path) -> document.LoadedDocument:
         cached = self.settings.get(DOCUMENTS_KEY, {}).get(source_path)
         if cached is not None:
-            return document.LoadedDocument.from_json(cached)
+            return cached
         with open(source_path, encoding="utf-8") as handle:
             return document.load(handle.read(), self._markdown_config)
 

@@ -111,15 +111,26 @@ class RelatedGenerator(Generator):
         (a note, a section, a template or a page edit), else a new one."""
         key = related.inputs_digest(documents, settings) + code_fingerprint()
         with BuildCache(os.path.join(self.settings["CACHE_PATH"], "newsdigest.sqlite")) as cache:
-            found = cache.get_many(CACHE_NAMESPACE, [key])
+            found = cache.get_decoded(CACHE_NAMESPACE, [key], lambda text: _checked(related.ranking_from_json(text),
+                                                                                    len(documents)))
             if key in found:
-                ranking = related.ranking_from_json(found[key])
+                ranking = found[key]
             else:
                 ranking = related.rank(documents, settings,
                                        threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
                 cache.put_many(CACHE_NAMESPACE, {key: related.ranking_to_json(ranking)})
             cache.prune(CACHE_NAMESPACE)
         return ranking
+
+
+def _checked(ranking: related.Ranking, count: int) -> related.Ranking:
+    """A ranking read from the cache, if it fits `count` stories (a damaged one is computed again)."""
+    indices = [neighbour.index for row in ranking.neighbours for neighbour in row]
+    indices += [index for row in ranking.duplicates for index in row]
+    if len(ranking.neighbours) != count or len(ranking.duplicates) != count or any(
+            not (isinstance(index, int) and 0 <= index < count) for index in indices):
+        raise ValueError("the cached ranking does not fit the stories")
+    return ranking
 
 
 def keep_references(article_generator, content=None) -> None:

@@ -4,10 +4,10 @@ indexed (article.html marks them with data-pagefind-body). The search page is /s
 
 The stories are indexed in blocks (see newsdigest.search_blocks), one Pagefind bundle
 each, as many at once as there are cores; the search page merges the bundles. A block
-whose pages are byte for byte those of the previous build keeps its bundle. Each story
-page is read from staging when it was rendered again, else from the previous site, and
-gathered into a folder of hard links under the cache for Pagefind's command line (its
-Python API costs a tenth of a second per page).
+whose pages are byte for byte those of an earlier build keeps its bundle (from the page
+store). The pages of a block are gathered into a folder of hard links under the cache,
+`search-*`, for Pagefind's command line (its Python API costs a tenth of a second per
+page); a killed build's are removed by the next one (`remove_gathered`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pelican import signals
 
-from newsdigest import search_blocks
-from newsdigest.parallel import worker_count
-from newsdigest.pelican_plugins.writer import PREVIOUS_OUTPUT_KEY, WRITER_KEY
+from newsdigest import search_blocks, stop_points
+from newsdigest.parallel import dying_with_parent, worker_count
+from newsdigest.pelican_plugins.writer import WRITER_KEY
 
 logger = logging.getLogger(__name__)
 BLOCKS_KEY = "NEWSDIGEST_SEARCH_BLOCKS"
 DEFAULT_BLOCK_STORIES = 250
 INDEX_TIMEOUT_SECONDS = 900
+GATHERED_PREFIX = "search-"
 
 
 def plan_blocks(generators) -> None:
@@ -58,23 +59,20 @@ def _pagefind() -> str:
 class _Indexer:
     """Runs Pagefind on blocks, several at once; stops them all on error or Ctrl-C."""
 
-    def __init__(self, settings, output_path: str, previous: str | None):
+    def __init__(self, settings, output_path: str):
         self.settings = settings
         self.output_path = os.path.abspath(output_path)
-        self.previous = previous
         self.processes: list[subprocess.Popen] = []
         self.stopping = False
 
     def source(self, page: str) -> str | None:
-        """The page as this build has it: rendered again into staging, else kept from the previous site."""
-        for folder in (self.output_path, self.previous):
-            if folder and os.path.isfile(path := os.path.join(folder, page)):
-                return path
-        return None
+        """The page as this build wrote it (rendered, or linked from the page store)."""
+        path = os.path.join(self.output_path, page)
+        return path if os.path.isfile(path) else None
 
     def index(self, executable: str, block: search_blocks.Block, sources: dict[str, str]) -> list[str] | str:
         """Index one block into its bundle; returns the bundle's files, or a problem."""
-        gathered = tempfile.mkdtemp(prefix="search-", dir=self.settings["CACHE_PATH"])
+        gathered = tempfile.mkdtemp(prefix=GATHERED_PREFIX, dir=self.settings["CACHE_PATH"])
         bundle = os.path.join(self.output_path, block.bundle)
         try:
             for page in block.pages:
@@ -88,8 +86,10 @@ class _Indexer:
                        "--force-language", self.settings.get("DEFAULT_LANG", "en"), "--quiet"]
             if self.stopping:
                 return "stopped"
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            process = subprocess.Popen(dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       text=True)
             self.processes.append(process)
+            stop_points.reached("search")
             try:
                 printed, _ = process.communicate(timeout=INDEX_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -118,7 +118,7 @@ def index_site(pelican) -> None:
     if not blocks or writer is None:
         return
     os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-    indexer = _Indexer(settings, str(pelican.output_path), settings.get(PREVIOUS_OUTPUT_KEY))
+    indexer = _Indexer(settings, str(pelican.output_path))
     executable = _pagefind()
     tool = f"pagefind {executable} {os.path.getsize(executable)} {settings.get('DEFAULT_LANG', 'en')}"
     pending = []
@@ -147,6 +147,14 @@ def index_site(pelican) -> None:
             logger.error("search index: block %s: %s", block.name, outcome)
         else:
             writer.record_written(block.bundle, key, outcome)
+
+
+def remove_gathered(cache_path: str | os.PathLike) -> None:
+    """Remove the folders of gathered pages a killed build left in the cache."""
+    if os.path.isdir(cache_path):
+        for entry in os.scandir(cache_path):
+            if entry.name.startswith(GATHERED_PREFIX) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _file_digest(path: str) -> bytes:

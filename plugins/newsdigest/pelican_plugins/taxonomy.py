@@ -42,6 +42,8 @@ class TaxonomyGenerator(Generator):
         except ValueError as error:
             logger.error("%s", error)
             vocabulary = Vocabulary()
+        for warning in vocabulary.warnings:
+            logger.warning("%s", warning)
         min_count = int(self.settings.get("TAXONOMY_MIN_COUNT", 1))
         related_limit = int(self.settings.get("TAXONOMY_RELATED_LIMIT", 8))
         taxonomies = {}

@@ -9,13 +9,15 @@ something that goes into it changed.
   story's front matter but for the fields only its own page shows (what lists show),
   and of the page's own story (its full text and related stories). Pages whose
   templates may show those own-page fields of other stories (an edition shows its
-  stories' notes) have every story's in their key too. A page whose key matches the
-  previous build's, and whose file is still there untouched, is not rendered again.
+  stories' notes) have every story's in their key too. A page whose key an earlier
+  build rendered is not rendered again: its files are linked from the page store
+  (newsdigest.page_store), which checks them first.
+- Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
+  already there is unlinked before it is written: it may be a hard link to a published one.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -27,11 +29,13 @@ import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest.cache import BuildCache, code_fingerprint
+from newsdigest import stop_points
+from newsdigest.cache import code_fingerprint
 from newsdigest.content_model import OWN_PAGE_KEYS
 from newsdigest.digests import digest, folder_digest, stable_repr
+from newsdigest.ignored_files import files_under
 from newsdigest.page_store import PageStore
-from newsdigest.parallel import worker_count
+from newsdigest.parallel import die_with_parent, worker_count
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, LISTING_KEYS_KEY
 from newsdigest.template_reads import reads_fields_of_others
@@ -39,9 +43,6 @@ from newsdigest.template_reads import reads_fields_of_others
 logger = logging.getLogger(__name__)
 
 WRITER_KEY = "NEWSDIGEST_WRITER"
-# Set by newsdigest.build: the folder the previous good site lives in (staging is OUTPUT_PATH).
-PREVIOUS_OUTPUT_KEY = "NEWSDIGEST_PREVIOUS_OUTPUT"
-MANIFEST_NAMESPACE = "manifest"
 # Article attributes computed from other stories' text, which lists of front matter do not cover.
 PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 # A template reading any of these from a story other than the page's own may show that
@@ -86,36 +87,6 @@ def _template_location(error: Exception, template) -> str:
     return f"{template.name}:{lineno}" if lineno else str(template.name)
 
 
-class Manifest:
-    """What the previous build wrote: page name -> (key, [(file, inode, size, mtime_ns)])."""
-
-    def __init__(self, cache_path: Path, output: Path | None):
-        self.cache_path = cache_path
-        self.output = output
-        self.entries: dict[str, list] = {}
-        if output is not None and output.is_dir():
-            with BuildCache(cache_path) as cache:
-                found = cache.get_many(MANIFEST_NAMESPACE, [str(output)])
-            if str(output) in found:
-                self.entries = json.loads(found[str(output)])
-
-    def reusable(self, name: str, key: str) -> list[str] | None:
-        """The previous build's files for `name` if its key matches and they are untouched."""
-        entry = self.entries.get(name)
-        if entry is None or entry[0] != key or self.output is None:
-            return None
-        files = []
-        for relative, inode, size, mtime_ns in entry[1]:
-            try:
-                stat = os.stat(self.output / relative)
-            except OSError:
-                return None
-            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (inode, size, mtime_ns):
-                return None
-            files.append(relative)
-        return files
-
-
 def _content_items(context):
     """Every story and page of the site, published or hidden, in a stable order."""
     for group in CONTENT_GROUPS:
@@ -127,7 +98,6 @@ class SiteWriter(Writer):
         super().__init__(output_path, settings=settings)
         self._owners: dict[str, str] = {}
         self._queue: list[RenderJob] = []
-        self._reused: list[RenderJob] = []
         self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
         self._restored: list[RenderJob] = []  # linked from the page store, not rendered
         self._site_digest: str | None = None
@@ -136,9 +106,6 @@ class SiteWriter(Writer):
         self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
         self._content_digests: dict[int, str] = {}
-        previous = settings.get(PREVIOUS_OUTPUT_KEY)
-        self.manifest = Manifest(Path(settings["CACHE_PATH"]) / "newsdigest.sqlite",
-                                 Path(previous) if previous else None)
         self.store = PageStore(Path(settings["CACHE_PATH"]) / "pages", Path(settings["CACHE_PATH"]) / "newsdigest.sqlite")
         settings[WRITER_KEY] = self
 
@@ -153,13 +120,8 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
-        job = RenderJob(name, template, context, args, kwargs, origin, self._page_key(name, template, context, args, kwargs))
-        files = self.manifest.reusable(name, job.key)
-        if files is not None:
-            job.files = files
-            self._reused.append(job)
-        else:
-            self._queue.append(job)
+        self._queue.append(RenderJob(name, template, context, args, kwargs, origin,
+                                     self._page_key(name, template, context, args, kwargs)))
         return None
 
     def _page_key(self, name, template, context, args, kwargs) -> str:
@@ -237,30 +199,23 @@ class SiteWriter(Writer):
             code_fingerprint(),
             stable_repr(settings),
             stable_repr(context.get("build_moment")),  # SOURCE_DATE_EPOCH moves every story's age
-            folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", [])),
+            folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", []),
+                          ignore=self.settings.get("IGNORE_FILES", [])),
             _side_files_digest(self.settings),
             *listings,
         )
 
     def write_keyed(self, name: str, context, key_parts: list, produce) -> None:
         """Files that are not rendered from a template (feeds): `produce()` returns relative
-        path -> bytes; it is not called when the previous build wrote them from the same inputs."""
+        path -> bytes; it is not called when an earlier build wrote them from the same inputs."""
         if self._site_digest is None:
             self._site_digest = self._compute_site_digest(context)
         key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
-        files = self.manifest.reusable(name, key)
-        if files is not None:
-            self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
-        else:  # linked from the page store or produced with the pages, by the same workers
-            self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
+        # linked from the page store or produced with the pages, by the same workers
+        self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
 
     def reuse(self, name: str, key: str) -> bool:
-        """Keep the previous build's files for `name` when they were made from the same `key`,
-        or link them from the page store."""
-        files = self.manifest.reusable(name, key)
-        if files is not None:
-            self._reused.append(RenderJob(name, None, None, (), {}, name, key, files))
-            return True
+        """Link the files an earlier build made for `name` from the same `key` from the page store."""
         restored = self.store.restore([key], self.output_path)
         if key in restored:
             self._restored.append(RenderJob(name, None, None, (), {}, name, key, restored[key]))
@@ -276,6 +231,8 @@ class SiteWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
             self._recording.append(os.path.relpath(filename, self.output_path))
+        if filename not in self._overridden_files:  # else Pelican writes nothing
+            _unlink_if_there(filename)
         return super()._open_w(filename, encoding, override=override)
 
     def _produce(self, job: RenderJob) -> str | None:
@@ -284,6 +241,7 @@ class SiteWriter(Writer):
             for relative, data in job.produce().items():
                 path = os.path.join(self.output_path, relative)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
+                _unlink_if_there(path)
                 with open(path, "wb") as handle:
                     handle.write(data)
                 job.files.append(relative)
@@ -308,8 +266,9 @@ class SiteWriter(Writer):
             self._recording = None
         return None
 
-    def _render_share(self, share: int, shares: int, connection) -> None:
+    def _render_share(self, share: int, shares: int, connection, parent_pid: int) -> None:
         """In a forked worker: render every `shares`-th job from `share`, send back files and errors."""
+        die_with_parent(parent_pid)
         results = []
         for index in range(share, len(self._queue), shares):
             job = self._queue[index]
@@ -329,6 +288,7 @@ class SiteWriter(Writer):
         self._queue = queue = [job for job in self._queue if job.key not in restored]
         workers = worker_count(self.settings.get("NEWSDIGEST_WORKERS"))
         if workers <= 1 or len(queue) < MIN_JOBS_FOR_WORKERS or not hasattr(os, "fork"):
+            stop_points.reached("rendering")
             for job in queue:
                 if (error := self._render(job)) is not None:
                     logger.error("%s", error)
@@ -338,11 +298,13 @@ class SiteWriter(Writer):
         try:
             for share in range(workers):
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=self._render_share, args=(share, workers, sender), daemon=True)
+                process = context.Process(target=self._render_share, args=(share, workers, sender, os.getpid()),
+                                          daemon=True)
                 process.start()
                 sender.close()
                 pipes.append(receiver)
                 processes.append(process)
+            stop_points.reached("rendering")
             for share, receiver in enumerate(pipes):
                 try:
                     results = receiver.recv()
@@ -366,13 +328,12 @@ class SiteWriter(Writer):
 
     def manifest_entries(self) -> dict[str, list]:
         """Page name -> (key, files) for every page of this build, rendered or reused."""
-        return {job.name: [job.key, job.files]
-                for job in [*self._reused, *self._restored, *self._queue, *self._written]}
+        return {job.name: [job.key, job.files] for job in [*self._restored, *self._queue, *self._written]}
 
     def keep_in_store(self) -> None:
         """After a good build: what was rendered goes into the page store, for builds to come."""
         rendered = {job.key: job.files for job in [*self._queue, *self._written] if job.files}
-        used = {job.key for job in [*self._reused, *self._restored, *self._queue, *self._written]}
+        used = {job.key for job in [*self._restored, *self._queue, *self._written]}
         self.store.keep(rendered, self.output_path, used)
 
     @property
@@ -381,10 +342,14 @@ class SiteWriter(Writer):
 
     @property
     def reused_count(self) -> int:
-        return len(self._reused) + len(self._restored)
+        return len(self._restored)
 
-    def reused_files(self) -> list[str]:
-        return [file for job in self._reused for file in job.files]
+
+def _unlink_if_there(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _side_files_digest(settings) -> str:
@@ -392,9 +357,10 @@ def _side_files_digest(settings) -> str:
     root = Path(settings["PATH"])
     skip = {os.path.normpath(p) for p in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]}
     hasher = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for name in files_under(root, settings.get("IGNORE_FILES", [])):
+        path = Path(name)
         relative = path.relative_to(root)
-        if relative.parts and relative.parts[0] in skip:
+        if (relative.parts and relative.parts[0] in skip) or not path.is_file():
             continue
         hasher.append(digest(relative.as_posix(), path.read_bytes()))
     return digest(*hasher)
