@@ -7,6 +7,7 @@ values (aware datetimes, lists of strings) or raises `ContentError` naming the k
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdigest import safe_urls
@@ -24,6 +25,8 @@ DATE_KEYS = ("date", "modified")
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
 OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
 STATUSES = ("published", "draft", "hidden")
+# A BCP 47 language tag as pages and feeds carry it: "fr", "pt-BR", "zh-Hant" ("en_US" is read as "en-US").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 class ContentError(ValueError):
@@ -72,6 +75,12 @@ def parse_date(value, key: str, timezone: dt.tzinfo | None) -> dt.datetime:
     return moment
 
 
+def language_tag(value: str) -> str | None:
+    """`value` as a language tag for `lang` attributes, or None when it is not one."""
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
+
+
 def _as_text(value, key: str) -> str:
     if isinstance(value, (dict, list)):
         raise ContentError(f"{key}: expected text, found a {type(value).__name__}", key)
@@ -117,6 +126,15 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
             if warnings is not None and value:
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 warnings.append(ContentError(f"{key}: {shown!r} is not a web address; left out", key))
+    if "lang" in metadata:
+        tag = language_tag(metadata["lang"])
+        if tag is None:
+            value = metadata.pop("lang")
+            if warnings is not None and value:
+                warnings.append(ContentError(f"lang: {value[:40]!r} is not a language tag (e.g. fr, pt-BR); "
+                                             "the site's language is used", "lang"))
+        else:
+            metadata["lang"] = tag
     if not metadata.get("title"):
         raise ContentError("missing title", "title")
     for key in DATE_KEYS:

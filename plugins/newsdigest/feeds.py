@@ -56,6 +56,7 @@ class Entry:
     source_name: str = ""
     source_url: str = ""
     image_url: str = ""
+    language: str = ""  # the entry's language when it is not the feed's
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def _feedgen(feed: Feed, summary_only: bool, self_format: str) -> FeedGenerator:
             item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
         if entry.image_url and self_format == "rss":  # Atom: see render_atom
             item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
+        if entry.language and self_format == "rss":  # Atom: xml:lang, see render_atom
+            item.dc.dc_language(entry.language)
     return generator
 
 
@@ -132,6 +135,8 @@ def render_atom(feed: Feed, summary_only: bool = False) -> bytes:
     # feedgen 1.0.0 drops rel and type from entry links, so its enclosures would read as
     # a second alternate link: add them here.
     for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries):
+        if entry.language:
+            element.set("{http://www.w3.org/XML/1998/namespace}lang", entry.language)
         if entry.image_url:
             enclosure = lxml.etree.SubElement(element, f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure",
                                               type=_image_type(entry.image_url))
@@ -154,6 +159,8 @@ def render_json(feed: Feed, summary_only: bool = False) -> bytes:
     items = []
     for entry in feed.entries:
         item = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
+        if entry.language:
+            item["language"] = entry.language
         if entry.source_url:
             item["external_url"] = entry.source_url
         if entry.content_html and not summary_only:

@@ -156,7 +156,13 @@ class EntryFactory:
             summary=summary, content_html=feeds.absolute_links(article.get_content(self.siteurl), link),
             source_name=getattr(article, "source", ""), source_url=getattr(article, "source_url", ""),
             image_url=self._absolute(image) if image else "",
+            language=self._language(article),
         )
+
+    def _language(self, article) -> str:
+        """The story's language when it is not the site's (feeds are in the site's)."""
+        language = getattr(article, "lang", "") or ""
+        return language if language.lower() != str(self.settings.get("DEFAULT_LANG", "en")).lower() else ""
 
     def _edition(self, edition) -> feeds.Entry:
         link = self._absolute(edition.url)
