@@ -64,3 +64,13 @@ def test_article_page_shows_the_model(site):
     assert "Joe Penney/Reuters" in page and "Why it matters." in page
     assert "<script>alert(1)" not in page and "onerror" not in page
     assert "<p>Para one.</p>" in page and "<p>Para two.</p>" in page
+
+
+def test_a_language_tag_is_kept_normalised_and_anything_else_left_out_with_a_warning():
+    warnings = []
+    for value, kept in (("fr", "fr"), ("pt_BR", "pt-BR"), ("zh-Hant", "zh-Hant")):
+        assert content_model.normalise({"title": "T", "lang": value}, require_date=False, timezone=None)["lang"] == kept
+    metadata = content_model.normalise({"title": "T", "lang": 'en" onload="x'}, require_date=False, timezone=None,
+                                       warnings=warnings)
+    assert "lang" not in metadata and [warning.key for warning in warnings] == ["lang"]
+    assert "is not a language tag" in warnings[0].message

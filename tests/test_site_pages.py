@@ -113,6 +113,13 @@ def test_head_metadata_and_json_ld(site):
     assert data["author"] == {"@type": "Organization", "name": "Reuters"} and "image" not in data
     assert '<meta name="twitter:card" content="summary">' in curfew and "og:image" not in curfew
     assert '<meta property="og:title" content="Bamako curfew">' in curfew
+    for path in ("tags/mali/", "editions/2015-11-21/", "sections/", "archives/2015/11/", "about/"):
+        assert f'<link rel="canonical" href="{SITEURL}/{path}">' in site.page(path)
+    assert f'<link rel="canonical" href="{SITEURL}/">' in site.page("")
+    # the navigation marks where the reader is
+    assert f'href="{SITEURL}/tags/" aria-current="page"' in site.page("tags/")
+    assert f'href="{SITEURL}/tags/" aria-current="true"' in site.page("tags/mali/")
+    assert "aria-current" not in site.page("")
 
 
 def test_story_page_details(site):
