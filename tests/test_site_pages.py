@@ -292,6 +292,9 @@ def test_pages_read_without_script_and_the_stylesheet_stays_small(site):
             else [' type="application/ld+json"']
         assert all(any(kind.strip() in found for kind in allowed) for found in scripts), page
     assert (ROOT / "theme/static/css/site.css").stat().st_size < 20_000
+    story = site.page("2015/11/21/mali-hunts-suspects-script-script-alert-1-script/")
+    body = re.search(r'<div class="prose">(.*?)</div>\n', story, re.S).group(1)
+    assert len(story.encode()) - len(body.encode()) < 30_000  # the page around the story's text
 
 
 def test_the_note_label_is_a_setting(site):
