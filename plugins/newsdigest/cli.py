@@ -57,7 +57,7 @@ def _cmd_ingest(args) -> int:
         section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
         source_timezones=settings.get("SOURCE_TIMEZONES", {}),
-        vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"), fetch_images=args.fetch_images,
     )
 
     def show(outcome) -> None:
@@ -68,6 +68,8 @@ def _cmd_ingest(args) -> int:
             print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
         elif outcome.status != "unchanged":
             print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
+        for warning in outcome.warnings:
+            print(f"WARNING: {outcome.input}: {warning}", file=sys.stderr, flush=True)
 
     from newsdigest.ingest.reading import expand
 
@@ -173,6 +175,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--section", help="section for inputs that do not name one")
     ingest.add_argument("--tags", help="comma-separated tags to add to every story")
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    ingest.add_argument("--fetch-images", action="store_true",
+                        help="store each story's lead image under content/images/ (resized), not a link to another site")
     ingest.set_defaults(run=_cmd_ingest)
 
     edition = commands.add_parser("edition", help="print the paths of an edition's newsletter (email.html, email.txt)")

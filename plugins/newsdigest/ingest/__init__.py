@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest.ingest import clipping, feed, html_page, reading, tagging
+from newsdigest import safe_urls
+from newsdigest.ingest import clipping, feed, html_page, images, reading, tagging
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
@@ -32,6 +33,7 @@ class Options:
     site_timezone: str = "UTC"
     source_timezones: dict[str, str] = field(default_factory=dict)
     vocabulary_file: str = "tags.yml"
+    fetch_images: bool = False  # --fetch-images: keep lead images under content/images/
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Outcome:
     status: str  # written, updated, unchanged, duplicate, kept, skipped, failed
     path: Path | None = None
     detail: str = ""
+    warnings: list[str] = field(default_factory=list)  # the story was written, but something was left as it was
 
 
 @dataclass
@@ -144,10 +147,27 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     else:
         relative = f"articles/{moment:%Y}/{moment:%m}/{slugify(story.title, fallback='story')}.md"
         target, status = store.free_path(relative, print_), "written"
+    warnings = []
+    if options.fetch_images and safe_urls.web_url(metadata.get("image")):
+        try:
+            metadata = _with_stored_image(metadata, images.store_lead_image(
+                metadata["image"], options.content, target.stem, options.dry_run))
+        except IngestError as error:
+            warnings.append(f"{error}; the story keeps its address")
     if not options.dry_run:
         store.write(target, metadata, body)
     store.remember(target, metadata, body)
-    return Outcome(name, status, target)
+    return Outcome(name, status, target, warnings=warnings)
+
+
+def _with_stored_image(metadata: dict, stored: str) -> dict:
+    """Front matter pointing at the stored copy, with the original's address kept beside it."""
+    result = {}
+    for key, value in metadata.items():
+        result[key] = stored if key == "image" else value
+        if key == "image":
+            result["image_original"] = value
+    return result
 
 
 def _front_matter(story: Story, moment: dt.datetime, tags: list[str], print_: str, name: str) -> dict:
