@@ -3,6 +3,11 @@
 // one index per language: every language gets its own Pagefind instance (its own stemming),
 // made from the first bundle that has it, with the others merged in.
 const config = JSON.parse(document.getElementById("search-config").textContent);
+// Bundle paths are written as links are (they may be relative to this page): make them whole.
+const absolute = (path, base = document.baseURI) => new URL(path, base).href;
+for (const language of Object.keys(config.languages)) {
+  config.languages[language] = config.languages[language].map((bundle) => absolute(bundle));
+}
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
@@ -64,7 +69,8 @@ function card(result, language) {
   if (meta.image) {
     const frame = element("div", "card-image frame");
     const image = element("img");
-    Object.assign(image, { src: meta.image, alt: "", loading: "lazy", decoding: "async" });
+    // the image's address as written on the story's page, which may be relative to it
+    Object.assign(image, { src: absolute(meta.image, absolute(result.url)), alt: "", loading: "lazy", decoding: "async" });
     frame.append(image);
     article.append(frame);
   }
