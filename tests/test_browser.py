@@ -142,6 +142,7 @@ def search(page, base_url, words):
     page.fill("#search-input", words)
     page.press("#search-input", "Enter")
     page.wait_for_selector("#search-results .card-title a", timeout=15000)
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('match')", timeout=15000)
     return page.eval_on_selector_all("#search-results .card-title a", "links => links.map(a => a.href)")
 
 

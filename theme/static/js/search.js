@@ -36,6 +36,7 @@ async function instances() {
 
 let ready = null;
 let latest = 0;
+let asked = "";  // the words of the search shown, or running
 
 // Pagefind's excerpt is text with <mark> around the words found: keep just that.
 function excerpt(html) {
@@ -92,8 +93,10 @@ function card(result, language) {
 }
 
 async function search(term) {
-  const id = ++latest;
   term = term.trim();
+  if (term === asked) return;  // typing then Enter asks once
+  asked = term;
+  const id = ++latest;
   if (!term) {
     list.replaceChildren();
     status.textContent = "";
@@ -124,13 +127,14 @@ input.addEventListener("input", () => {
 });
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  clearTimeout(timer);
   const url = new URL(location.href);
   url.searchParams.set("q", input.value);
   history.replaceState(null, "", url);
   search(input.value);
 });
-const asked = new URLSearchParams(location.search).get("q");
-if (asked) {
-  input.value = asked;
-  search(asked);
+const fromAddress = new URLSearchParams(location.search).get("q");
+if (fromAddress) {
+  input.value = fromAddress;
+  search(fromAddress);
 }
