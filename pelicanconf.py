@@ -53,10 +53,11 @@ PAGE_SAVE_AS = PAGE_URL + "index.html"
 # Tags, sections and sources: /tags/<slug>/, /sections/<slug>/, /sources/<slug>/ and their
 # indexes, written by newsdigest's taxonomy plugin (Pelican's tag pages are off).
 TAG_SAVE_AS = TAGS_SAVE_AS = ""
-TAXONOMY_KINDS = ["tags", "sections", "sources"]  # which taxonomies get pages
+TAXONOMY_KINDS = ["tags", "sections", "sources"]  # which taxonomies get pages (also possible: "authors")
 TAXONOMY_VOCABULARY = "tags.yml"  # aliases, preferred names and descriptions, in content/
 TAXONOMY_MIN_COUNT = 1  # stories a term needs for a page of its own; below it, shown unlinked
 TAXONOMY_RELATED_LIMIT = 8
+TAXONOMY_TOP_TERMS = 12  # the most covered terms, shown above each A-Z index
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
 # Categories, authors pages, drafts and Pelican's translations are not part of a digest.
@@ -79,7 +80,8 @@ AGE_NOTICE_YEARS = 1
 DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"index": None, "term": None, "editions": None}
+# The front page is the latest edition, not a list: it has no further pages.
+PAGINATED_TEMPLATES = {"term": None, "editions": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -111,6 +113,8 @@ SEARCH_BLOCK_STORIES = 250
 # with email.html and email.txt beside each. Intros in content/editions/YYYY-MM-DD.md.
 EDITION_PERIOD = "day"
 EDITIONS_PATH = "editions"
+# The label that opens the curator's note on story pages, editions and newsletters.
+NOTE_LABEL = "Why it matters"
 
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.

@@ -90,3 +90,13 @@ def test_a_tag_spelled_with_a_zero_width_space_is_the_same_tag(site):
     assert "\u200b" not in page and "\u202e" not in page
     feed = (site.output / "feeds/all.atom.xml").read_text(encoding="utf-8")
     assert "\u202e" not in feed and "Two owT" in feed
+
+
+def test_a_language_tag_is_kept_normalised_and_anything_else_left_out_with_a_warning():
+    warnings = []
+    for value, kept in (("fr", "fr"), ("pt_BR", "pt-BR"), ("zh-Hant", "zh-Hant")):
+        assert content_model.normalise({"title": "T", "lang": value}, require_date=False, timezone=None)["lang"] == kept
+    metadata = content_model.normalise({"title": "T", "lang": 'en" onload="x'}, require_date=False, timezone=None,
+                                       warnings=warnings)
+    assert "lang" not in metadata and [warning.key for warning in warnings] == ["lang"]
+    assert "is not a language tag" in warnings[0].message

@@ -127,3 +127,15 @@ def test_newsletter_and_edition_pages_pass_the_w3c_checker(site):
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *map(str, pages)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_edition_without_a_featured_story_leads_with_its_newest_illustrated_one():
+    from newsdigest.editions import choose_lead
+
+    stories = ["newest", "illustrated", "older illustrated", "featured"]  # newest first
+    featured = lambda story: story == "featured"  # noqa: E731
+    illustrated = lambda story: "illustrated" in story  # noqa: E731
+    assert choose_lead(stories, featured, illustrated) == "featured"
+    assert choose_lead(stories[:3], featured, illustrated) == "illustrated"
+    assert choose_lead(["newest", "older"], featured, illustrated) == "newest"
+    assert choose_lead([], featured, illustrated) is None

@@ -242,3 +242,44 @@ def test_ingested_stories_build(site):
     site.build()
     page = site.page("2015/11/21/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects-in-deadly/")
     assert "Reuters contributed to this report." in page and 'href="/tags/bamako/"' in page
+
+
+def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
+    from PIL import Image
+
+    served = tmp_path / "served"
+    served.mkdir()
+    photo = Image.new("RGBA", (2400, 1600), (200, 120, 40, 255))
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"  # EXIF the stored copy must not carry
+    photo.save(served / "photo.png", exif=exif)
+    (served / "notes.txt").write_text("not an image")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    for name, image in (("with-photo", "photo.png"), ("missing", "gone.jpg"), ("not-an-image", "notes.txt")):
+        (served / f"{name}.html").write_text(
+            f'<html><head><meta property="og:title" content="Story {name}">'
+            f'<meta property="og:image" content="{base}/{image}">'
+            '<meta property="article:published_time" content="2015-11-21T17:01:00-05:00"></head><body><article>'
+            + "".join(f"<p>Paragraph {i} of the story {name}, long enough to count as article text.</p>"
+                      for i in range(6)) + "</article></body></html>")
+    try:
+        result = run_cli("ingest", "--content", str(site.content), "--fetch-images",
+                         *(f"{base}/{name}.html" for name in ("with-photo", "missing", "not-an-image")))
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING:")]
+    assert len(warnings) == 2 and f"{base}/missing.html: lead image {base}/gone.jpg" in warnings[0]
+    assert "not an image" in warnings[1]
+    written = {doc.metadata["title"]: doc.metadata for doc in stories(site.content).values() if "title" in doc.metadata}
+    stored = written["Story with-photo"]
+    assert stored["image_original"] == f"{base}/photo.png" and stored["image"].startswith("/images/story-with-photo-")
+    assert written["Story missing"]["image"] == f"{base}/gone.jpg"  # left as it was, nothing lost
+    with Image.open(site.content / stored["image"].lstrip("/")) as copy:
+        assert (copy.format, copy.size, copy.mode) == ("JPEG", (1600, 1067), "RGB") and not copy.getexif()
+    site.build()
+    page = site.page("2015/11/21/story-with-photo/")
+    assert f'<img src="{stored["image"]}" alt="" width="1600" height="1067"' in page

@@ -38,11 +38,12 @@ def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_
                          body=f"Story {number} is about the word zebra{number}.")
     site.build(SEARCH_BLOCK_STORIES=3)
     page = site.page("search/")
-    bundles = json.loads(re.search(r"const bundles = (\[.*?\]);", page).group(1))
+    config = json.loads(re.search(r'<script type="application/json" id="search-config">(.*?)</script>', page).group(1))
+    bundles = config["languages"]["en"]
     assert len(bundles) >= 3 and len(set(bundles)) == len(bundles)
     on_disk = sorted(p.parent.name for p in (site.output / "pagefind").glob("*/pagefind-entry.json"))
     assert sorted(url.strip("/").split("/")[-1] for url in bundles) == on_disk
-    assert f'src="{bundles[0]}pagefind-ui.js"' in page
+    assert 'src="/theme/js/search.js"' in page
 
     before = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
     story = site.content / "articles/story-4.md"
@@ -51,3 +52,15 @@ def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_
     after = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
     touched = {p.relative_to(site.output / "pagefind").parts[0] for p in after if before.get(p) != after[p]}
     assert len(touched) == 1, f"one edit re-indexed {len(touched)} blocks"
+
+
+def test_each_story_is_indexed_in_its_own_language(site):
+    site.add_article("en", title="Strike goes on", date="2015-11-20T10:00:00Z", body="The unions call another strike.")
+    site.add_article("fr", title="La grève continue", lang="fr", date="2015-11-21T10:00:00Z",
+                     body="Les syndicats appellent à une nouvelle journée de grève.")
+    site.build(SEARCH_BLOCK_STORIES=1)
+    config = json.loads(re.search(r'id="search-config">(.*?)</script>', site.page("search/")).group(1))
+    assert sorted(config["languages"]) == ["en", "fr"] and config["lang"] == "en"
+    [french_bundle] = config["languages"]["fr"]
+    entry = json.loads((site.output / french_bundle.strip("/") / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["fr"]

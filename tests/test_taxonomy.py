@@ -2,7 +2,7 @@
 
 import re
 
-from newsdigest.taxonomy import Vocabulary, build_terms, fold
+from newsdigest.taxonomy import Vocabulary, alphabetical, build_terms, fold, most_covered
 
 
 def terms_of(names_per_item, vocabulary=None, min_count=1):
@@ -67,12 +67,12 @@ def test_tag_section_and_source_pages(site):
     assert mali.index("Bamako curfew") < mali.index("Mali siege")  # newest first
     assert "Gunmen stormed a hotel." in mali and "VICE News" in mali
     assert "A militant network." in site.page("tags/al-qaeda/")
-    assert '<img class="term-image" src="/images/aq.jpg" alt="">' in site.page("tags/al-qaeda/")
+    assert '<img class="term-image" src="/images/aq.jpg" alt=""' in site.page("tags/al-qaeda/")
     assert 'href="/tags/al-qaeda/"' in mali  # related term
     assert "Mali siege" in site.page("sources/vice-news/") and "Bamako curfew" not in site.page("sources/vice-news/")
     assert "Bamako curfew" in site.page("sections/world/")
     index = site.page("tags/")
-    assert re.search(r'href="/tags/mali/">Mali</a> <span class="count">\(2\)', index)
+    assert re.search(r'href="/tags/mali/">Mali</a> <span class="count">2</span>', index)
     article = site.page("2015/11/20/mali-siege/")
     for link in ("/tags/mali/", "/tags/al-qaeda/", "/sections/world/", "/sources/vice-news/"):
         assert f'href="{link}"' in article
@@ -109,3 +109,36 @@ def test_hostile_tag_names_are_escaped_with_safe_slugs(site):
     article = site.page("2015/11/21/hostile/")
     assert "<script>alert(1)</script>" not in article and "&lt;script&gt;" in article
     assert all(site.output in p.parents for p in site.root.rglob("*.html") if "output" in p.parts)
+
+
+def test_a_to_z_groups_by_first_letter_without_accents_and_puts_the_rest_first():
+    terms, _ = terms_of([["Zürich", "Élysée", "elections", "2015 polls", "Ελλάδα"], ["Zürich", "Athens"]])
+    groups = [(letter, [term.name for term in group]) for letter, group in alphabetical(terms)]
+    assert groups == [("#", ["2015 polls"]), ("A", ["Athens"]), ("E", ["elections", "Élysée"]), ("Z", ["Zürich"]),
+                      ("Ε", ["Ελλάδα"])]
+    assert [term.name for term in most_covered(terms, 2)] == ["Zürich", "2015 polls"]
+
+
+def test_index_pages_scan_a_to_z_with_the_most_covered_on_top(site):
+    for number in range(6):
+        site.add_article(f"s{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
+                         tags=["Mali", "Élysée"] if number < 4 else ["Bamako", "9/11 inquiry"])
+    site.build(TAXONOMY_TOP_TERMS=1)
+    index = site.page("tags/")
+    top = re.search(r'class="top-terms".*?</section>', index, re.S).group(0)
+    assert re.findall(r'href="/tags/([^/]+)/"', top) == ["elysee"]  # 4 stories, ties by name: Élysée before Mali
+    letters = re.findall(r'<h2 id="letter-\d+">(.)</h2>', index)
+    assert letters == ["#", "B", "E", "M"]
+    assert index.index('href="/tags/bamako/"', index.index(">B</h2>")) < index.index(">E</h2>")
+
+
+def test_author_pages_when_asked_for_and_bylines_link_to_them(site):
+    site.add_article("a", title="First", authors=["Jane Doe", "Ann Lee"], source="Reuters", date="2015-11-20T10:00:00Z")
+    site.add_article("b", title="Second", authors=["Jane Doe"], date="2015-11-21T10:00:00Z")
+    site.build()
+    assert not (site.output / "authors").exists()
+    assert "By Jane Doe and Ann Lee · Reuters" in re.sub(r"<[^>]+>", "", site.page("2015/11/20/first/"))
+    site.build(TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
+    jane = site.page("authors/jane-doe/")
+    assert "First" in jane and "Second" in jane and "Ann Lee" in site.page("authors/")
+    assert 'href="/authors/jane-doe/"' in site.page("2015/11/21/second/")

@@ -66,6 +66,7 @@ def _cmd_ingest(args) -> int:
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
         source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
         site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        fetch_images=args.fetch_images,
     )
 
     def show(outcome) -> None:
@@ -185,6 +186,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--section", help="section for inputs that do not name one")
     ingest.add_argument("--tags", help="comma-separated tags to add to every story")
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    ingest.add_argument("--fetch-images", action="store_true",
+                        help="store each story's lead image under content/images/ (resized), not a link to another site")
     ingest.set_defaults(run=_cmd_ingest)
 
     edition = commands.add_parser("edition", help="print the paths of an edition's newsletter (email.html, email.txt)")

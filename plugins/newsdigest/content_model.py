@@ -40,6 +40,8 @@ _INVISIBLE = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Zero-width (non-)joiners shape emoji sequences and Persian or Indic words: they are kept
 # between two characters beyond ASCII, and removed anywhere else (inside a Latin word).
 _STRAY_JOINER = re.compile("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+# A BCP 47 language tag as pages and feeds carry it: "fr", "pt-BR", "zh-Hant" ("en_US" is read as "en-US").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 class ContentError(ValueError):
@@ -94,6 +96,10 @@ def visible_text(text: str) -> str:
     if text.isascii():
         return text
     return _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
+def language_tag(value: str) -> str | None:
+    """`value` as a language tag for `lang` attributes, or None when it is not one."""
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
 
 
 def _as_text(value, key: str) -> str:
@@ -152,6 +158,15 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
             if warnings is not None and value:
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 warnings.append(ContentError(f"{key}: {shown!r} is not a web address; left out", key))
+    if "lang" in metadata:
+        tag = language_tag(metadata["lang"])
+        if tag is None:
+            value = metadata.pop("lang")
+            if warnings is not None and value:
+                warnings.append(ContentError(f"lang: {value[:40]!r} is not a language tag (e.g. fr, pt-BR); "
+                                             "the site's language is used", "lang"))
+        else:
+            metadata["lang"] = tag
     if not metadata.get("title"):
         raise ContentError("missing title", "title")
     raw_date = metadata.get("date")

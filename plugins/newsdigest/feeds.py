@@ -26,7 +26,7 @@ from newsdigest.document import sanitise_html
 FORMATS = ("rss", "atom", "json")
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
-NOTE_LABEL = "Why it matters"
+DEFAULT_NOTE_LABEL = "Why it matters"
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; surrogates; U+FFFE/U+FFFF).
@@ -101,14 +101,16 @@ def credited(author_names, source_name: str, source_page: str = "") -> tuple[Per
     return (Person(source_name, source_page),)
 
 
-def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "") -> str:
+def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "",
+                    note_label: str = DEFAULT_NOTE_LABEL) -> str:
     """An entry's content: the curator's note first, as a labelled paragraph, then the
     standfirst, then the story (which is "" in summary-only feeds). `note_language` marks the
     note's language when it differs from the story's (an English note on a French story)."""
     parts = []
     if note:
         lang = f' lang="{note_language}"' if note_language else ""
-        parts.append(f"<p{lang}><strong>{NOTE_LABEL}:</strong> {html.escape(note, quote=False)}</p>")
+        parts.append(f"<p{lang}><strong>{html.escape(note_label, quote=False)}:</strong> "
+                     f"{html.escape(note, quote=False)}</p>")
     if standfirst:
         parts.append(f"<p><em>{html.escape(standfirst, quote=False)}</em></p>")
     if body_html:
@@ -146,10 +148,10 @@ class Entry:
         """The note when there is one, else the standfirst (else the excerpt)."""
         return self.note or self.standfirst or self.excerpt
 
-    def content_html(self, site_language: str = "") -> str:
+    def content_html(self, site_language: str = "", note_label: str = DEFAULT_NOTE_LABEL) -> str:
         """The entry's content in a feed whose language (the site's, the note's) is `site_language`."""
         note_language = site_language if self.language and self.language != site_language else ""
-        return compose_content(self.note, self.standfirst, self.body_html, language_tag(note_language))
+        return compose_content(self.note, self.standfirst, self.body_html, language_tag(note_language), note_label)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ class Feed:
     language: str = "en"
     hub_url: str | None = None
     entries: tuple[Entry, ...] = field(default_factory=tuple)
+    note_label: str = DEFAULT_NOTE_LABEL  # the label that opens the curator's note (NOTE_LABEL)
 
     def newest(self) -> dt.datetime:
         moments = [entry.updated for entry in self.entries]
@@ -212,13 +215,15 @@ def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
             item.category(term=xml_safe(category))
         if entry.summary:  # Atom: made type="html" in render_atom, so no reader takes a "<" for markup
             item.summary(_escaped(entry.summary))
-        content = entry.content_html(feed.language)
+        content = entry.content_html(feed.language, feed.note_label)
         if content:
             item.content(xml_safe(content), type="html")
         if entry.source_url and self_format == "rss":  # Atom: a "via" link, see render_atom
             item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
         if entry.image_url and self_format == "rss":  # Atom: see render_atom
             item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
+        if entry.language and self_format == "rss":  # Atom: xml:lang, see render_atom
+            item.dc.dc_language(entry.language)
     return generator
 
 
@@ -294,9 +299,11 @@ def render_json(feed: Feed) -> bytes:
     items = []
     for entry in feed.entries:
         item = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
+        if entry.language:
+            item["language"] = entry.language
         if entry.source_url:
             item["external_url"] = entry.source_url
-        content = entry.content_html(feed.language)
+        content = entry.content_html(feed.language, feed.note_label)
         if content:
             item["content_html"] = xml_safe(content)
         else:

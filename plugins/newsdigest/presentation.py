@@ -1,5 +1,5 @@
 """What a story page shows besides the story: reading time, its age against the build date,
-and its JSON-LD. Plain functions, no Pelican."""
+its lead image, and its JSON-LD. Plain functions, no Pelican."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsdigest import safe_urls
 
 WORDS_PER_MINUTE = 230
 _TAGS = re.compile(r"<[^>]+>")
@@ -37,3 +41,89 @@ def json_ld(data: dict) -> str:
     """JSON for a <script> element: no character in any field can end the element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass(frozen=True)
+class LeadImage:
+    """A story's lead image as pages show it. `src` is a web address, or (when `local`) a path
+    on the site without its leading slash; width and height are known for local files only.
+    (Its credit is the story's `image_credit`, which templates read from the story itself, so
+    that pages showing it for other stories are found: newsdigest.template_reads.)"""
+
+    src: str
+    local: bool
+    alt: str = ""
+    caption: str = ""
+    width: int | None = None
+    height: int | None = None
+
+    def absolute(self, siteurl: str) -> str:
+        return f"{siteurl}/{self.src}" if self.local else self.src
+
+
+def lead_image(metadata: dict, content_root: Path) -> tuple[LeadImage | None, str | None]:
+    """The lead image named by front matter (`image`, `image_alt`, `image_caption`),
+    and a problem to report when a local image cannot be read (it is still shown)."""
+    image = safe_urls.image_url(metadata.get("image"))
+    if not image:
+        return None, None
+    text = {key: str(metadata.get(f"image_{key}") or "").strip() for key in ("alt", "caption")}
+    if safe_urls.web_url(image):
+        return LeadImage(image, False, **text), None
+    src = image.lstrip("/")
+    size, problem = _image_size(content_root / src)
+    width, height = size or (None, None)
+    return LeadImage(src, True, width=width, height=height, **text), problem and f"image: {image}: {problem}"
+
+
+def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
+    """(width, height) of an image file from its header, or a problem."""
+    from PIL import Image, UnidentifiedImageError  # only sites with local images pay for the import
+
+    if not path.is_file():
+        return None, "no such file in the content folder"
+    try:
+        with Image.open(path) as opened:
+            return opened.size, None
+    except (UnidentifiedImageError, OSError) as error:
+        return None, f"not a readable image ({error.__class__.__name__})"
+
+
+def news_article(*, headline: str, url: str, published: dt.datetime, modified: dt.datetime | None, site_name: str,
+                 description: str = "", authors: list[str] = (), source: str = "", source_url: str = "",
+                 image_url: str = "", section: str = "", language: str = "") -> dict:
+    """The story as a schema.org NewsArticle: its authors are the original's (people, or the source
+    when none are named), never the digest, which is only the publisher of this page; the original
+    story is what it is based on."""
+    people = [{"@type": "Person", "name": name} for name in authors]
+    original_publisher = {"@type": "Organization", "name": source} if source else None
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": headline,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published.isoformat(),
+        "dateModified": (modified or published).isoformat(),
+        "publisher": {"@type": "Organization", "name": site_name},
+    }
+    if description:
+        data["description"] = description
+    if people or original_publisher:
+        data["author"] = people or original_publisher
+    if image_url:
+        data["image"] = [image_url]
+    if section:
+        data["articleSection"] = section
+    if language:
+        data["inLanguage"] = language
+    if source_url or original_publisher:
+        original = {"@type": "NewsArticle"}
+        if source_url:
+            original["url"] = source_url
+        if original_publisher:
+            original["publisher"] = original_publisher
+        if people:
+            original["author"] = people
+        data["isBasedOn"] = original
+    return data

@@ -16,6 +16,7 @@ class NewsItem:
     url: str
     title: str
     published: dt.datetime
+    language: str = ""  # the story's language tag, when it is not the site's
 
 
 def sitemap(pages: list[tuple[str, dt.datetime]]) -> bytes:
@@ -42,7 +43,9 @@ def news_sitemap(items: list[NewsItem], now: dt.datetime, publication: str, lang
         news = ElementTree.SubElement(entry, "news:news")
         source = ElementTree.SubElement(news, "news:publication")
         ElementTree.SubElement(source, "news:name").text = publication
-        ElementTree.SubElement(source, "news:language").text = language
+        # Google News wants the ISO 639 code: "fr" for "fr-CA" (Chinese alone keeps its script: zh-cn, zh-tw)
+        tag = (item.language or language).lower()
+        ElementTree.SubElement(source, "news:language").text = tag if tag.startswith("zh-") else tag.split("-")[0]
         ElementTree.SubElement(news, "news:publication_date").text = item.published.isoformat()
         ElementTree.SubElement(news, "news:title").text = item.title
     ElementTree.indent(root)

@@ -194,3 +194,22 @@ def _relate(terms: dict[str, Term], per_item_keys: list[list[str]], limit: int) 
     for key, counts in together.items():
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], terms[pair[0]].name))
         terms[key].related = [terms[other] for other, _ in ranked if terms[other].url][:limit]
+
+
+def index_letter(name: str) -> str:
+    """The letter a term is filed under in an A-Z index: its first letter without accents, or "#"."""
+    first = fold(name)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def alphabetical(terms: list[Term]) -> list[tuple[str, list[Term]]]:
+    """Terms (sorted by name) grouped under their index letters, in order: "#" first, then A to Z."""
+    groups: dict[str, list[Term]] = {}
+    for term in terms:
+        groups.setdefault(index_letter(term.name), []).append(term)
+    return sorted(groups.items(), key=lambda pair: (pair[0] != "#", pair[0]))
+
+
+def most_covered(terms: list[Term], limit: int) -> list[Term]:
+    """The `limit` terms with the most stories; ties by name."""
+    return sorted(terms, key=lambda term: (-term.count, fold(term.name), term.slug))[:max(0, limit)]

@@ -1,6 +1,7 @@
-"""`newsdigest bench site`: Lighthouse scores (performance, accessibility, best practices, SEO)
-for the front page and a story page of the sample site, served on 127.0.0.1 and loaded in
-Debian's Chromium. Lighthouse comes from the npm registry through npx, pinned here."""
+"""`newsdigest bench site`: Lighthouse scores (performance, accessibility, best practices, SEO,
+mobile preset) for the front page, a story with an image, a tag page and an edition page of
+the sample digest (newsdigest.bench.sample_site), served on 127.0.0.1 and loaded in Debian's
+Chromium. Lighthouse comes from the npm registry through npx, pinned here."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
+from newsdigest.bench.sample_site import write_sample_site
 from newsdigest.build import build
 
-describe = "Lighthouse scores of the front page and a story page"
+describe = "Lighthouse scores of the front page, a story, a tag and an edition of the sample digest"
 PROJECT = Path(__file__).resolve().parents[3]
 LIGHTHOUSE = "lighthouse@13.5.0"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -51,6 +54,18 @@ def _scores(url: str, chrome: str) -> dict[str, float]:
     return {name: categories[name]["score"] for name in CATEGORIES}
 
 
+def pages_to_score(output: Path) -> dict[str, str]:
+    """The pages Lighthouse loads: front page, the first story with a lead image, the most
+    covered tag, the latest edition (site paths)."""
+    story = next(page for page in sorted(output.glob("20*/*/*/*/index.html"))
+                 if 'class="lead-figure"' in page.read_text(encoding="utf-8"))
+    tags = (output / "tags/index.html").read_text(encoding="utf-8")
+    tag = re.search(r'class="top-terms".*?href="[^"]*?/(tags/[^"]+/)"', tags, re.S).group(1)
+    edition = sorted(path.name for path in (output / "editions").iterdir() if path.is_dir())[-1]
+    return {"front page": "/", "story": "/" + story.parent.relative_to(output).as_posix() + "/",
+            "tag page": "/" + tag, "edition": f"/editions/{edition}/"}
+
+
 def run(args) -> int:
     chrome = getattr(args, "chrome", shutil.which("chromium") or "/usr/bin/chromium")
     if not Path(chrome).exists() or shutil.which("npx") is None:
@@ -58,19 +73,22 @@ def run(args) -> int:
         return 0
     work = PROJECT / ".cache" / "bench-site"
     shutil.rmtree(work, ignore_errors=True)
-    output = work / "output"
+    content, output = work / "content", work / "output"
+    try:
+        write_sample_site(content)
+    except FileNotFoundError as error:
+        print(f"bench site: {error}; skipped")
+        return 0
     output.mkdir(parents=True)
     server = _serve(output)  # serve first: the site is built for the address it is served at
     siteurl = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        build(PROJECT / "pelicanconf.py", content=PROJECT / "content", output=output,
+        build(PROJECT / "pelicanconf.py", content=content, output=output,
               overrides={"SITEURL": siteurl, "CACHE_PATH": str(work / "cache")})
-        story = next(p for p in sorted(output.glob("20*/*/*/*/index.html")))
-        pages = {"front page": "/", "story page": "/" + story.parent.relative_to(output).as_posix() + "/"}
-        print(f"bench site: Lighthouse ({LIGHTHOUSE}) in {chrome}")
-        for name, path in pages.items():
+        print(f"bench site: Lighthouse ({LIGHTHOUSE}, mobile) in {chrome}")
+        for name, path in pages_to_score(output).items():
             scores = _scores(siteurl + path, chrome)
-            print(f"  {name:<11} " + "   ".join(f"{category} {score:.2f}" for category, score in scores.items()))
+            print(f"  {name:<10} " + "   ".join(f"{category} {round(score * 100):>3}" for category, score in scores.items()))
     finally:
         server.shutdown()
     return 0

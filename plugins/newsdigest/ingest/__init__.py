@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest.ingest import clipping, feed, html_page, language, reading, tagging
+from newsdigest import safe_urls
+from newsdigest.ingest import clipping, feed, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
@@ -37,6 +38,7 @@ class Options:
     source_names: dict[str, str] = field(default_factory=dict)  # SOURCE_NAMES: spelling or host -> name
     site_lang: str = "en"  # DEFAULT_LANG: a story detected to be in it needs no `lang`
     vocabulary_file: str = "tags.yml"
+    fetch_images: bool = False  # --fetch-images: keep lead images under content/images/
 
 
 @dataclass
@@ -164,10 +166,27 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     else:
         relative = f"articles/{moment:%Y}/{moment:%m}/{slugify(story.title, fallback='story')}.md"
         target, status = store.free_path(relative, print_), "written"
+    warnings = []
+    if options.fetch_images and safe_urls.web_url(metadata.get("image")):
+        try:
+            metadata = _with_stored_image(metadata, images.store_lead_image(
+                metadata["image"], options.content, target.stem, options.dry_run))
+        except IngestError as error:
+            warnings.append(f"{error}; the story keeps its address")
     if not options.dry_run:
         store.write(target, metadata, body)
     store.remember(target, metadata, body)
-    return Outcome(name, status, target, notes=story.notes)
+    return Outcome(name, status, target, notes=[*story.notes, *warnings])
+
+
+def _with_stored_image(metadata: dict, stored: str) -> dict:
+    """Front matter pointing at the stored copy, with the original's address kept beside it."""
+    result = {}
+    for key, value in metadata.items():
+        result[key] = stored if key == "image" else value
+        if key == "image":
+            result["image_original"] = value
+    return result
 
 
 def _front_matter(story: Story, moment: dt.datetime | dt.date, tags: list[str], print_: str, name: str) -> dict:

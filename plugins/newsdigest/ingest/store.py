@@ -88,14 +88,18 @@ class ContentStore:
 
     @staticmethod
     def write(path: Path, metadata: dict, body: str) -> None:
-        """Write atomically: a temp file beside the target, then a rename."""
         metadata = {**metadata, CHECKSUM_KEY: checksum(metadata, body)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as output:
-                output.write(frontmatter.dump(metadata, body))
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, frontmatter.dump(metadata, body).encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """A temp file beside the target, then a rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

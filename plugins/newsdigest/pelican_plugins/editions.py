@@ -60,7 +60,8 @@ class EditionsGenerator(Generator):
             stories, when=lambda story: chosen[id(story)],
             section_of=lambda story: getattr(story, "section", "") or "",
             is_featured=lambda story: story.metadata.get("featured") is True,
-            sitename=self.settings.get("SITENAME", ""), period=period, intros=intros)
+            sitename=self.settings.get("SITENAME", ""), period=period, intros=intros,
+            has_image=lambda story: bool(getattr(story, "image", "")))
         for edition in self.editions:
             for story in edition.articles:
                 story.edition_ref = edition

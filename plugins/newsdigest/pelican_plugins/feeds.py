@@ -97,6 +97,7 @@ class FeedsGenerator(Generator):
                     description=feed_set.description, author=publisher, language=language,
                     hub_url=self.settings.get("FEED_WEBSUB_HUB"),
                     entries=tuple(entries.for_item(item) for item in items),
+                    note_label=self.settings.get("NOTE_LABEL") or feeds.DEFAULT_NOTE_LABEL,
                 )
                 return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed).items()}
 

@@ -1,14 +1,21 @@
 """Per-story page data (newsdigest.presentation): `reading_minutes`, `age_years` (against the
-build date: SOURCE_DATE_EPOCH, else the newest story), `previous_story` / `next_story`, and
+build date: SOURCE_DATE_EPOCH, else the newest story), `previous_story` / `next_story`,
+`lead_image` (a LeadImage or None; `image_absolute`, its address for social cards) and
 `json_ld`, the story's schema.org NewsArticle; plus `build_moment` for every template."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import presentation, safe_urls
+from newsdigest import presentation
+from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl
+
+logger = logging.getLogger(__name__)
 
 
 class PresentationGenerator(Generator):
@@ -17,37 +24,25 @@ class PresentationGenerator(Generator):
         moment = presentation.build_moment(stories[0].date if stories else None)
         self.context["build_moment"] = moment
         siteurl = feed_siteurl(self.settings)
+        content_root = Path(self.path)
         for position, story in enumerate(stories):
             story.reading_minutes = presentation.reading_minutes(story._content or "")
             story.age_years = presentation.whole_years_between(story.date, moment)
             story.next_story = stories[position - 1] if position > 0 else None  # newer
             story.previous_story = stories[position + 1] if position + 1 < len(stories) else None  # older
-            story.json_ld = presentation.json_ld(self._news_article(story, siteurl))
-
-    def _news_article(self, story, siteurl: str) -> dict:
-        data = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": story.title,
-            "url": f"{siteurl}/{story.url}",
-            "mainEntityOfPage": f"{siteurl}/{story.url}",
-            "datePublished": story.date.isoformat(),
-            "dateModified": (getattr(story, "modified", None) or story.date).isoformat(),
-            "publisher": {"@type": "Organization", "name": self.settings.get("SITENAME", "")},
-        }
-        if getattr(story, "subtitle", ""):
-            data["description"] = story.subtitle
-        authors = [author.name for author in story.metadata.get("authors", [])]
-        if authors:
-            data["author"] = [{"@type": "Person", "name": name} for name in authors]
-        elif getattr(story, "source", ""):
-            data["author"] = {"@type": "Organization", "name": story.source}
-        if getattr(story, "image", ""):
-            image = story.image
-            data["image"] = safe_urls.web_url(image) or f"{siteurl}/{image.lstrip('/')}"
-        if getattr(story, "source_url", ""):
-            data["isBasedOn"] = story.source_url
-        return data
+            story.lead_image, problem = presentation.lead_image(story.metadata, content_root)
+            if problem:
+                logger.warning("%s: %s", display_path(story.source_path), problem)
+            story.image_absolute = story.lead_image.absolute(siteurl) if story.lead_image else ""
+            section = getattr(story, "section_term", None)
+            story.json_ld = presentation.json_ld(presentation.news_article(
+                headline=story.title, url=f"{siteurl}/{story.url}", published=story.date,
+                modified=getattr(story, "modified", None), site_name=self.settings.get("SITENAME", ""),
+                description=getattr(story, "subtitle", ""),
+                authors=[author.name for author in story.metadata.get("authors", [])],
+                source=getattr(story, "source", ""), source_url=getattr(story, "source_url", ""),
+                image_url=story.image_absolute, section=section.name if section else "",
+                language=getattr(story, "lang", "")))
 
 
 def presentation_generator(pelican):

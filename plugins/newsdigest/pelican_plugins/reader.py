@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import content_model, document, frontmatter, stop_points
+from newsdigest import content_model, document, frontmatter, presentation, stop_points
 from newsdigest.cache import BuildCache, code_fingerprint, content_key
 from newsdigest.ignored_files import files_under
 from newsdigest.parallel import map_chunks, worker_count
@@ -81,9 +81,11 @@ def warm_documents(pelican) -> None:
     settings[LISTING_KEYS_KEY] = {}  # filled as files are read
 
 
-def _listing_key(metadata: dict) -> str:
-    """Digest of the front matter but for fields only a story's own page shows."""
-    listed = {key: value for key, value in metadata.items() if key not in content_model.OWN_PAGE_KEYS}
+def _listing_key(loaded: document.LoadedDocument) -> str:
+    """Digest of what lists of stories show: the front matter but for fields only a story's own
+    page shows, and the reading time (a body edit that changes it changes every list)."""
+    listed = {key: value for key, value in loaded.metadata.items() if key not in content_model.OWN_PAGE_KEYS}
+    listed = [listed, presentation.reading_minutes(loaded.body_html)]
     return content_key(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
 
 
@@ -102,7 +104,7 @@ class FrontMatterMarkdownReader(BaseReader):
         shown = display_path(source_path)
         try:
             loaded = self._load(source_path)
-            self.settings.setdefault(LISTING_KEYS_KEY, {})[source_path] = _listing_key(loaded.metadata)
+            self.settings.setdefault(LISTING_KEYS_KEY, {})[source_path] = _listing_key(loaded)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:

@@ -3,11 +3,13 @@ folder, so the index goes live with the pages it describes. Only story bodies ar
 indexed (article.html marks them with data-pagefind-body). The search page is /search/.
 
 The stories are indexed in blocks (see newsdigest.search_blocks), one Pagefind bundle
-each, as many at once as there are cores; the search page merges the bundles. A block
-whose pages are byte for byte those of an earlier build keeps its bundle (from the page
-store). The pages of a block are gathered into a folder of hard links under the cache,
-`search-*`, for Pagefind's command line (its Python API costs a tenth of a second per
-page); a killed build's are removed by the next one (`remove_gathered`).
+each, as many at once as there are cores; the search page merges the bundles. Each story
+is indexed in its own language (its page's `lang`): a bundle holds an index per language
+it has, and the search page searches every language (`search_languages`: language ->
+the bundles that have it). A block whose pages are byte for byte those of an earlier build
+keeps its bundle (from the page store). The pages of a block are gathered into a folder of
+hard links under the cache, `search-*`, for Pagefind's command line (its Python API costs a
+tenth of a second per page); a killed build's are removed by the next one (`remove_gathered`).
 """
 
 from __future__ import annotations
@@ -41,10 +43,16 @@ def plan_blocks(generators) -> None:
     if not settings.get("SEARCH_ENABLED", True):
         context["search_bundles"] = []
         return
-    pages = [article.save_as for article in context.get("articles", [])]
-    blocks = search_blocks.split(pages, settings.get("SEARCH_BLOCK_STORIES", DEFAULT_BLOCK_STORIES))
+    languages = {article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
+                 for article in context.get("articles", [])}
+    blocks = search_blocks.split(list(languages), settings.get("SEARCH_BLOCK_STORIES", DEFAULT_BLOCK_STORIES))
     settings[BLOCKS_KEY] = blocks
     context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
+    by_language: dict[str, list[str]] = {}
+    for block in reversed(blocks):
+        for language in sorted({languages[page] for page in block.pages}):
+            by_language.setdefault(language, []).append(block.bundle)
+    context["search_languages"] = dict(sorted(by_language.items()))
 
 
 def _pagefind() -> str:
@@ -82,8 +90,7 @@ class _Indexer:
                     os.link(sources[page], target)
                 except OSError:  # another file system: copy instead
                     shutil.copyfile(sources[page], target)
-            command = [executable, "--site", gathered, "--output-path", bundle,
-                       "--force-language", self.settings.get("DEFAULT_LANG", "en"), "--quiet"]
+            command = [executable, "--site", gathered, "--output-path", bundle, "--quiet"]
             if self.stopping:
                 return "stopped"
             process = subprocess.Popen(dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -120,7 +127,7 @@ def index_site(pelican) -> None:
     os.makedirs(settings["CACHE_PATH"], exist_ok=True)
     indexer = _Indexer(settings, str(pelican.output_path))
     executable = _pagefind()
-    tool = f"pagefind {executable} {os.path.getsize(executable)} {settings.get('DEFAULT_LANG', 'en')}"
+    tool = f"pagefind {executable} {os.path.getsize(executable)} by page language"
     pending = []
     for block in blocks:
         sources = {page: indexer.source(page) for page in block.pages}

@@ -65,7 +65,8 @@ def write_site_files(pelican) -> None:
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
             pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))
-    news = [sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date) for story in stories]
+    news = [sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date, getattr(story, "lang", ""))
+            for story in stories]
     output = pelican.output_path
     files = {
         "sitemap.xml": sitemaps.sitemap(sorted(pages)),

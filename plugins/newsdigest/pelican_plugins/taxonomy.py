@@ -1,8 +1,11 @@
-"""Tag, section and source pages from one engine (newsdigest.taxonomy), replacing Pelican's tag pages.
+"""Tag, section, source (and author) pages from one engine (newsdigest.taxonomy), replacing
+Pelican's tag and author pages.
 
-Publishes `context["taxonomies"]` = {"tags": [...], "sections": [...], "sources": [...]}
-and gives every article `tag_terms`, `section_term` and `source_term`. Writes, for
-each kind, an index at /<kind>/ and a paginated page per term at /<kind>/<slug>/.
+Publishes `context["taxonomies"]` = {"tags": [...], "sections": [...], "sources": [...], "authors": [...]}
+and gives every article `tag_terms`, `section_term`, `source_term` and `author_terms`. Every kind
+is folded, so a story shows its terms whatever TAXONOMY_KINDS says; only the kinds listed there
+get pages (the others' terms have no URL and show unlinked): for each, an A-Z index at /<kind>/
+and a paginated page per term at /<kind>/<slug>/.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest.taxonomy import Vocabulary, build_terms, fold
+from newsdigest.taxonomy import Vocabulary, alphabetical, build_terms, most_covered
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +26,11 @@ KINDS = {
     "tags": (lambda article: [tag.name for tag in getattr(article, "tags", [])], "tag_terms", False),
     "sections": (lambda article: [article.section] if getattr(article, "section", "") else [], "section_term", True),
     "sources": (lambda article: [article.source] if getattr(article, "source", "") else [], "source_term", True),
+    # Only the authors the story's front matter names: Pelican fills in AUTHOR for the others.
+    "authors": (lambda article: [author.name for author in article.metadata.get("authors", [])], "author_terms", False),
 }
-TITLES = {"tags": "Tags", "sections": "Sections", "sources": "Sources"}
+TITLES = {"tags": "Tags", "sections": "Sections", "sources": "Sources", "authors": "Authors"}
+DEFAULT_KINDS = ["tags", "sections", "sources"]
 
 
 def drop_pelican_tags(generator) -> None:
@@ -47,31 +53,29 @@ class TaxonomyGenerator(Generator):
         min_count = int(self.settings.get("TAXONOMY_MIN_COUNT", 1))
         related_limit = int(self.settings.get("TAXONOMY_RELATED_LIMIT", 8))
         taxonomies = {}
-        wanted = self.settings.get("TAXONOMY_KINDS", list(KINDS))
+        wanted = self.settings.get("TAXONOMY_KINDS", DEFAULT_KINDS)
         for kind, (names_of, attribute, single) in KINDS.items():
-            if kind not in wanted:
-                for article in articles:
-                    setattr(article, attribute, None if single else [])
-                continue
             terms, by_article = build_terms(
                 kind, [(article, names_of(article)) for article in articles],
-                vocabulary if kind == "tags" else None, min_count, related_limit)
+                vocabulary if kind == "tags" else None, min_count if kind in wanted else float("inf"), related_limit)
             taxonomies[kind] = terms
             for index, article in enumerate(articles):
                 found = by_article[index]
                 setattr(article, attribute, (found[0] if found else None) if single else found)
         self.taxonomies = taxonomies
+        self.wanted = [kind for kind in wanted if kind in KINDS]
         self.context["taxonomies"] = taxonomies
+        self.context["taxonomy_titles"] = {kind: TITLES[kind] for kind in self.wanted}  # the site's term indexes
 
     def generate_output(self, writer):
         index_template = self.get_template("terms")
         term_template = self.get_template("term")
-        for kind, terms in self.taxonomies.items():
-            listed = [term for term in terms if term.url]
+        top = int(self.settings.get("TAXONOMY_TOP_TERMS", 12))
+        for kind in self.wanted:
+            listed = [term for term in self.taxonomies[kind] if term.url]
             writer.write_file(
                 f"{kind}/index.html", index_template, self.context, url=f"{kind}/", kind=kind,
-                kind_title=TITLES[kind], terms=listed,
-                terms_by_count=sorted(listed, key=lambda term: (-term.count, fold(term.name), term.slug)),
+                kind_title=TITLES[kind], terms=listed, letters=alphabetical(listed), top_terms=most_covered(listed, top),
             )
             for term in listed:
                 writer.write_file(
