@@ -87,7 +87,7 @@ def test_ingested_pages_build_into_valid_pages_in_their_language(site):
     assert re.search(r'<a href="https://www.lemonde.fr/societe/article/2018/09/01/plan-velo_5349.html"[^>]*>'
                      r"premier plan vélo</a>", french)
     fair = site.page("2019/10/12/autumn-fair-raises-funds-for-church-roof/")
-    assert '<time datetime="2019-10-12">October 12, 2019</time>' in fair and "12:00 AM" not in fair
+    assert re.search(r'<time datetime="2019-10-12">(<span[^>]*>)?October 12, 2019(</span>)?</time>', fair) and "12:00 AM" not in fair
     ferry = site.page("2015/07/24/ferry-strike-ends-after-two-weeks/")
     assert re.search(r'<figure>\s*<p><img alt="Ferries in port" src="http://ichef.bbci.example/news/624/ferries-in-port.jpg">'
                      r'</p>\s*<figcaption>Ferries stayed in port for fourteen days <small>Photo: Reuters</small>'
@@ -249,7 +249,7 @@ def test_outsized_input_is_cut_and_the_cut_is_named(tmp_path):
         + "</article></body></html>", encoding="utf-8")
     result = run_cli("ingest", "--content", str(tmp_path / "content"), str(page))
     assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith(f"warning: {page}: ")]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(f"WARNING: {page}: ")]
     cut = next(re.search(r"a paragraph of ([\d,]+) characters cut to ([\d,]+)$", line) for line in warnings
                if "a paragraph of" in line)
     assert int(cut.group(1).replace(",", "")) >= 499_000 and int(cut.group(2).replace(",", "")) <= 20_000

@@ -78,7 +78,7 @@ def _cmd_ingest(args) -> int:
         elif outcome.status != "unchanged":
             print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
         for note in outcome.notes:  # what was cut, named so the curator can check the story
-            print(f"warning: {outcome.input}: {note}", file=sys.stderr, flush=True)
+            print(f"WARNING: {outcome.input}: {note}", file=sys.stderr, flush=True)
 
     from newsdigest.ingest.reading import expand
 
