@@ -191,3 +191,24 @@ def test_a_small_site_whose_stories_share_only_words_every_story_has_shows_no_re
 
 def test_words_keep_their_digits_and_bare_numbers_are_dropped():
     assert related.words("G7 and G20 leaders met in 2015", "en") == ["g7", "g20", "leaders", "met"]
+
+
+def test_areas_of_coverage_are_the_communities_of_the_similarity_graph_and_bound_relations():
+    from scipy import sparse
+
+    # Two tight groups of five stories, joined by one weak link between story 4 and story 5.
+    rows, cols, scores = [], [], []
+    for group in (range(0, 5), range(5, 10)):
+        for a in group:
+            for b in group:
+                if a != b:
+                    rows.append(a)
+                    cols.append(b)
+                    scores.append(0.6)
+    rows += [4, 5]
+    cols += [5, 4]
+    scores += [0.3, 0.3]
+    product = sparse.csr_matrix((scores, (rows, cols)), shape=(10, 10))
+    areas = related.coverage_areas(product, 10, related.Settings())
+    assert len(set(areas[:5])) == 1 and len(set(areas[5:])) == 1 and areas[0] != areas[9]
+    assert set(related.coverage_areas(product, 10, related.Settings(community_neighbours=0))) == {0}

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import math
+import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Runs of two or more letters and digits: apostrophes and hyphens split words, so "Netanyahu's"
 # is "netanyahu" and the French "l'armée" is "armée"; "G7" and "G20" stay apart, bare numbers go.
+COMMUNITY_SEED = 1
+SHORTLIST_EXTRA = 15  # candidates scored beyond the shown count
 _WORD = re.compile(r"[^\W_]{2,}")
 
 
@@ -112,8 +115,10 @@ class Settings:
     neighbourhood: int = 100  # at most this many nearest stories, whose overlap confirms a relation
     neighbourhood_share: float = 0.05  # a neighbourhood is this share of the site's stories...
     min_neighbourhood: int = 5  # ...and at least this many
-    min_shared: float = 0.28  # the least share of neighbourhood two related stories have in common
+    min_shared: float = 0.24  # the least share of neighbourhood two related stories have in common
     shared_weight: float = 1.0  # how much a shared neighbourhood adds to the score that orders them
+    community_neighbours: int = 70  # each story's links in the similarity graph whose communities bound relations
+    community_resolution: float = 1.0  # higher: smaller communities (Leiden's resolution parameter)
     default_lang: str = "en"  # the language of stories that do not name one
 
 
@@ -251,7 +256,7 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     # A story's neighbourhood: itself and its most similar stories that are not copies of it.
     neighbourhoods = normalize(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
     # Only each story's best candidates can be shown: the rest is scored for them alone.
-    shortlist = ~copies & (place < settings.max_related + 15)
+    shortlist = ~copies & (place < settings.max_related + SHORTLIST_EXTRA)
     rows, cols = rows[shortlist], cols[shortlist]
     # Scored without the words every story has: a small site whose headlines all read "Story N"
     # is not one subject.
@@ -265,7 +270,12 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
         stamps = np.array([doc.timestamp for doc in documents], dtype=np.float64)
         scores = scores * np.power(0.5, np.abs(stamps[rows] - stamps[cols]) / 86400.0 / settings.decay_days)
     shared = _pair_similarity(neighbourhoods, rows, cols)
-    confirmed = (shared >= settings.min_shared) & (scores >= settings.min_score)
+    # Related stories belong to one area of the site's coverage: the communities of the graph of
+    # each story's nearest stories. A pair both stories' neighbourhoods vouch for can still
+    # straddle two subjects (a pensions story and a retirement-age vote); the graph's structure
+    # as a whole tells which subject each belongs to.
+    area = coverage_areas(product, count, settings)
+    confirmed = (shared >= settings.min_shared) & (scores >= settings.min_score) & (area[rows] == area[cols])
     rows, cols, text_scores = rows[confirmed], cols[confirmed], text_scores[confirmed]
     final = scores[confirmed] + settings.shared_weight * shared[confirmed]
     order = np.lexsort((cols, -np.round(final, 6), rows))  # by row, best first, ties to the earlier story
@@ -276,6 +286,43 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
             ranking.neighbours[row].append(Neighbour(col, round(float(final[position]), 6),
                                                      round(float(text_scores[position]), 6), common))
     return ranking
+
+
+def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -> np.ndarray:
+    """Each story's community in the graph linking it to its `community_neighbours` most similar
+    stories (weighted by similarity, made symmetric): Leiden's partition, seeded, so the same
+    stories always fall into the same areas."""
+    import igraph
+
+    if settings.community_neighbours <= 0:  # switched off: the whole site is one area
+        return np.zeros(count, dtype=np.int64)
+    matrix = product.tocsr(copy=True)
+    matrix.setdiag(0)
+    matrix.eliminate_zeros()
+    keep_top_rows(matrix, settings.community_neighbours)
+    symmetric = matrix.maximum(matrix.T).tocoo()
+    upper = symmetric.row < symmetric.col
+    if not upper.any():
+        return np.arange(count)
+    graph = igraph.Graph(n=count, edges=np.column_stack([symmetric.row[upper], symmetric.col[upper]]).tolist(),
+                         edge_attrs={"weight": symmetric.data[upper].astype(np.float64).tolist()})
+    igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))  # the same areas every build
+    try:
+        partition = graph.community_leiden(objective_function="modularity", weights="weight",
+                                           resolution=settings.community_resolution, n_iterations=-1)
+    finally:
+        igraph.set_random_number_generator(random)
+    return np.asarray(partition.membership)
+
+
+def keep_top_rows(matrix: sparse.csr_matrix, top: int) -> None:
+    """Keep each row's `top` largest entries of a CSR matrix whose rows are sorted best first."""
+    lengths = np.diff(matrix.indptr)
+    if lengths.max(initial=0) <= top:
+        return
+    place = np.arange(matrix.nnz) - np.repeat(matrix.indptr[:-1], lengths)
+    matrix.data[place >= top] = 0
+    matrix.eliminate_zeros()
 
 
 def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> sparse.csr_matrix:

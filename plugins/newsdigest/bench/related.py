@@ -105,6 +105,7 @@ def run(args) -> int:
     variants = {
         "defaults": base,
         "text only": dataclasses.replace(base, tag_weight=0.0),
+        "without areas": dataclasses.replace(base, community_neighbours=0),
         "absolute cut-off": dataclasses.replace(base, min_score=0.15, min_shared=0.0, shared_weight=0.0),
     }
     for name, settings in variants.items():

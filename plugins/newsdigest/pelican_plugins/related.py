@@ -59,6 +59,8 @@ def settings_from(pelican_settings) -> related.Settings:
         min_neighbourhood=int(pelican_settings.get("RELATED_MIN_NEIGHBOURHOOD", defaults.min_neighbourhood)),
         min_shared=float(pelican_settings.get("RELATED_MIN_SHARED", defaults.min_shared)),
         shared_weight=float(pelican_settings.get("RELATED_SHARED_WEIGHT", defaults.shared_weight)),
+        community_neighbours=int(pelican_settings.get("RELATED_AREA_NEIGHBOURS", defaults.community_neighbours)),
+        community_resolution=float(pelican_settings.get("RELATED_AREA_RESOLUTION", defaults.community_resolution)),
         default_lang=str(pelican_settings.get("DEFAULT_LANG") or defaults.default_lang),
     )
 
