@@ -3,9 +3,13 @@ refused or defused one by one while everything else is still written."""
 
 import datetime as dt
 import functools
+import gzip
 import http.server
+import json
+import os
 import re
 import threading
+import time
 from pathlib import Path
 
 from newsdigest import frontmatter
@@ -242,3 +246,132 @@ def test_ingested_stories_build(site):
     site.build()
     page = site.page("2015/11/21/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects-in-deadly/")
     assert "Reuters contributed to this report." in page and 'href="/tags/bamako/"' in page
+
+
+def _article_page(headline: str, json_ld: object, extra_head: str = "") -> str:
+    body = "".join(f"<p>Paragraph {i} of the story about {headline.lower()}, long enough to be article text.</p>"
+                   for i in range(4))
+    return (f'<html><head><title>{headline}</title><script type="application/ld+json">{json.dumps(json_ld)}'
+            f'</script>{extra_head}</head><body><article><h1>{headline}</h1>{body}</article></body></html>')
+
+
+# Values of every type but the expected one, as real pages carry them in JSON-LD.
+WRONG_TYPES = {"number": 5, "fraction": 1e308, "boolean": True, "null": None, "empty list": [], "numbers": [5, 6],
+               "mapping": {"x": 5}, "nested": [[{"@id": 5}]], "reference": {"@id": 7}, "names": {"name": [5]}}
+JSON_LD_KEYS = ("@id", "@graph", "headline", "description", "datePublished", "dateModified", "author", "publisher",
+                "mainEntityOfPage", "url", "image", "thumbnailUrl", "articleSection", "inLanguage", "keywords")
+
+
+def test_metadata_of_the_wrong_type_never_stops_ingest(tmp_path):
+    """Every JSON-LD field with a value of each wrong type (a number where a list of keywords
+    belongs…), an impossible zone and a year-0 feed date: each page is written or fails alone,
+    with a reason, never an unforeseen error; the good clipping given with them is written."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for number, (kind, value) in enumerate(WRONG_TYPES.items()):
+        node = {"@type": "NewsArticle", "datePublished": "2015-11-21T17:01:00Z", **dict.fromkeys(JSON_LD_KEYS, value)}
+        (inputs / f"{number}-node.html").write_text(_article_page(f"Wrong {kind} story", node))
+        (inputs / f"{number}-graph.html").write_text(_article_page(f"Graph {kind} story", {"@graph": [
+            {"@type": "NewsArticle", "headline": f"Graph {kind} story", "datePublished": "2015-11-21T17:01:00Z",
+             "author": {"@id": "#a"}, "publisher": {"@id": "#a"}, "image": {"@id": "#a"}, "keywords": value},
+            {"@id": "#a", "name": value, "url": value, "caption": value, "creditText": value}]}))
+    (inputs / "offset.html").write_text(_article_page("Offset story", {"@type": "NewsArticle"}, (
+        '<meta property="article:published_time" content="2015-11-21T17:01:00-99:00">')))
+    (inputs / "year-zero.xml").write_text(RSS.replace("Sat, 21 Nov 2015 22:00:00", "Sat, 01 Jan 0000 00:00:00"))
+    (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    report = ingest([str(inputs)], options(tmp_path, date=dt.datetime(2020, 1, 6, 9)))
+    unforeseen = [outcome for outcome in report.outcomes if "unexpected" in outcome.detail]
+    assert not unforeseen, unforeseen
+    by_input = {}
+    for outcome in report.outcomes:
+        by_input.setdefault(Path(outcome.input).name, []).append(outcome.status)
+    assert by_input["good.txt"] == ["written"]
+    assert by_input["year-zero.xml"] == ["written", "written"]  # undated entries take --date
+    assert all(statuses == ["written"] for name, statuses in by_input.items() if name.endswith(".html")), by_input
+    assert len(by_input) == 2 * len(WRONG_TYPES) + 3
+
+
+def test_an_unforeseen_error_fails_its_input_alone(tmp_path, monkeypatch):
+    """A bug that an input sets off (here a TypeError planted in the clipping reader) is one
+    ERROR line naming the input; the inputs after it are still written."""
+    from newsdigest.ingest import clipping
+
+    real_parse = clipping.parse
+
+    def parse(text):
+        if "trips" in text:
+            raise TypeError("'int' object is not iterable")
+        return real_parse(text)
+
+    monkeypatch.setattr(clipping, "parse", parse)
+    for name, text in (("a.txt", "This one trips the reader."), ("b.txt", "This one is fine.")):
+        (tmp_path / name).write_text(f"Story {name}\n\n{text}\n")
+    shown = []
+    report = ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+                    options(tmp_path, date=dt.datetime(2020, 1, 6, 9)), shown.append)
+    assert [(Path(o.input).name, o.status) for o in shown] == [("a.txt", "failed"), ("b.txt", "written")]
+    assert shown[0].detail == "unexpected TypeError: 'int' object is not iterable"
+
+
+def test_only_regular_files_are_read_and_the_cap_holds_while_reading(tmp_path, monkeypatch):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(inputs / "pipe.txt")  # no writer: reading it would wait for ever
+    (inputs / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"\0" * (12 * 2**20)))
+    (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    result = run_cli("ingest", "--content", str(tmp_path / "content"), str(inputs))
+    assert result.returncode == 1
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("ERROR"))
+    assert errors == [f"ERROR: {inputs}/bomb.html.gz: too large for a news story once unpacked (over 10 MB)",
+                      f"ERROR: {inputs}/pipe.txt: not a regular file (a named pipe); not read",
+                      f"ERROR: {inputs}/zero.txt: not a regular file (a device); not read"], result.stderr
+    assert "1 written" in result.stdout
+    # A file may say it is empty and hold more (/proc's files do): the cap counts what is read.
+    from newsdigest.ingest import reading
+
+    proc_file = tmp_path / "smaps.txt"
+    proc_file.symlink_to("/proc/self/smaps")
+    assert proc_file.stat().st_size == 0 and len(proc_file.read_bytes()) > 4096
+    monkeypatch.setattr(reading, "MAX_INPUT_BYTES", 4096)
+    [outcome] = ingest([str(proc_file)], options(tmp_path)).outcomes
+    assert outcome.status == "failed" and outcome.detail.startswith("too large for a news story"), outcome
+
+
+class _TricklingHandler(http.server.BaseHTTPRequestHandler):
+    """Promises a page, then sends it one byte a second: every read returns in time, the whole never."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(600):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:  # the client gave up
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TricklingHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    clipping = tmp_path / "good.txt"
+    clipping.write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
+    try:
+        started = time.monotonic()
+        result = run_cli("ingest", "--timeout", "3", "--content", str(tmp_path / "content"), url, str(clipping))
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert f"ERROR: {url}: cannot fetch: no complete answer within 3 s" in result.stderr.splitlines()
+    assert "1 written" in result.stdout
+    assert elapsed < 30, elapsed  # the deadline held: with a per-read timeout this ran for ten minutes

@@ -66,6 +66,7 @@ def _cmd_ingest(args) -> int:
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
         source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
         site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        fetch_seconds=args.timeout,
     )
 
     def show(outcome) -> None:
@@ -150,6 +151,16 @@ def _add_bench_commands(commands, load: bool) -> None:
             sub.set_defaults(run=_cmd_bench, benchmark=name)
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
@@ -184,6 +195,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--date", help="ISO date for inputs that have none")
     ingest.add_argument("--section", help="section for inputs that do not name one")
     ingest.add_argument("--tags", help="comma-separated tags to add to every story")
+    ingest.add_argument("--timeout", type=_positive_seconds, default=30.0, metavar="SECONDS",
+                        help="total time allowed to fetch each URL (default: %(default)g)")
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     ingest.set_defaults(run=_cmd_ingest)
 

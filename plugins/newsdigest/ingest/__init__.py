@@ -8,8 +8,10 @@ decide (new, unchanged, duplicate, update, curator's edit kept) -> write atomica
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +23,8 @@ from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
 from newsdigest.taxonomy import Vocabulary
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Options:
     source_names: dict[str, str] = field(default_factory=dict)  # SOURCE_NAMES: spelling or host -> name
     site_lang: str = "en"  # DEFAULT_LANG: a story detected to be in it needs no `lang`
     vocabulary_file: str = "tags.yml"
+    fetch_seconds: float = reading.FETCH_SECONDS  # the whole fetch of one URL
 
 
 @dataclass
@@ -66,30 +71,50 @@ class Report:
                 f"{self.count('failed')} failed")
 
 
+@dataclass
+class _Parsed:
+    input: str
+    story: Story
+    entry: str = ""  # a feed entry's link or id, named in its errors
+
+
 def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, progress=None) -> Report:
     """Ingest every input; a bad input is reported and the others still processed."""
     report = Report()
     store = ContentStore.scan(options.content)
     vocabulary = Vocabulary.load(options.content / options.vocabulary_file)
-    inputs = reading.expand(paths)
     names = SourceNames(options.source_names, known=store.sources)
-    parsed: list[tuple[str, Story]] = []
-    for name in inputs:
-        try:
-            parsed.extend((name, story) for story in _parse(name, report, on_outcome, store, names))
-        except IngestError as error:
-            _record(report, on_outcome, Outcome(name, "failed", detail=str(error)))
+    parsed: list[_Parsed] = []
+    for name in reading.expand(paths):
+        with _one_input(report, on_outcome, name):
+            parsed += _parse(name, options, report, on_outcome, store, names)
         if progress:
             progress()
-    texts = [f"{story.title} {' '.join(story.plain_paragraphs)}" for _, story in parsed]
+    if not parsed:
+        return report
+    texts = [f"{item.story.title} {' '.join(item.story.plain_paragraphs)}" for item in parsed]
     frequencies = tagging.document_frequency(store.texts + texts)
     tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
-    for name, story in parsed:
-        try:
-            _record(report, on_outcome, _place(name, story, options, store, tagger, names))
-        except IngestError as error:
-            _record(report, on_outcome, Outcome(name, "failed", detail=str(error)))
+    for item in parsed:
+        with _one_input(report, on_outcome, item.input, item.entry):
+            _record(report, on_outcome, _place(item.input, item.story, options, store, tagger, names))
     return report
+
+
+@contextlib.contextmanager
+def _one_input(report: Report, on_outcome, name: str, entry: str = ""):
+    """Whatever goes wrong with one input (or one feed entry) fails it alone, in one line; the
+    run goes on. An error no check foresaw is named by its type, its traceback logged (-v)."""
+    try:
+        yield
+    except IngestError as error:
+        reason = str(error)
+    except Exception as error:  # noqa: BLE001 - an input must never stop the others
+        _log.info("%s: unexpected error", name, exc_info=True)
+        reason = f"unexpected {type(error).__name__}: {one_line(str(error))}".rstrip(": ")
+    else:
+        return
+    _record(report, on_outcome, Outcome(name, "failed", detail=f"entry {entry}: {reason}" if entry else reason))
 
 
 def _record(report: Report, on_outcome, outcome: Outcome) -> None:
@@ -97,24 +122,22 @@ def _record(report: Report, on_outcome, outcome: Outcome) -> None:
     on_outcome(outcome)
 
 
-def _parse(name: str, report: Report, on_outcome, store: ContentStore, names: SourceNames) -> list[Story]:
-    raw = reading.read(name)
+def _parse(name: str, options: Options, report: Report, on_outcome, store: ContentStore,
+           names: SourceNames) -> list[_Parsed]:
+    raw = reading.read(name, options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
         stories = []
-        for story, problem in feed.parse(raw.data, names):
-            if story is None:
-                _record(report, on_outcome, Outcome(name, "failed", detail=problem))
-            elif story.guid in store.by_origin or story.source_url in store.by_origin:
-                _record(report, on_outcome, Outcome(name, "skipped", store.by_origin.get(story.guid)
-                                                    or store.by_origin.get(story.source_url),
-                                                    f"already ingested: {story.source_url or story.guid}"))
-            else:
-                stories.append(story)
+        for entry in feed.entries(raw.data, names):  # a known entry is skipped before its text is read
+            if known := store.by_origin.get(entry.guid) or store.by_origin.get(entry.link):
+                _record(report, on_outcome, Outcome(name, "skipped", known, f"already ingested: {entry.label}"))
+                continue
+            with _one_input(report, on_outcome, name, entry.label):
+                stories.append(_Parsed(name, entry.story(), entry.label))
         return stories
     if raw.suffix in (".html", ".htm") or "html" in raw.content_type or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
-        return [html_page.parse(text, raw.name if raw.name.startswith("http") else None, names)]
-    return [clipping.parse(text)]
+        return [_Parsed(name, html_page.parse(text, raw.name if raw.name.startswith("http") else None, names))]
+    return [_Parsed(name, clipping.parse(text))]
 
 
 def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
