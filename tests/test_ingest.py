@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsdigest import frontmatter
 from newsdigest.bench.ingest import aeb_quality
-from newsdigest.ingest import Options, ingest
+from newsdigest.ingest import Options, forget, ingest
 
 from conftest import AEB, BBC, ROOT, SEED, require_shared, run_cli
 
@@ -156,18 +156,28 @@ def test_urls_of_pages_are_fetched(tmp_path):
         '<meta property="og:site_name" content="Local Times"></head><body><article><h1>Local page story</h1>'
         + "".join(f"<p>Paragraph {i} of the local story, long enough to count as article text for extraction.</p>"
                   for i in range(6)) + "</article></body></html>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(pages))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            requests.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(pages)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
         report = ingest([url], options(tmp_path))
+        assert report.count("written") == 1, report.outcomes
+        [(path, story)] = stories(tmp_path / "content").items()
+        assert story.metadata["title"] == "Local page story" and story.metadata["source"] == "Local Times"
+        assert story.metadata["date"] == "2015-11-21T17:01:00-05:00"
+        # Forgotten, the page is not even fetched again.
+        assert forget([str(tmp_path / "content" / path)], options(tmp_path)).count("forgotten") == 1
+        again = ingest([url], options(tmp_path))
     finally:
         server.shutdown()
-    assert report.count("written") == 1, report.outcomes
-    [story] = stories(tmp_path / "content").values()
-    assert story.metadata["title"] == "Local page story" and story.metadata["source"] == "Local Times"
-    assert story.metadata["date"] == "2015-11-21T17:01:00-05:00"
+    assert again.count("skipped") == 1 and requests == ["/story.html"]
+    assert not stories(tmp_path / "content")
 
 
 def test_bad_inputs_fail_one_by_one(tmp_path):
@@ -375,3 +385,99 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
     assert f"ERROR: {url}: cannot fetch: no complete answer within 3 s" in result.stderr.splitlines()
     assert "1 written" in result.stdout
     assert elapsed < 30, elapsed  # the deadline held: with a per-read timeout this ran for ten minutes
+
+
+def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch):
+    from newsdigest.ingest import html_page
+
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    assert ingest([str(feed)], options(tmp_path)).count("written") == 2
+    extracted = []
+    real_extract = html_page.extract_body
+    monkeypatch.setattr(html_page, "extract_body", lambda *args: extracted.append(args) or real_extract(*args))
+    feed.write_text(RSS.replace("</channel>", "<item><title>Airport reopens</title><link>https://wire.example/airport"
+                                "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
+                                "reopened on Monday.</description></item></channel>"))
+    report = ingest([str(feed)], options(tmp_path))
+    assert (report.count("skipped"), report.count("written"), len(extracted)) == (2, 1, 1)
+
+
+def _ingest_cli(tmp_path, *args):
+    return run_cli("ingest", "--content", str(tmp_path / "content"), "--date", "2020-01-06T09:00", *args)
+
+
+def test_a_forgotten_story_never_comes_back(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    clipping = tmp_path / "clip.txt"
+    clipping.write_text("Storm hits coast\n\nThe storm reached the coast on Monday.\n")
+    assert _ingest_cli(tmp_path, str(feed), str(clipping)).returncode == 0
+    content = tmp_path / "content"
+    curfew = content / "articles/2015/11/curfew-in-bamako.md"
+    storm = content / "articles/2020/01/storm-hits-coast.md"
+    result = _ingest_cli(tmp_path, "--forget", str(curfew), "--forget", str(storm))
+    assert result.returncode == 0, result.stderr
+    assert not curfew.exists() and not storm.exists()
+    assert f"forgotten: {curfew}: deleted; listed in {content / '.ingest-ignore'}" in result.stderr.splitlines()
+    ignore = (content / ".ingest-ignore").read_text()
+    assert "# articles/2015/11/curfew-in-bamako.md\nurl https://wire.example/curfew\nguid wire-1\n" in ignore
+    assert f"input {clipping}\n" in ignore
+    again = _ingest_cli(tmp_path, str(feed), str(clipping))
+    assert again.returncode == 0 and "0 written" in again.stdout and "3 skipped" in again.stdout, again
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel-reopens.md"]
+    # The same story under another input name, and the same page at its address: still forgotten.
+    copy = tmp_path / "copy.txt"
+    copy.write_text(clipping.read_text())
+    assert "forgotten" in _ingest_cli(tmp_path, str(copy)).stderr
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel-reopens.md"]
+
+
+def test_a_story_deleted_by_hand_is_noticed_and_stays_deleted(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    assert ingest([str(feed)], options(tmp_path)).count("written") == 2
+    content = tmp_path / "content"
+    (content / "articles/2015/11/curfew-in-bamako.md").unlink()
+    moved = content / "articles/2015/11/hotel-reopens.md"
+    moved.rename(moved.with_name("hotel.md"))  # moved, not deleted: its story is still there
+    result = run_cli("ingest", "--content", str(content), str(feed))
+    assert result.returncode == 0, result.stderr
+    assert (f"forgotten: {content}/articles/2015/11/curfew-in-bamako.md: deleted since the last ingest; "
+            f"listed in {content / '.ingest-ignore'}") in result.stderr.splitlines()
+    assert "0 written" in result.stdout and "2 skipped" in result.stdout and "1 forgotten" in result.stdout
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel.md"]
+    assert "url https://wire.example/curfew\n" in (content / ".ingest-ignore").read_text()
+    assert "hotel" not in (content / ".ingest-ignore").read_text()
+    # Noticed once: the next run has nothing more to say about it.
+    lines = run_cli("ingest", "--content", str(content), str(feed)).stderr.splitlines()
+    assert not [line for line in lines if line.startswith("forgotten:")] and len(lines) == 2
+
+
+def test_forget_refuses_what_it_cannot_forget(tmp_path):
+    content = tmp_path / "content"
+    handwritten = content / "articles/2020/01/editorial.md"
+    handwritten.parent.mkdir(parents=True)
+    handwritten.write_text("---\ntitle: Our editorial\ndate: 2020-01-06\n---\n\nWritten here.\n")
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text("---\ntitle: Not in the content folder\nfingerprint: abc\n---\n\nText.\n")
+    result = run_cli("ingest", "--content", str(content), "--forget", str(handwritten), "--forget", str(elsewhere))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors == [f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
+                      "fingerprint); not forgotten: delete it by hand",
+                      f"ERROR: {elsewhere}: not a story file in {content}"]
+    assert handwritten.exists() and elsewhere.exists() and not (content / ".ingest-ignore").exists()
+
+
+def test_an_unreadable_ignore_list_stops_ingest_before_anything_is_written(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / ".ingest-ignore").write_text("# forgotten\nurl https://wire.example/curfew\nhttps://wire.example/hotel\n")
+    result = run_cli("ingest", "--content", str(content), str(feed))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"ERROR: {content}/.ingest-ignore:3: expected 'kind value' with a kind among url, "
+                                     "guid, fingerprint, input, found 'https://wire.example/hotel'")
+    assert not list(content.rglob("*.md"))

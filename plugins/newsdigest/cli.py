@@ -50,8 +50,12 @@ def _cmd_ingest(args) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from newsdigest.build import load_settings
-    from newsdigest.ingest import Options, ingest
+    from newsdigest.ingest import Options, forget, ingest
+    from newsdigest.ingest.forgotten import IgnoreFileError
 
+    if not args.paths and not args.forget:
+        print("newsdigest ingest: give a PATH to ingest, or --forget FILE", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.timezone:
             ZoneInfo(args.timezone)
@@ -83,14 +87,22 @@ def _cmd_ingest(args) -> int:
     from newsdigest.ingest.reading import expand
 
     total = len(expand(args.paths))
-    if sys.stderr.isatty() and total > 20:
-        from rich.progress import Progress
+    try:
+        report = forget(args.forget or [], options, show)
+        if sys.stderr.isatty() and total > 20:
+            from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
-            task = progress.add_task("ingesting", total=total)
-            report = ingest(args.paths, options, show, progress=lambda: progress.advance(task))
-    else:
-        report = ingest(args.paths, options, show)
+            with Progress(transient=True) as progress:
+                task = progress.add_task("ingesting", total=total)
+                report.outcomes += ingest(args.paths, options, show, progress=lambda: progress.advance(task)).outcomes
+        else:
+            report.outcomes += ingest(args.paths, options, show).outcomes
+    except IgnoreFileError as error:  # without the list, forgotten stories would come back: stop
+        print(f"ERROR: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:  # the content folder's lists could not be written
+        print(f"ERROR: {error.filename or options.content}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
     print(("dry run: " if args.dry_run else "") + report.summary())
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -186,8 +198,10 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     serve.set_defaults(run=_cmd_serve)
 
     ingest = commands.add_parser("ingest", help="turn text clippings, web pages and feeds into stories")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
                         "a folder, or an http(s) URL")
+    ingest.add_argument("--forget", action="append", metavar="FILE",
+                        help="delete this story file and never ingest its story again (repeatable)")
     ingest.add_argument("--content", help="content folder (default: the settings' PATH)")
     ingest.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     ingest.add_argument("--source", help="publisher, for inputs that do not name one")

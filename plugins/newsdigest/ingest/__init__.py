@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest.ingest import clipping, feed, html_page, language, reading, tagging
+from newsdigest.ingest import clipping, feed, forgotten, html_page, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
@@ -47,7 +47,7 @@ class Options:
 @dataclass
 class Outcome:
     input: str
-    status: str  # written, updated, unchanged, duplicate, kept, skipped, failed
+    status: str  # written, updated, unchanged, duplicate, kept, skipped, forgotten, failed
     path: Path | None = None
     detail: str = ""
     notes: list[str] = field(default_factory=list)  # what was cut or left out of the input
@@ -66,9 +66,10 @@ class Report:
 
     def summary(self) -> str:
         written = self.count("written") + self.count("updated")
+        deleted = f", {self.count('forgotten')} forgotten" if self.count("forgotten") else ""
         return (f"{written} written, {self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
                 f"{self.count('kept')} kept (edited by the curator), {self.count('skipped')} skipped, "
-                f"{self.count('failed')} failed")
+                f"{self.count('failed')} failed{deleted}")
 
 
 @dataclass
@@ -79,26 +80,78 @@ class _Parsed:
 
 
 def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, progress=None) -> Report:
-    """Ingest every input; a bad input is reported and the others still processed."""
+    """Ingest every input; a bad input is reported and the others still processed. Stories the
+    curator forgot, or deleted since the last run, are never written again."""
     report = Report()
     store = ContentStore.scan(options.content)
+    tombstones = _notice_deletions(store, options, report, on_outcome)
     vocabulary = Vocabulary.load(options.content / options.vocabulary_file)
     names = SourceNames(options.source_names, known=store.sources)
     parsed: list[_Parsed] = []
     for name in reading.expand(paths):
         with _one_input(report, on_outcome, name):
-            parsed += _parse(name, options, report, on_outcome, store, names)
+            parsed += _parse(name, options, report, on_outcome, store, names, tombstones)
         if progress:
             progress()
-    if not parsed:
-        return report
-    texts = [f"{item.story.title} {' '.join(item.story.plain_paragraphs)}" for item in parsed]
-    frequencies = tagging.document_frequency(store.texts + texts)
-    tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
-    for item in parsed:
-        with _one_input(report, on_outcome, item.input, item.entry):
-            _record(report, on_outcome, _place(item.input, item.story, options, store, tagger, names))
+    if parsed:
+        texts = [f"{item.story.title} {' '.join(item.story.plain_paragraphs)}" for item in parsed]
+        frequencies = tagging.document_frequency(store.texts + texts)
+        tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
+        for item in parsed:
+            with _one_input(report, on_outcome, item.input, item.entry):
+                _record(report, on_outcome, _place(item, options, store, tagger, names, tombstones))
+    if not options.dry_run:
+        forgotten.save_ledger(options.content, _ingested(store).values())
     return report
+
+
+def forget(files: list[str], options: Options, on_outcome=lambda outcome: None) -> Report:
+    """Delete story files and list them in content/.ingest-ignore, so that no later ingest of
+    their feed or page writes them again."""
+    report = Report()
+    tombstones = forgotten.Tombstones.load(options.content)
+    content = options.content.resolve()
+    for name in files:
+        with _one_input(report, on_outcome, name):
+            path = Path(name).resolve()
+            if content not in path.parents or not path.is_file():
+                raise IngestError(f"not a story file in {options.content}")
+            existing = ContentStore(content).read(path)
+            if existing is None:
+                raise IngestError("not a story file (no readable front matter); not forgotten")
+            story = forgotten.Origins.of(path.relative_to(content).as_posix(), existing.metadata)
+            if not story.keys():
+                raise IngestError("nothing recognises it in an input (no source_url, source_guid or fingerprint); "
+                                  "not forgotten: delete it by hand")
+            if not options.dry_run:
+                tombstones.bury([story])  # listed first: a crash before the unlink loses nothing
+                path.unlink()
+            _record(report, on_outcome, Outcome(name, "forgotten", path, f"deleted; listed in {_ignore_file(options)}"))
+    return report
+
+
+def _ignore_file(options: Options) -> Path:
+    return options.content / forgotten.IGNORE_FILE
+
+
+def _ingested(store: ContentStore) -> dict[str, forgotten.Origins]:
+    relative = {path: path.relative_to(store.root).as_posix() for path in store.ingested}
+    return {relative[path]: forgotten.Origins.of(relative[path], metadata) for path, metadata in store.ingested.items()}
+
+
+def _notice_deletions(store: ContentStore, options: Options, report: Report, on_outcome) -> forgotten.Tombstones:
+    """The forgotten stories, with those deleted by hand since the last run added (and reported)."""
+    tombstones = forgotten.Tombstones.load(options.content)
+    gone = forgotten.vanished(forgotten.load_ledger(options.content), _ingested(store), tombstones)
+    if gone:
+        if options.dry_run:
+            tombstones.keys.update(key for story in gone for key in story.keys())
+        else:
+            tombstones.bury(gone)
+    for story in gone:
+        _record(report, on_outcome, Outcome(str(options.content / story.path), "forgotten", None,
+                                            f"deleted since the last ingest; listed in {_ignore_file(options)}"))
+    return tombstones
 
 
 @contextlib.contextmanager
@@ -109,6 +162,8 @@ def _one_input(report: Report, on_outcome, name: str, entry: str = ""):
         yield
     except IngestError as error:
         reason = str(error)
+    except OSError as error:  # a story that cannot be written (a read-only folder, a full disk)
+        reason = f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
     except Exception as error:  # noqa: BLE001 - an input must never stop the others
         _log.info("%s: unexpected error", name, exc_info=True)
         reason = f"unexpected {type(error).__name__}: {one_line(str(error))}".rstrip(": ")
@@ -123,17 +178,23 @@ def _record(report: Report, on_outcome, outcome: Outcome) -> None:
 
 
 def _parse(name: str, options: Options, report: Report, on_outcome, store: ContentStore,
-           names: SourceNames) -> list[_Parsed]:
+           names: SourceNames, tombstones: forgotten.Tombstones) -> list[_Parsed]:
+    if tombstones.forgets(url=name):  # a forgotten page is not even fetched
+        _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}"))
+        return []
     raw = reading.read(name, options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
         stories = []
-        for entry in feed.entries(raw.data, names):  # a known entry is skipped before its text is read
+        for entry in feed.entries(raw.data, names):  # known and forgotten entries are skipped before extraction
             if known := store.by_origin.get(entry.guid) or store.by_origin.get(entry.link):
                 _record(report, on_outcome, Outcome(name, "skipped", known, f"already ingested: {entry.label}"))
-                continue
-            with _one_input(report, on_outcome, name, entry.label):
-                stories.append(_Parsed(name, entry.story(), entry.label))
+            elif tombstones.forgets(guid=entry.guid, url=entry.link):
+                _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: {entry.label} is listed "
+                                                    f"in {_ignore_file(options)}"))
+            else:
+                with _one_input(report, on_outcome, name, entry.label):
+                    stories.append(_Parsed(name, entry.story(), entry.label))
         return stories
     if raw.suffix in (".html", ".htm") or "html" in raw.content_type or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
         return [_Parsed(name, html_page.parse(text, raw.name if raw.name.startswith("http") else None, names))]
@@ -154,8 +215,9 @@ def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
     return moment.replace(microsecond=0)
 
 
-def _place(name: str, story: Story, options: Options, store: ContentStore, tagger: tagging.Tagger,
-           names: SourceNames) -> Outcome:
+def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging.Tagger, names: SourceNames,
+           tombstones: forgotten.Tombstones) -> Outcome:
+    name, story = item.input, item.story
     story.source = names.name(story.source or options.source)
     story.section = story.section or options.section
     if not story.lang and (detected := language.detect(" ".join(story.plain_paragraphs))) != options.site_lang:
@@ -164,6 +226,9 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     paragraphs = [safe_markdown(paragraph) for paragraph in story.paragraphs]
     print_ = fingerprint(story.title, "\n\n".join(paragraphs))
     origin = story.guid or story.source_url or name
+    if tombstones.forgets(url=story.source_url, guid=story.guid, fingerprint=print_,
+                          input=name if origin == name and not item.entry else ""):
+        return Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}")
     if print_ in store.by_fingerprint:
         existing = store.by_fingerprint[print_]
         previous = store.read(existing)

@@ -47,6 +47,7 @@ class ContentStore:
     by_origin: dict[str, Path] = field(default_factory=dict)  # source URL, feed guid or input name -> file
     texts: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the spellings of the sources already there
+    ingested: dict[Path, dict] = field(default_factory=dict)  # files ingest wrote -> their front matter
 
     @classmethod
     def scan(cls, root: Path) -> ContentStore:
@@ -69,6 +70,7 @@ class ContentStore:
     def remember(self, path: Path, metadata: dict, body: str) -> None:
         if metadata.get("fingerprint"):
             self.by_fingerprint.setdefault(str(metadata["fingerprint"]), path)
+            self.ingested[path] = metadata
         for key in ("source_url", "source_guid", "ingested_from"):
             if metadata.get(key):
                 self.by_origin.setdefault(str(metadata[key]), path)
@@ -88,14 +90,18 @@ class ContentStore:
 
     @staticmethod
     def write(path: Path, metadata: dict, body: str) -> None:
-        """Write atomically: a temp file beside the target, then a rename."""
         metadata = {**metadata, CHECKSUM_KEY: checksum(metadata, body)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as output:
-                output.write(frontmatter.dump(metadata, body))
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, frontmatter.dump(metadata, body))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A temp file beside the target, then a rename: the file is whole, old or new, at any instant."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as output:
+            output.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
