@@ -475,9 +475,43 @@ def test_an_unreadable_ignore_list_stops_ingest_before_anything_is_written(tmp_p
     feed.write_text(RSS)
     content = tmp_path / "content"
     content.mkdir()
-    (content / ".ingest-ignore").write_text("# forgotten\nurl https://wire.example/curfew\nhttps://wire.example/hotel\n")
+    (content / ".ingest-ignore").write_text("# forgotten\nurl https://wire.example/curfew\n"
+                                            "https://wire.example/hotel\n")
     result = run_cli("ingest", "--content", str(content), str(feed))
     assert result.returncode == 1
     assert result.stderr.strip() == (f"ERROR: {content}/.ingest-ignore:3: expected 'kind value' with a kind among url, "
                                      "guid, fingerprint, input, found 'https://wire.example/hotel'")
     assert not list(content.rglob("*.md"))
+
+
+def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
+    """A right-to-left override or a zero-width space makes one word look like another; ingest
+    writes what a reader sees (the joiner inside an emoji stays, it draws the emoji)."""
+    feed = tmp_path / "wire.xml"
+    feed.write_text(f"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Wire\u200b Service</title>
+<link>https://wire.example/</link><description>d</description>
+<item><title>Curfew in Ba\u200bmako \u202egpj.exe\u202c, coders 👩\u200d💻 stay home</title>
+<link>https://wire.example/curfew</link><dc:creator>Jane\u2066 Doe\u2069</dc:creator>
+<pubDate>Sat, 21 Nov 2015 22:00:00 +0000</pubDate><category>Ma\u200bli</category><category>\u2067Bamako</category>
+<description>A curfew was declared in Ba\u200bmako, the capital of Ma\u200bli, on Saturday night.</description>
+</item></channel></rss>""")
+    report = ingest([str(feed)], options(tmp_path))
+    assert report.count("written") == 1, report.outcomes
+    [(path, story)] = stories(tmp_path / "content").items()
+    meta = story.metadata
+    assert meta["title"] == "Curfew in Bamako gpj.exe, coders 👩\u200d💻 stay home"
+    assert path.endswith("/curfew-in-bamako-gpj-exe-coders-stay-home.md")
+    assert meta["authors"] == ["Jane Doe"] and meta["source"] == "Wire Service"
+    assert "Mali" in meta["tags"] and "Bamako" in meta["tags"]
+    invisible = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+    assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
+    clipping = tmp_path / "clip.txt"
+    clipping.write_text("Ma\u200bli votes \u202eon Sunday\n\nThe \u2066first\u2069 round of the election.\n"
+                        "November 22, 2015, 9:00am\n\nVoters in Mali chose a new parliament on Sunday.\n")
+    report = ingest([str(clipping)], options(tmp_path, tags=["Elec\u200btions"]))
+    assert report.count("written") == 1, report.outcomes
+    meta = next(s.metadata for s in stories(tmp_path / "content").values() if s.metadata["title"].endswith("Sunday"))
+    assert (meta["title"], meta["subtitle"]) == ("Mali votes on Sunday", "The first round of the election.")
+    assert "Elections" in meta["tags"]
+    assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta

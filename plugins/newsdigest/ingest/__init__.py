@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from newsdigest import content_model
 from newsdigest.ingest import clipping, feed, forgotten, html_page, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
@@ -194,11 +195,26 @@ def _parse(name: str, options: Options, report: Report, on_outcome, store: Conte
                                                     f"in {_ignore_file(options)}"))
             else:
                 with _one_input(report, on_outcome, name, entry.label):
-                    stories.append(_Parsed(name, entry.story(), entry.label))
+                    stories.append(_Parsed(name, _visible(entry.story()), entry.label))
         return stories
     if raw.suffix in (".html", ".htm") or "html" in raw.content_type or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
-        return [_Parsed(name, html_page.parse(text, raw.name if raw.name.startswith("http") else None, names))]
-    return [_Parsed(name, clipping.parse(text))]
+        page_url = raw.name if raw.name.startswith("http") else None
+        return [_Parsed(name, _visible(html_page.parse(text, page_url, names)))]
+    return [_Parsed(name, _visible(clipping.parse(text)))]
+
+
+def _visible(story: Story) -> Story:
+    """The story with its headline, standfirst, names and tags as a reader sees them: no
+    bidirectional overrides or zero-width characters (the content model's rule, applied before
+    the story is fingerprinted, tagged and named)."""
+    changes = {}
+    for key in content_model.SHOWN_KEYS:
+        value = getattr(story, key, None)
+        if isinstance(value, str):
+            changes[key] = content_model.visible_text(value)
+        elif isinstance(value, list):
+            changes[key] = [content_model.visible_text(item) for item in value]
+    return dataclasses.replace(story, **changes)
 
 
 def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
@@ -240,6 +256,7 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
     prose = [text for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
              if not markdown.startswith(FIGURE_OPENING)]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
+    tags = list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
     metadata = _front_matter(story, moment, tags, print_, name)
     body = "\n\n".join(paragraphs)
     earlier = store.by_origin.get(origin)
