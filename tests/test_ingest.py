@@ -387,20 +387,37 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
     assert elapsed < 30, elapsed  # the deadline held: with a per-read timeout this ran for ten minutes
 
 
-def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch):
-    from newsdigest.ingest import html_page
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title><id>urn:wire</id><updated>2015-11-22T10:00:00Z</updated>
+<entry><title>Curfew lifted</title><id>urn:wire:1</id><link rel="alternate" href="https://atom.example/lifted"/>
+<updated>2015-11-22T10:00:00Z</updated><content type="html">&lt;p&gt;The curfew was lifted.&lt;/p&gt;</content></entry>
+<entry><title>Schools reopen</title><id>urn:wire:2</id><link href="https://atom.example/schools"/>
+<updated>2015-11-23T10:00:00Z</updated><summary>Schools reopened on Monday.</summary></entry>
+</feed>"""
 
-    feed = tmp_path / "wire.xml"
-    feed.write_text(RSS)
-    assert ingest([str(feed)], options(tmp_path)).count("written") == 2
-    extracted = []
-    real_extract = html_page.extract_body
-    monkeypatch.setattr(html_page, "extract_body", lambda *args: extracted.append(args) or real_extract(*args))
-    feed.write_text(RSS.replace("</channel>", "<item><title>Airport reopens</title><link>https://wire.example/airport"
-                                "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
-                                "reopened on Monday.</description></item></channel>"))
-    report = ingest([str(feed)], options(tmp_path))
-    assert (report.count("skipped"), report.count("written"), len(extracted)) == (2, 1, 1)
+
+def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch):
+    """Known entries cost no extraction, and a feed whose entries are all known is not even
+    handed to feedparser (which cleans every entry's HTML as it reads)."""
+    from newsdigest.ingest import feed as feed_module, html_page
+
+    rss, atom = tmp_path / "wire.xml", tmp_path / "wire.atom"
+    rss.write_text(RSS)
+    atom.write_text(ATOM)
+    assert ingest([str(rss), str(atom)], options(tmp_path)).count("written") == 4
+    calls = []
+    real_extract, real_parse = html_page.extract_body, feed_module.feedparser.parse
+    monkeypatch.setattr(html_page, "extract_body", lambda *args: calls.append("extract") or real_extract(*args))
+    monkeypatch.setattr(feed_module.feedparser, "parse", lambda *args: calls.append("parse") or real_parse(*args))
+    report = ingest([str(rss), str(atom)], options(tmp_path))
+    assert (report.count("skipped"), calls) == (4, [])
+    rss.write_text(RSS.replace("</channel>", "<item><title>Airport reopens</title><link>https://wire.example/airport"
+                               "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
+                               "reopened on Monday.</description></item></channel>"))
+    report = ingest([str(rss)], options(tmp_path))
+    assert (report.count("skipped"), report.count("written"), calls) == (2, 1, ["parse", "extract"])
+    airport = next(s for s in stories(tmp_path / "content").values() if s.metadata["title"] == "Airport reopens")
+    assert airport.metadata["source"] == "Wire Service" and "The airport reopened on Monday." in airport.body
 
 
 def _ingest_cli(tmp_path, *args):
@@ -515,3 +532,12 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
     assert (meta["title"], meta["subtitle"]) == ("Mali votes on Sunday", "The first round of the election.")
     assert "Elections" in meta["tags"]
     assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
+
+
+def test_the_known_feed_benchmark_ingests_then_skips_every_entry():
+    from newsdigest.bench.ingest import known_feed, synthetic_feed
+
+    assert len(synthetic_feed(10_000)) < 10 * 2**20  # the benchmark's feed is one ingest accepts
+    size, first, again = known_feed(200)
+    assert size > 0 and (first.report.count("written"), first.report.count("failed")) == (200, 0)
+    assert (again.report.count("skipped"), len(again.report.outcomes)) == (200, 200)

@@ -186,13 +186,17 @@ def _parse(name: str, options: Options, report: Report, on_outcome, store: Conte
     raw = reading.read(name, options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
+        def skip(link: str, guid: str) -> Outcome | None:  # known and forgotten entries are never extracted
+            if known := store.by_origin.get(guid) or store.by_origin.get(link):
+                return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
+            if tombstones.forgets(guid=guid, url=link):
+                return Outcome(name, "skipped", detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}")
+            return None
+
         stories = []
-        for entry in feed.entries(raw.data, names):  # known and forgotten entries are skipped before extraction
-            if known := store.by_origin.get(entry.guid) or store.by_origin.get(entry.link):
-                _record(report, on_outcome, Outcome(name, "skipped", known, f"already ingested: {entry.label}"))
-            elif tombstones.forgets(guid=entry.guid, url=entry.link):
-                _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: {entry.label} is listed "
-                                                    f"in {_ignore_file(options)}"))
+        for entry in feed.entries(raw.data, names, skip):
+            if entry.skipped:
+                _record(report, on_outcome, entry.skipped)
             else:
                 with _one_input(report, on_outcome, name, entry.label):
                     stories.append(_Parsed(name, _visible(entry.story()), entry.label))
