@@ -124,9 +124,11 @@ def forget(files: list[str], options: Options, on_outcome=lambda outcome: None) 
             if not story.keys():
                 raise IngestError("nothing recognises it in an input (no source_url, source_guid or fingerprint); "
                                   "not forgotten: delete it by hand")
-            if not options.dry_run:
-                tombstones.bury([story])  # listed first: a crash before the unlink loses nothing
-                path.unlink()
+            if options.dry_run:
+                _record(report, on_outcome, Outcome(name, "forgotten", path, "would be deleted (dry run)"))
+                continue
+            tombstones.bury([story])  # listed first: a crash before the unlink loses nothing
+            path.unlink()
             _record(report, on_outcome, Outcome(name, "forgotten", path, f"deleted; listed in {_ignore_file(options)}"))
     return report
 
