@@ -330,6 +330,10 @@ def test_only_regular_files_are_read_and_the_cap_holds_while_reading(tmp_path, m
     os.mkfifo(inputs / "pipe.txt")  # no writer: reading it would wait for ever
     (inputs / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"\0" * (12 * 2**20)))
     (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    stories_folder = tmp_path / "content/articles/2015/11"
+    stories_folder.mkdir(parents=True)
+    os.mkfifo(stories_folder / "pipe.md")  # the content folder is read too: the same rule holds there
+    (stories_folder / "zero.md").symlink_to("/dev/zero")
     result = run_cli("ingest", "--content", str(tmp_path / "content"), str(inputs))
     assert result.returncode == 1
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("ERROR"))

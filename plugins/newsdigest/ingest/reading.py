@@ -51,7 +51,7 @@ def expand(paths: list[str]) -> list[str]:
 def read(name: str, fetch_seconds: float = FETCH_SECONDS) -> RawInput:
     if name.startswith(("http://", "https://")):
         return _fetch(name, fetch_seconds)
-    data = _read_file(name)
+    data = read_regular_file(name)
     suffixes = [suffix.lower() for suffix in Path(name).suffixes]
     if suffixes and suffixes[-1] == ".gz":
         data = _gunzip(data)
@@ -80,7 +80,7 @@ class _Budget:
         return b"".join(self.chunks)
 
 
-def _read_file(name: str) -> bytes:
+def read_regular_file(name: str) -> bytes:
     """A regular file's bytes. Opened without waiting (a FIFO would block until a writer came)
     and checked before reading: a pipe, a device such as /dev/zero, or a folder is refused."""
     try:

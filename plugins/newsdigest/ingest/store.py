@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdigest import frontmatter
+from newsdigest.ingest.reading import read_regular_file
+from newsdigest.ingest.story import IngestError
 
 CHECKSUM_KEY = "ingest_checksum"
 
@@ -61,9 +63,9 @@ class ContentStore:
         return store
 
     def read(self, path: Path) -> Existing | None:
-        try:
-            document = frontmatter.parse(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+        try:  # a regular file only: a story named like one may be a pipe or a link to /dev/zero
+            document = frontmatter.parse(read_regular_file(str(path)).decode("utf-8"))
+        except (IngestError, UnicodeDecodeError, frontmatter.FrontMatterError):
             return None
         return Existing(path, document.metadata, document.body)
 
