@@ -392,7 +392,8 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
 
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title><id>urn:wire</id><updated>2015-11-22T10:00:00Z</updated>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title><id>urn:wire</id>
+<updated>2015-11-22T10:00:00Z</updated>
 <entry><title>Curfew lifted</title><id>urn:wire:1</id><link rel="alternate" href="https://atom.example/lifted"/>
 <updated>2015-11-22T10:00:00Z</updated><content type="html">&lt;p&gt;The curfew was lifted.&lt;/p&gt;</content></entry>
 <entry><title>Schools reopen</title><id>urn:wire:2</id><link href="https://atom.example/schools"/>

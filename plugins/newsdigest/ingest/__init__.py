@@ -192,7 +192,8 @@ def _parse(name: str, options: Options, report: Report, on_outcome, store: Conte
             if known := store.by_origin.get(guid) or store.by_origin.get(link):
                 return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
             if tombstones.forgets(guid=guid, url=link):
-                return Outcome(name, "skipped", detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}")
+                return Outcome(name, "skipped",
+                               detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}")
             return None
 
         stories = []
