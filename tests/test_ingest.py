@@ -3,14 +3,18 @@ refused or defused one by one while everything else is still written."""
 
 import datetime as dt
 import functools
+import gzip
 import http.server
+import json
+import os
 import re
 import threading
+import time
 from pathlib import Path
 
 from newsdigest import frontmatter
 from newsdigest.bench.ingest import aeb_quality
-from newsdigest.ingest import Options, ingest
+from newsdigest.ingest import Options, forget, ingest
 
 from conftest import AEB, BBC, ROOT, SEED, require_shared, run_cli
 
@@ -152,18 +156,28 @@ def test_urls_of_pages_are_fetched(tmp_path):
         '<meta property="og:site_name" content="Local Times"></head><body><article><h1>Local page story</h1>'
         + "".join(f"<p>Paragraph {i} of the local story, long enough to count as article text for extraction.</p>"
                   for i in range(6)) + "</article></body></html>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(pages))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            requests.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(pages)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
         report = ingest([url], options(tmp_path))
+        assert report.count("written") == 1, report.outcomes
+        [(path, story)] = stories(tmp_path / "content").items()
+        assert story.metadata["title"] == "Local page story" and story.metadata["source"] == "Local Times"
+        assert story.metadata["date"] == "2015-11-21T17:01:00-05:00"
+        # Forgotten, the page is not even fetched again.
+        assert forget([str(tmp_path / "content" / path)], options(tmp_path)).count("forgotten") == 1
+        again = ingest([url], options(tmp_path))
     finally:
         server.shutdown()
-    assert report.count("written") == 1, report.outcomes
-    [story] = stories(tmp_path / "content").values()
-    assert story.metadata["title"] == "Local page story" and story.metadata["source"] == "Local Times"
-    assert story.metadata["date"] == "2015-11-21T17:01:00-05:00"
+    assert again.count("skipped") == 1 and requests == ["/story.html"]
+    assert not stories(tmp_path / "content")
 
 
 def test_bad_inputs_fail_one_by_one(tmp_path):
@@ -283,3 +297,293 @@ def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
     site.build()
     page = site.page("2015/11/21/story-with-photo/")
     assert f'<img src="{stored["image"]}" alt="" width="1600" height="1067"' in page
+
+
+def _article_page(headline: str, json_ld: object, extra_head: str = "") -> str:
+    body = "".join(f"<p>Paragraph {i} of the story about {headline.lower()}, long enough to be article text.</p>"
+                   for i in range(4))
+    return (f'<html><head><title>{headline}</title><script type="application/ld+json">{json.dumps(json_ld)}'
+            f'</script>{extra_head}</head><body><article><h1>{headline}</h1>{body}</article></body></html>')
+
+
+# Values of every type but the expected one, as real pages carry them in JSON-LD.
+WRONG_TYPES = {"number": 5, "fraction": 1e308, "boolean": True, "null": None, "empty list": [], "numbers": [5, 6],
+               "mapping": {"x": 5}, "nested": [[{"@id": 5}]], "reference": {"@id": 7}, "names": {"name": [5]}}
+JSON_LD_KEYS = ("@id", "@graph", "headline", "description", "datePublished", "dateModified", "author", "publisher",
+                "mainEntityOfPage", "url", "image", "thumbnailUrl", "articleSection", "inLanguage", "keywords")
+
+
+def test_metadata_of_the_wrong_type_never_stops_ingest(tmp_path):
+    """Every JSON-LD field with a value of each wrong type (a number where a list of keywords
+    belongs…), an impossible zone and a year-0 feed date: each page is written or fails alone,
+    with a reason, never an unforeseen error; the good clipping given with them is written."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for number, (kind, value) in enumerate(WRONG_TYPES.items()):
+        node = {"@type": "NewsArticle", "datePublished": "2015-11-21T17:01:00Z", **dict.fromkeys(JSON_LD_KEYS, value)}
+        (inputs / f"{number}-node.html").write_text(_article_page(f"Wrong {kind} story", node))
+        (inputs / f"{number}-graph.html").write_text(_article_page(f"Graph {kind} story", {"@graph": [
+            {"@type": "NewsArticle", "headline": f"Graph {kind} story", "datePublished": "2015-11-21T17:01:00Z",
+             "author": {"@id": "#a"}, "publisher": {"@id": "#a"}, "image": {"@id": "#a"}, "keywords": value},
+            {"@id": "#a", "name": value, "url": value, "caption": value, "creditText": value}]}))
+    (inputs / "offset.html").write_text(_article_page("Offset story", {"@type": "NewsArticle"}, (
+        '<meta property="article:published_time" content="2015-11-21T17:01:00-99:00">')))
+    (inputs / "year-zero.xml").write_text(RSS.replace("Sat, 21 Nov 2015 22:00:00", "Sat, 01 Jan 0000 00:00:00"))
+    (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    report = ingest([str(inputs)], options(tmp_path, date=dt.datetime(2020, 1, 6, 9)))
+    unforeseen = [outcome for outcome in report.outcomes if "unexpected" in outcome.detail]
+    assert not unforeseen, unforeseen
+    by_input = {}
+    for outcome in report.outcomes:
+        by_input.setdefault(Path(outcome.input).name, []).append(outcome.status)
+    assert by_input["good.txt"] == ["written"]
+    assert by_input["year-zero.xml"] == ["written", "written"]  # undated entries take --date
+    assert all(statuses == ["written"] for name, statuses in by_input.items() if name.endswith(".html")), by_input
+    assert len(by_input) == 2 * len(WRONG_TYPES) + 3
+
+
+def test_an_unforeseen_error_fails_its_input_alone(tmp_path, monkeypatch):
+    """A bug that an input sets off (here a TypeError planted in the clipping reader) is one
+    ERROR line naming the input; the inputs after it are still written."""
+    from newsdigest.ingest import clipping
+
+    real_parse = clipping.parse
+
+    def parse(text):
+        if "trips" in text:
+            raise TypeError("'int' object is not iterable")
+        return real_parse(text)
+
+    monkeypatch.setattr(clipping, "parse", parse)
+    for name, text in (("a.txt", "This one trips the reader."), ("b.txt", "This one is fine.")):
+        (tmp_path / name).write_text(f"Story {name}\n\n{text}\n")
+    shown = []
+    report = ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+                    options(tmp_path, date=dt.datetime(2020, 1, 6, 9)), shown.append)
+    assert [(Path(o.input).name, o.status) for o in shown] == [("a.txt", "failed"), ("b.txt", "written")]
+    assert shown[0].detail == "unexpected TypeError: 'int' object is not iterable"
+
+
+def test_only_regular_files_are_read_and_the_cap_holds_while_reading(tmp_path, monkeypatch):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(inputs / "pipe.txt")  # no writer: reading it would wait for ever
+    (inputs / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"\0" * (12 * 2**20)))
+    (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    stories_folder = tmp_path / "content/articles/2015/11"
+    stories_folder.mkdir(parents=True)
+    os.mkfifo(stories_folder / "pipe.md")  # the content folder is read too: the same rule holds there
+    (stories_folder / "zero.md").symlink_to("/dev/zero")
+    result = run_cli("ingest", "--content", str(tmp_path / "content"), str(inputs))
+    assert result.returncode == 1
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("ERROR"))
+    assert errors == [f"ERROR: {inputs}/bomb.html.gz: too large for a news story once unpacked (over 10 MB)",
+                      f"ERROR: {inputs}/pipe.txt: not a regular file (a named pipe); not read",
+                      f"ERROR: {inputs}/zero.txt: not a regular file (a device); not read"], result.stderr
+    assert "1 written" in result.stdout
+    # A file may say it is empty and hold more (/proc's files do): the cap counts what is read.
+    from newsdigest.ingest import reading
+
+    proc_file = tmp_path / "smaps.txt"
+    proc_file.symlink_to("/proc/self/smaps")
+    assert proc_file.stat().st_size == 0 and len(proc_file.read_bytes()) > 4096
+    monkeypatch.setattr(reading, "MAX_INPUT_BYTES", 4096)
+    [outcome] = ingest([str(proc_file)], options(tmp_path)).outcomes
+    assert outcome.status == "failed" and outcome.detail.startswith("too large for a news story"), outcome
+
+
+class _TricklingHandler(http.server.BaseHTTPRequestHandler):
+    """Promises a page, then sends it one byte a second: every read returns in time, the whole never."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(600):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:  # the client gave up
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TricklingHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    clipping = tmp_path / "good.txt"
+    clipping.write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
+    url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
+    try:
+        started = time.monotonic()
+        result = run_cli("ingest", "--timeout", "3", "--content", str(tmp_path / "content"), url, str(clipping))
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert f"ERROR: {url}: cannot fetch: no complete answer within 3 s" in result.stderr.splitlines()
+    assert "1 written" in result.stdout
+    assert elapsed < 30, elapsed  # the deadline held: with a per-read timeout this ran for ten minutes
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title><id>urn:wire</id>
+<updated>2015-11-22T10:00:00Z</updated>
+<entry><title>Curfew lifted</title><id>urn:wire:1</id><link rel="alternate" href="https://atom.example/lifted"/>
+<updated>2015-11-22T10:00:00Z</updated><content type="html">&lt;p&gt;The curfew was lifted.&lt;/p&gt;</content></entry>
+<entry><title>Schools reopen</title><id>urn:wire:2</id><link href="https://atom.example/schools"/>
+<updated>2015-11-23T10:00:00Z</updated><summary>Schools reopened on Monday.</summary></entry>
+</feed>"""
+
+
+def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch):
+    """Known entries cost no extraction, and a feed whose entries are all known is not even
+    handed to feedparser (which cleans every entry's HTML as it reads)."""
+    from newsdigest.ingest import feed as feed_module, html_page
+
+    rss, atom = tmp_path / "wire.xml", tmp_path / "wire.atom"
+    rss.write_text(RSS)
+    atom.write_text(ATOM)
+    assert ingest([str(rss), str(atom)], options(tmp_path)).count("written") == 4
+    calls = []
+    real_extract, real_parse = html_page.extract_body, feed_module.feedparser.parse
+    monkeypatch.setattr(html_page, "extract_body", lambda *args: calls.append("extract") or real_extract(*args))
+    monkeypatch.setattr(feed_module.feedparser, "parse", lambda *args: calls.append("parse") or real_parse(*args))
+    report = ingest([str(rss), str(atom)], options(tmp_path))
+    assert (report.count("skipped"), calls) == (4, [])
+    rss.write_text(RSS.replace("</channel>", "<item><title>Airport reopens</title><link>https://wire.example/airport"
+                               "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
+                               "reopened on Monday.</description></item></channel>"))
+    report = ingest([str(rss)], options(tmp_path))
+    assert (report.count("skipped"), report.count("written"), calls) == (2, 1, ["parse", "extract"])
+    airport = next(s for s in stories(tmp_path / "content").values() if s.metadata["title"] == "Airport reopens")
+    assert airport.metadata["source"] == "Wire Service" and "The airport reopened on Monday." in airport.body
+
+
+def _ingest_cli(tmp_path, *args):
+    return run_cli("ingest", "--content", str(tmp_path / "content"), "--date", "2020-01-06T09:00", *args)
+
+
+def test_a_forgotten_story_never_comes_back(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    clipping = tmp_path / "clip.txt"
+    clipping.write_text("Storm hits coast\n\nThe storm reached the coast on Monday.\n")
+    assert _ingest_cli(tmp_path, str(feed), str(clipping)).returncode == 0
+    content = tmp_path / "content"
+    curfew = content / "articles/2015/11/curfew-in-bamako.md"
+    storm = content / "articles/2020/01/storm-hits-coast.md"
+    result = _ingest_cli(tmp_path, "--forget", str(curfew), "--forget", str(storm))
+    assert result.returncode == 0, result.stderr
+    assert not curfew.exists() and not storm.exists()
+    assert f"forgotten: {curfew}: deleted; listed in {content / '.ingest-ignore'}" in result.stderr.splitlines()
+    ignore = (content / ".ingest-ignore").read_text()
+    assert "# articles/2015/11/curfew-in-bamako.md\nurl https://wire.example/curfew\nguid wire-1\n" in ignore
+    assert f"input {clipping}\n" in ignore
+    again = _ingest_cli(tmp_path, str(feed), str(clipping))
+    assert again.returncode == 0 and "0 written" in again.stdout and "3 skipped" in again.stdout, again
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel-reopens.md"]
+    # The same story under another input name, and the same page at its address: still forgotten.
+    copy = tmp_path / "copy.txt"
+    copy.write_text(clipping.read_text())
+    assert "forgotten" in _ingest_cli(tmp_path, str(copy)).stderr
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel-reopens.md"]
+
+
+def test_a_story_deleted_by_hand_is_noticed_and_stays_deleted(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    assert ingest([str(feed)], options(tmp_path)).count("written") == 2
+    content = tmp_path / "content"
+    (content / "articles/2015/11/curfew-in-bamako.md").unlink()
+    moved = content / "articles/2015/11/hotel-reopens.md"
+    moved.rename(moved.with_name("hotel.md"))  # moved, not deleted: its story is still there
+    result = run_cli("ingest", "--content", str(content), str(feed))
+    assert result.returncode == 0, result.stderr
+    assert (f"forgotten: {content}/articles/2015/11/curfew-in-bamako.md: deleted since the last ingest; "
+            f"listed in {content / '.ingest-ignore'}") in result.stderr.splitlines()
+    assert "0 written" in result.stdout and "2 skipped" in result.stdout and "1 forgotten" in result.stdout
+    assert sorted(p.name for p in content.rglob("*.md")) == ["hotel.md"]
+    assert "url https://wire.example/curfew\n" in (content / ".ingest-ignore").read_text()
+    assert "hotel" not in (content / ".ingest-ignore").read_text()
+    # Noticed once: the next run has nothing more to say about it.
+    lines = run_cli("ingest", "--content", str(content), str(feed)).stderr.splitlines()
+    assert not [line for line in lines if line.startswith("forgotten:")] and len(lines) == 2
+
+
+def test_forget_refuses_what_it_cannot_forget(tmp_path):
+    content = tmp_path / "content"
+    handwritten = content / "articles/2020/01/editorial.md"
+    handwritten.parent.mkdir(parents=True)
+    handwritten.write_text("---\ntitle: Our editorial\ndate: 2020-01-06\n---\n\nWritten here.\n")
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text("---\ntitle: Not in the content folder\nfingerprint: abc\n---\n\nText.\n")
+    result = run_cli("ingest", "--content", str(content), "--forget", str(handwritten), "--forget", str(elsewhere))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors == [f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
+                      "fingerprint); not forgotten: delete it by hand",
+                      f"ERROR: {elsewhere}: not a story file in {content}"]
+    assert handwritten.exists() and elsewhere.exists() and not (content / ".ingest-ignore").exists()
+
+
+def test_an_unreadable_ignore_list_stops_ingest_before_anything_is_written(tmp_path):
+    feed = tmp_path / "wire.xml"
+    feed.write_text(RSS)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / ".ingest-ignore").write_text("# forgotten\nurl https://wire.example/curfew\n"
+                                            "https://wire.example/hotel\n")
+    result = run_cli("ingest", "--content", str(content), str(feed))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"ERROR: {content}/.ingest-ignore:3: expected 'kind value' with a kind among url, "
+                                     "guid, fingerprint, input, found 'https://wire.example/hotel'")
+    assert not list(content.rglob("*.md"))
+
+
+def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
+    """A right-to-left override or a zero-width space makes one word look like another; ingest
+    writes what a reader sees (the joiner inside an emoji stays, it draws the emoji)."""
+    feed = tmp_path / "wire.xml"
+    feed.write_text(f"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Wire\u200b Service</title>
+<link>https://wire.example/</link><description>d</description>
+<item><title>Curfew in Ba\u200bmako \u202egpj.exe\u202c, coders 👩\u200d💻 stay home</title>
+<link>https://wire.example/curfew</link><dc:creator>Jane\u2066 Doe\u2069</dc:creator>
+<pubDate>Sat, 21 Nov 2015 22:00:00 +0000</pubDate><category>Ma\u200bli</category><category>\u2067Bamako</category>
+<description>A curfew was declared in Ba\u200bmako, the capital of Ma\u200bli, on Saturday night.</description>
+</item></channel></rss>""")
+    report = ingest([str(feed)], options(tmp_path))
+    assert report.count("written") == 1, report.outcomes
+    [(path, story)] = stories(tmp_path / "content").items()
+    meta = story.metadata
+    assert meta["title"] == "Curfew in Bamako gpj.exe, coders 👩\u200d💻 stay home"
+    assert path.endswith("/curfew-in-bamako-gpj-exe-coders-stay-home.md")
+    assert meta["authors"] == ["Jane Doe"] and meta["source"] == "Wire Service"
+    assert "Mali" in meta["tags"] and "Bamako" in meta["tags"]
+    invisible = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+    assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
+    clipping = tmp_path / "clip.txt"
+    clipping.write_text("Ma\u200bli votes \u202eon Sunday\n\nThe \u2066first\u2069 round of the election.\n"
+                        "November 22, 2015, 9:00am\n\nVoters in Mali chose a new parliament on Sunday.\n")
+    report = ingest([str(clipping)], options(tmp_path, tags=["Elec\u200btions"]))
+    assert report.count("written") == 1, report.outcomes
+    meta = next(s.metadata for s in stories(tmp_path / "content").values() if s.metadata["title"].endswith("Sunday"))
+    assert (meta["title"], meta["subtitle"]) == ("Mali votes on Sunday", "The first round of the election.")
+    assert "Elections" in meta["tags"]
+    assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
+
+
+def test_the_known_feed_benchmark_ingests_then_skips_every_entry():
+    from newsdigest.bench.ingest import known_feed, synthetic_feed
+
+    assert len(synthetic_feed(10_000)) < 10 * 2**20  # the benchmark's feed is one ingest accepts
+    size, first, again = known_feed(200)
+    assert size > 0 and (first.report.count("written"), first.report.count("failed")) == (200, 0)
+    assert (again.report.count("skipped"), len(again.report.outcomes)) == (200, 200)

@@ -50,8 +50,12 @@ def _cmd_ingest(args) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from newsdigest.build import load_settings
-    from newsdigest.ingest import Options, ingest
+    from newsdigest.ingest import Options, forget, ingest
+    from newsdigest.ingest.forgotten import IgnoreFileError
 
+    if not args.paths and not args.forget:
+        print("newsdigest ingest: give a PATH to ingest, or --forget FILE", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.timezone:
             ZoneInfo(args.timezone)
@@ -67,6 +71,7 @@ def _cmd_ingest(args) -> int:
         source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
         site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
         fetch_images=args.fetch_images,
+        fetch_seconds=args.timeout,
     )
 
     def show(outcome) -> None:
@@ -83,14 +88,22 @@ def _cmd_ingest(args) -> int:
     from newsdigest.ingest.reading import expand
 
     total = len(expand(args.paths))
-    if sys.stderr.isatty() and total > 20:
-        from rich.progress import Progress
+    try:
+        report = forget(args.forget or [], options, show)
+        if sys.stderr.isatty() and total > 20:
+            from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
-            task = progress.add_task("ingesting", total=total)
-            report = ingest(args.paths, options, show, progress=lambda: progress.advance(task))
-    else:
-        report = ingest(args.paths, options, show)
+            with Progress(transient=True) as progress:
+                task = progress.add_task("ingesting", total=total)
+                report.outcomes += ingest(args.paths, options, show, progress=lambda: progress.advance(task)).outcomes
+        else:
+            report.outcomes += ingest(args.paths, options, show).outcomes
+    except IgnoreFileError as error:  # without the list, forgotten stories would come back: stop
+        print(f"ERROR: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:  # the content folder's lists could not be written
+        print(f"ERROR: {error.filename or options.content}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
     print(("dry run: " if args.dry_run else "") + report.summary())
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -151,6 +164,16 @@ def _add_bench_commands(commands, load: bool) -> None:
             sub.set_defaults(run=_cmd_bench, benchmark=name)
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
@@ -176,8 +199,10 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     serve.set_defaults(run=_cmd_serve)
 
     ingest = commands.add_parser("ingest", help="turn text clippings, web pages and feeds into stories")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
                         "a folder, or an http(s) URL")
+    ingest.add_argument("--forget", action="append", metavar="FILE",
+                        help="delete this story file and never ingest its story again (repeatable)")
     ingest.add_argument("--content", help="content folder (default: the settings' PATH)")
     ingest.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     ingest.add_argument("--source", help="publisher, for inputs that do not name one")
@@ -185,6 +210,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--date", help="ISO date for inputs that have none")
     ingest.add_argument("--section", help="section for inputs that do not name one")
     ingest.add_argument("--tags", help="comma-separated tags to add to every story")
+    ingest.add_argument("--timeout", type=_positive_seconds, default=30.0, metavar="SECONDS",
+                        help="total time allowed to fetch each URL (default: %(default)g)")
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     ingest.add_argument("--fetch-images", action="store_true",
                         help="store each story's lead image under content/images/ (resized), not a link to another site")

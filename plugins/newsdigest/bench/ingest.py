@@ -20,7 +20,7 @@ from pathlib import Path
 from newsdigest import document
 from newsdigest.bench import tagging
 from newsdigest.bench.corpus import DEFAULT_BBC
-from newsdigest.ingest import IngestError, Options, html_page, ingest
+from newsdigest.ingest import IngestError, Options, Report, html_page, ingest
 from newsdigest.ingest.story import Story, safe_markdown
 
 describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
@@ -40,6 +40,8 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
 
 def add_arguments(parser) -> None:
     parser.add_argument("--worst", type=int, default=8, help="how many worst pages to list (default: %(default)s)")
+    parser.add_argument("--feed-entries", type=int, default=10_000,
+                        help="entries of the feed ingested twice, the second time all known (default: %(default)s)")
 
 
 def shingle_counts(text: str, size: int = 4) -> Counter:
@@ -151,4 +153,54 @@ def run(args) -> int:
     elapsed = time.perf_counter() - started
     files = len(list(DEFAULT_BBC.glob("*/*.txt")))
     print(f"  BBC corpus: {files} files in {elapsed:.1f} s ({files / elapsed:.0f} files/s): {report.summary()}")
+    entries = getattr(args, "feed_entries", 10_000)
+    if entries:
+        size, first, again = known_feed(entries)
+        print(f"  a feed of {entries} entries ({size / 2**20:.1f} MB): ingested in {first.seconds:.1f} s "
+              f"({first.report.count('written')} written); again, every entry known: {again.seconds:.2f} s "
+              f"({again.report.count('skipped')} skipped), {first.seconds / again.seconds:.1f}x faster")
     return 0
+
+
+@dataclass
+class Timed:
+    seconds: float
+    report: Report
+
+
+_FEED_WORDS = ("storm coast harbour minister council budget river village school market railway strike vote court "
+               "hospital bridge airport festival museum factory election harvest").split()
+
+
+def synthetic_feed(entries: int) -> bytes:
+    """An RSS feed of `entries` distinct stories, each a headline and two short paragraphs (about
+    900 bytes an entry: 10,000 of them stay under ingest's 10 MB cap)."""
+    items = []
+    for number in range(entries):
+        words = " ".join(_FEED_WORDS[(number * 7 + k) % len(_FEED_WORDS)] for k in range(50))
+        body = (f"<p>Report {number}: officials described the {words}.</p>"
+                f"<p>On day {number % 28 + 1} the {words[:150]} went on, residents said.</p>")
+        items.append(f"<item><title>Report {number} on the {_FEED_WORDS[number % len(_FEED_WORDS)]}</title>"
+                     f"<link>https://wire.example/{number}</link><guid>wire-{number}</guid>"
+                     f"<pubDate>Sat, {number % 28 + 1:02d} Nov 2015 10:00:00 +0000</pubDate>"
+                     f"<description>{html_text.escape(body)}</description></item>")
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire Service</title>'
+            '<link>https://wire.example/</link><description>A wire</description>'
+            + "".join(items) + "</channel></rss>").encode()
+
+
+def known_feed(entries: int) -> tuple[int, Timed, Timed]:
+    """The feed's size, and the time to ingest it into an empty content folder, then again when
+    every entry is known (skipped before its text is extracted)."""
+    work = PROJECT / ".cache" / "bench-ingest-feed"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "content").mkdir(parents=True)
+    feed = work / "wire.xml"
+    feed.write_bytes(synthetic_feed(entries))
+    options = Options(content=work / "content", site_timezone="UTC")
+    timed = []
+    for _ in range(2):
+        started = time.perf_counter()
+        report = ingest([str(feed)], options)
+        timed.append(Timed(time.perf_counter() - started, report))
+    return feed.stat().st_size, timed[0], timed[1]

@@ -8,20 +8,24 @@ decide (new, unchanged, duplicate, update, curator's edit kept) -> write atomica
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest import safe_urls
-from newsdigest.ingest import clipping, feed, html_page, images, language, reading, tagging
+from newsdigest import content_model, safe_urls
+from newsdigest.ingest import clipping, feed, forgotten, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
 from newsdigest.taxonomy import Vocabulary
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,12 +43,13 @@ class Options:
     site_lang: str = "en"  # DEFAULT_LANG: a story detected to be in it needs no `lang`
     vocabulary_file: str = "tags.yml"
     fetch_images: bool = False  # --fetch-images: keep lead images under content/images/
+    fetch_seconds: float = reading.FETCH_SECONDS  # the whole fetch of one URL
 
 
 @dataclass
 class Outcome:
     input: str
-    status: str  # written, updated, unchanged, duplicate, kept, skipped, failed
+    status: str  # written, updated, unchanged, duplicate, kept, skipped, forgotten, failed
     path: Path | None = None
     detail: str = ""
     notes: list[str] = field(default_factory=list)  # what was cut or left out of the input
@@ -63,35 +68,112 @@ class Report:
 
     def summary(self) -> str:
         written = self.count("written") + self.count("updated")
+        deleted = f", {self.count('forgotten')} forgotten" if self.count("forgotten") else ""
         return (f"{written} written, {self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
                 f"{self.count('kept')} kept (edited by the curator), {self.count('skipped')} skipped, "
-                f"{self.count('failed')} failed")
+                f"{self.count('failed')} failed{deleted}")
+
+
+@dataclass
+class _Parsed:
+    input: str
+    story: Story
+    entry: str = ""  # a feed entry's link or id, named in its errors
 
 
 def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, progress=None) -> Report:
-    """Ingest every input; a bad input is reported and the others still processed."""
+    """Ingest every input; a bad input is reported and the others still processed. Stories the
+    curator forgot, or deleted since the last run, are never written again."""
     report = Report()
     store = ContentStore.scan(options.content)
+    tombstones = _notice_deletions(store, options, report, on_outcome)
     vocabulary = Vocabulary.load(options.content / options.vocabulary_file)
-    inputs = reading.expand(paths)
     names = SourceNames(options.source_names, known=store.sources)
-    parsed: list[tuple[str, Story]] = []
-    for name in inputs:
-        try:
-            parsed.extend((name, story) for story in _parse(name, report, on_outcome, store, names))
-        except IngestError as error:
-            _record(report, on_outcome, Outcome(name, "failed", detail=str(error)))
+    parsed: list[_Parsed] = []
+    for name in reading.expand(paths):
+        with _one_input(report, on_outcome, name):
+            parsed += _parse(name, options, report, on_outcome, store, names, tombstones)
         if progress:
             progress()
-    texts = [f"{story.title} {' '.join(story.plain_paragraphs)}" for _, story in parsed]
-    frequencies = tagging.document_frequency(store.texts + texts)
-    tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
-    for name, story in parsed:
-        try:
-            _record(report, on_outcome, _place(name, story, options, store, tagger, names))
-        except IngestError as error:
-            _record(report, on_outcome, Outcome(name, "failed", detail=str(error)))
+    if parsed:
+        texts = [f"{item.story.title} {' '.join(item.story.plain_paragraphs)}" for item in parsed]
+        frequencies = tagging.document_frequency(store.texts + texts)
+        tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
+        for item in parsed:
+            with _one_input(report, on_outcome, item.input, item.entry):
+                _record(report, on_outcome, _place(item, options, store, tagger, names, tombstones))
+    if not options.dry_run:
+        forgotten.save_ledger(options.content, _ingested(store).values())
     return report
+
+
+def forget(files: list[str], options: Options, on_outcome=lambda outcome: None) -> Report:
+    """Delete story files and list them in content/.ingest-ignore, so that no later ingest of
+    their feed or page writes them again."""
+    report = Report()
+    tombstones = forgotten.Tombstones.load(options.content)
+    content = options.content.resolve()
+    for name in files:
+        with _one_input(report, on_outcome, name):
+            path = Path(name).resolve()
+            if content not in path.parents or not path.is_file():
+                raise IngestError(f"not a story file in {options.content}")
+            existing = ContentStore(content).read(path)
+            if existing is None:
+                raise IngestError("not a story file (no readable front matter); not forgotten")
+            story = forgotten.Origins.of(path.relative_to(content).as_posix(), existing.metadata)
+            if not story.keys():
+                raise IngestError("nothing recognises it in an input (no source_url, source_guid or fingerprint); "
+                                  "not forgotten: delete it by hand")
+            if options.dry_run:
+                _record(report, on_outcome, Outcome(name, "forgotten", path, "would be deleted (dry run)"))
+                continue
+            tombstones.bury([story])  # listed first: a crash before the unlink loses nothing
+            path.unlink()
+            _record(report, on_outcome, Outcome(name, "forgotten", path, f"deleted; listed in {_ignore_file(options)}"))
+    return report
+
+
+def _ignore_file(options: Options) -> Path:
+    return options.content / forgotten.IGNORE_FILE
+
+
+def _ingested(store: ContentStore) -> dict[str, forgotten.Origins]:
+    relative = {path: path.relative_to(store.root).as_posix() for path in store.ingested}
+    return {relative[path]: forgotten.Origins.of(relative[path], metadata) for path, metadata in store.ingested.items()}
+
+
+def _notice_deletions(store: ContentStore, options: Options, report: Report, on_outcome) -> forgotten.Tombstones:
+    """The forgotten stories, with those deleted by hand since the last run added (and reported)."""
+    tombstones = forgotten.Tombstones.load(options.content)
+    gone = forgotten.vanished(forgotten.load_ledger(options.content), _ingested(store), tombstones)
+    if gone:
+        if options.dry_run:
+            tombstones.keys.update(key for story in gone for key in story.keys())
+        else:
+            tombstones.bury(gone)
+    for story in gone:
+        _record(report, on_outcome, Outcome(str(options.content / story.path), "forgotten", None,
+                                            f"deleted since the last ingest; listed in {_ignore_file(options)}"))
+    return tombstones
+
+
+@contextlib.contextmanager
+def _one_input(report: Report, on_outcome, name: str, entry: str = ""):
+    """Whatever goes wrong with one input (or one feed entry) fails it alone, in one line; the
+    run goes on. An error no check foresaw is named by its type, its traceback logged (-v)."""
+    try:
+        yield
+    except IngestError as error:
+        reason = str(error)
+    except OSError as error:  # a story that cannot be written (a read-only folder, a full disk)
+        reason = f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
+    except Exception as error:  # noqa: BLE001 - an input must never stop the others
+        _log.info("%s: unexpected error", name, exc_info=True)
+        reason = f"unexpected {type(error).__name__}: {one_line(str(error))}".rstrip(": ")
+    else:
+        return
+    _record(report, on_outcome, Outcome(name, "failed", detail=f"entry {entry}: {reason}" if entry else reason))
 
 
 def _record(report: Report, on_outcome, outcome: Outcome) -> None:
@@ -99,24 +181,48 @@ def _record(report: Report, on_outcome, outcome: Outcome) -> None:
     on_outcome(outcome)
 
 
-def _parse(name: str, report: Report, on_outcome, store: ContentStore, names: SourceNames) -> list[Story]:
-    raw = reading.read(name)
+def _parse(name: str, options: Options, report: Report, on_outcome, store: ContentStore,
+           names: SourceNames, tombstones: forgotten.Tombstones) -> list[_Parsed]:
+    if tombstones.forgets(url=name):  # a forgotten page is not even fetched
+        _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}"))
+        return []
+    raw = reading.read(name, options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
+        def skip(link: str, guid: str) -> Outcome | None:  # known and forgotten entries are never extracted
+            if known := store.by_origin.get(guid) or store.by_origin.get(link):
+                return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
+            if tombstones.forgets(guid=guid, url=link):
+                return Outcome(name, "skipped",
+                               detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}")
+            return None
+
         stories = []
-        for story, problem in feed.parse(raw.data, names):
-            if story is None:
-                _record(report, on_outcome, Outcome(name, "failed", detail=problem))
-            elif story.guid in store.by_origin or story.source_url in store.by_origin:
-                _record(report, on_outcome, Outcome(name, "skipped", store.by_origin.get(story.guid)
-                                                    or store.by_origin.get(story.source_url),
-                                                    f"already ingested: {story.source_url or story.guid}"))
+        for entry in feed.entries(raw.data, names, skip):
+            if entry.skipped:
+                _record(report, on_outcome, entry.skipped)
             else:
-                stories.append(story)
+                with _one_input(report, on_outcome, name, entry.label):
+                    stories.append(_Parsed(name, _visible(entry.story()), entry.label))
         return stories
     if raw.suffix in (".html", ".htm") or "html" in raw.content_type or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
-        return [html_page.parse(text, raw.name if raw.name.startswith("http") else None, names)]
-    return [clipping.parse(text)]
+        page_url = raw.name if raw.name.startswith("http") else None
+        return [_Parsed(name, _visible(html_page.parse(text, page_url, names)))]
+    return [_Parsed(name, _visible(clipping.parse(text)))]
+
+
+def _visible(story: Story) -> Story:
+    """The story with its headline, standfirst, names and tags as a reader sees them: no
+    bidirectional overrides or zero-width characters (the content model's rule, applied before
+    the story is fingerprinted, tagged and named)."""
+    changes = {}
+    for key in content_model.SHOWN_KEYS:
+        value = getattr(story, key, None)
+        if isinstance(value, str):
+            changes[key] = content_model.visible_text(value)
+        elif isinstance(value, list):
+            changes[key] = [content_model.visible_text(item) for item in value]
+    return dataclasses.replace(story, **changes)
 
 
 def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
@@ -133,8 +239,9 @@ def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
     return moment.replace(microsecond=0)
 
 
-def _place(name: str, story: Story, options: Options, store: ContentStore, tagger: tagging.Tagger,
-           names: SourceNames) -> Outcome:
+def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging.Tagger, names: SourceNames,
+           tombstones: forgotten.Tombstones) -> Outcome:
+    name, story = item.input, item.story
     story.source = names.name(story.source or options.source)
     story.section = story.section or options.section
     if not story.lang and (detected := language.detect(" ".join(story.plain_paragraphs))) != options.site_lang:
@@ -143,6 +250,9 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     paragraphs = [safe_markdown(paragraph) for paragraph in story.paragraphs]
     print_ = fingerprint(story.title, "\n\n".join(paragraphs))
     origin = story.guid or story.source_url or name
+    if tombstones.forgets(url=story.source_url, guid=story.guid, fingerprint=print_,
+                          input=name if origin == name and not item.entry else ""):
+        return Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}")
     if print_ in store.by_fingerprint:
         existing = store.by_fingerprint[print_]
         previous = store.read(existing)
@@ -154,6 +264,7 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     prose = [text for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
              if not markdown.startswith(FIGURE_OPENING)]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
+    tags = list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
     metadata = _front_matter(story, moment, tags, print_, name)
     body = "\n\n".join(paragraphs)
     earlier = store.by_origin.get(origin)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import feedparser
+import lxml.etree
 
 from newsdigest import safe_urls
 from newsdigest.ingest import bylines, html_page, language
@@ -24,42 +28,126 @@ def looks_like_feed(text: str) -> bool:
     return "<rss" in head or ("<feed" in head and "http://www.w3.org/2005/atom" in head) or "<rdf:rdf" in head
 
 
-def parse(data: bytes, source_names: SourceNames | None = None) -> list[tuple[Story | None, str]]:
-    """(story, problem) for each entry: a story, or None and why not."""
+@dataclass(frozen=True)
+class Entry:
+    """A feed entry as its address and id; its story is extracted only on demand."""
+
+    link: str  # a web address, or ""
+    guid: str  # the entry's id, else its link
+    story: Callable[[], Story] | None  # raises IngestError when the entry holds no story
+    skipped: object = None  # why the entry is not read: what `skip` said of it
+
+    @property
+    def label(self) -> str:
+        return self.link or self.guid or "?"
+
+
+def entries(data: bytes, source_names: SourceNames | None = None,
+            skip: Callable[[str, str], object] = lambda link, guid: None) -> list[Entry]:
+    """The feed's entries. Those that `skip(link, guid)` gives a reason for are left out before
+    any text is read: first with a quick reading of the XML (feedparser, which cleans every
+    entry's HTML, takes seconds on a feed of thousands), then among what feedparser finds."""
+    data, skipped = _without_skipped(data, skip)
+    if data is None:
+        return skipped
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         raise IngestError(f"not a readable feed ({parsed.get('bozo_exception')})")
     names = source_names or SourceNames()
-    source = names.name(parsed.feed.get("title", ""), parsed.feed.get("link", ""))
+    source = names.name(_text(parsed.feed.get("title")), _text(parsed.feed.get("link")))
     feed_lang = language_code(parsed.feed.get("language", ""))
-    results = []
+    found = skipped
     for entry in parsed.entries:
-        try:
-            results.append((_story(entry, source, feed_lang), ""))
-        except IngestError as error:
-            results.append((None, f"entry {entry.get('link') or entry.get('id') or '?'}: {error}"))
-    return results
+        link = safe_urls.web_url(_text(entry.get("link"))) or ""
+        guid = _text(entry.get("id")) or _text(entry.get("link"))
+        if (reason := skip(link, guid)) is not None:
+            found.append(Entry(link, guid, None, reason))
+        else:
+            found.append(Entry(link, guid, functools.partial(_story, entry, link, guid, source, feed_lang)))
+    return found
 
 
-def _story(entry, source: str, feed_lang: str) -> Story:
+def _without_skipped(data: bytes, skip: Callable[[str, str], object]) -> tuple[bytes | None, list[Entry]]:
+    """The feed without the entries `skip` names (None when no entry is left), and those
+    entries, read with lxml from the usual shapes (RSS <item> with <link> and <guid>, Atom
+    <entry> with <id> and <link href>). A feed lxml cannot read as it is, or one with a DTD,
+    is left whole to feedparser."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = lxml.etree.fromstring(data, parser)
+    except lxml.etree.XMLSyntaxError:
+        return data, []
+    if root.getroottree().docinfo.doctype:
+        return data, []
+    items = [element for element in root.iter(lxml.etree.Element) if _local(element) in ("item", "entry")
+             and element.getparent() is not None and _local(element.getparent()) in _ENTRY_PARENTS]
+    skipped = []
+    for item in items:
+        raw_link, guid = _identity(item)
+        link = safe_urls.web_url(raw_link) or ""
+        if (reason := skip(link, guid or raw_link)) is not None:
+            skipped.append(Entry(link, guid or raw_link, None, reason))
+            item.getparent().remove(item)
+    if not skipped:
+        return data, []
+    if len(skipped) == len(items):
+        return None, skipped
+    return lxml.etree.tostring(root, encoding="utf-8", xml_declaration=True), skipped
+
+
+_ENTRY_PARENTS = ("channel", "RDF", "feed")
+
+
+def _local(element) -> str:
+    return lxml.etree.QName(element).localname
+
+
+def _identity(item) -> tuple[str, str]:
+    """(link, id) of an RSS item or an Atom entry, as feedparser reads them in the usual case."""
+    link = guid = ""
+    for child in item:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child)
+        if name == "link" and not link:
+            if child.get("href") is not None:  # Atom: the alternate link
+                if child.get("rel", "alternate") == "alternate":
+                    link = child.get("href").strip()
+            else:
+                link = (child.text or "").strip()
+        elif name in ("guid", "id") and not guid:
+            guid = (child.text or "").strip()
+    return link, guid
+
+
+def _moment(parsed) -> dt.datetime | None:
+    """feedparser's UTC time tuple as a datetime; None for a date no calendar has (year 0)."""
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc) if parsed else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _story(entry, link: str, guid: str, source: str, feed_lang: str) -> Story:
     title = plain_text(entry.get("title", ""))
     if not title:
         raise IngestError("no title")
     contents = entry.get("content") or []
     html = contents[0].value if contents else entry.get("summary", "")
     summary = plain_text(_TAG.sub(" ", entry.get("summary", "")))
-    link = safe_urls.web_url(entry.get("link", "")) or ""
     body = html_page.extract_body(html_page.parse_tree(f"<html><body><article>{html}</article></body></html>"), link)
     authors = [name for author in entry.get("authors", []) for name in bylines.names(author.get("name", ""))]
     story = Story(title=title, paragraphs=[],
                   subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
-                  source=source, source_url=link, guid=entry.get("id", "") or entry.get("link", ""),
+                  source=source, source_url=link, guid=guid,
                   authors=bylines.merge(authors),
                   tags=[plain_text(t.get("term", "")) for t in entry.get("tags", []) if plain_text(t.get("term", ""))],
                   notes=body.notes)
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
-    if moment:
-        story.date = dt.datetime.fromtimestamp(calendar.timegm(moment), tz=dt.timezone.utc)
+    story.date = _moment(entry.get("published_parsed") or entry.get("updated_parsed"))
     blocks = body.blocks if any(block.text for block in body.blocks) else [Block(escape(summary), summary)]
     absorb_paragraphs(story, blocks)
     if not story.paragraphs:

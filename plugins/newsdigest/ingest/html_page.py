@@ -98,7 +98,10 @@ def _published(meta: PageMetadata, html: str, url: str | None) -> moments.Moment
             (moment := moments.parse_moment(value)) is not None and _day(moment) == _day(best))]
         best = moments.most_precise(([best] if best else []) + same_day)
     if best is None:
-        found = trafilatura.extract_metadata(html, default_url=url)
+        try:
+            found = trafilatura.extract_metadata(html, default_url=url)
+        except (ValueError, OverflowError, TypeError):  # its date finder trips on impossible dates ("-99:00")
+            found = None
         best = moments.parse_moment(found.date) if found and found.date else None
     return best
 

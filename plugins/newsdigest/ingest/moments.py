@@ -39,6 +39,10 @@ def parse_moment(value) -> Moment | None:
             return None
         if not _HAS_TIME.search(text):
             return moment.date()
+    try:
+        moment.utcoffset()  # dateutil accepts an offset no datetime can hold (-99:00); it fails only when read
+    except ValueError:
+        return None
     return moment.replace(microsecond=0)
 
 

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import gzip
 import io
 import os
-import urllib.request
+import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdigest.ingest.story import IngestError
+import httpx
+
+from newsdigest.ingest.story import IngestError, one_line
 
 MAX_INPUT_BYTES = 10 * 2**20  # no news story is larger; a larger input is not one
+CHUNK_BYTES = 2**16
+FETCH_SECONDS = 30.0  # the whole fetch of one URL, however slowly its server answers
+MAX_REDIRECTS = 10
 SUFFIXES = (".txt", ".html", ".htm", ".xml", ".rss", ".atom", ".gz")
 USER_AGENT = "newsdigest-ingest"
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
 
 
 @dataclass(frozen=True)
@@ -38,48 +48,92 @@ def expand(paths: list[str]) -> list[str]:
     return expanded
 
 
-def read(name: str) -> RawInput:
+def read(name: str, fetch_seconds: float = FETCH_SECONDS) -> RawInput:
     if name.startswith(("http://", "https://")):
-        return _fetch(name)
-    path = Path(name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise IngestError(f"cannot read: {error.strerror}") from None
-    if size > MAX_INPUT_BYTES:
-        raise IngestError(f"too large for a news story ({size / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB)")
-    data = path.read_bytes()
-    suffixes = [suffix.lower() for suffix in path.suffixes]
+        return _fetch(name, fetch_seconds)
+    data = read_regular_file(name)
+    suffixes = [suffix.lower() for suffix in Path(name).suffixes]
     if suffixes and suffixes[-1] == ".gz":
         data = _gunzip(data)
         suffixes = suffixes[:-1]
     return RawInput(name=name, data=data, suffix=suffixes[-1] if suffixes else "")
 
 
+class _Budget:
+    """Bytes taken in chunks up to a limit, refused as soon as they pass it: the limit holds
+    whatever a file's size, a server's Content-Length or a gzip header claims."""
+
+    def __init__(self, too_large: str):
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.too_large = too_large
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_INPUT_BYTES:
+            raise IngestError(f"{self.too_large} (over {MAX_INPUT_BYTES // 2**20} MB)")
+        self.chunks.append(chunk)
+
+    def take(self, read) -> bytes:
+        while chunk := read(CHUNK_BYTES):
+            self.add(chunk)
+        return b"".join(self.chunks)
+
+
+def read_regular_file(name: str) -> bytes:
+    """A regular file's bytes. Opened without waiting (a FIFO would block until a writer came)
+    and checked before reading: a pipe, a device such as /dev/zero, or a folder is refused."""
+    try:
+        descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as error:
+        raise IngestError(f"cannot read: {error.strerror}") from None
+    with open(descriptor, "rb", buffering=0, closefd=True) as handle:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(found.st_mode), "a special file")
+            raise IngestError(f"not a regular file ({kind}); not read")
+        if found.st_size > MAX_INPUT_BYTES:  # the usual case, said with its size; the budget below holds anyway
+            raise IngestError(f"too large for a news story ({found.st_size / 2**20:.0f} MB; "
+                              f"the limit is {MAX_INPUT_BYTES // 2**20} MB)")
+        try:
+            return _Budget("too large for a news story").take(handle.read)
+        except OSError as error:
+            raise IngestError(f"cannot read: {error.strerror}") from None
+
+
 def _gunzip(data: bytes) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-            unpacked = handle.read(MAX_INPUT_BYTES + 1)
-    except (OSError, EOFError) as error:
+            return _Budget("too large for a news story once unpacked").take(handle.read)
+    except (OSError, EOFError, zlib.error) as error:
         raise IngestError(f"not a valid gzip file ({error})") from None
-    if len(unpacked) > MAX_INPUT_BYTES:
-        raise IngestError("too large for a news story once unpacked")
-    return unpacked
 
 
-def _fetch(url: str) -> RawInput:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+def _fetch(url: str, seconds: float) -> RawInput:
+    """The body at `url`, within `seconds` in all: connecting, redirects and every byte. A
+    server that trickles its answer (one byte every few seconds) is cut off at the deadline."""
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data = response.read(MAX_INPUT_BYTES + 1)
-            content_type = response.headers.get("Content-Type", "")
-    except OSError as error:
-        raise IngestError(f"cannot fetch: {getattr(error, 'reason', error)}") from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise IngestError("too large for a news story")
-    path = url.split("?", 1)[0].rsplit("/", 1)[-1].lower()
-    suffix = os.path.splitext(path)[1]
-    return RawInput(name=url, data=data, suffix=suffix, content_type=content_type.lower())
+        return asyncio.run(asyncio.wait_for(_download(url, seconds), seconds))
+    except (TimeoutError, httpx.TimeoutException):
+        raise IngestError(f"cannot fetch: no complete answer within {seconds:g} s") from None
+    except httpx.HTTPStatusError as error:
+        raise IngestError(f"cannot fetch: HTTP {error.response.status_code} "
+                          f"{error.response.reason_phrase}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
+        raise IngestError(f"cannot fetch: {one_line(str(error)) or type(error).__name__}") from None
+
+
+async def _download(url: str, seconds: float) -> RawInput:
+    async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=True,
+                                 max_redirects=MAX_REDIRECTS, timeout=seconds) as client:
+        async with client.stream("GET", url) as response:
+            response.raise_for_status()
+            budget = _Budget("too large for a news story")
+            async for chunk in response.aiter_bytes(CHUNK_BYTES):  # decoded: a gzip answer counts unpacked
+                budget.add(chunk)
+            path = response.url.path.rsplit("/", 1)[-1].lower()
+            return RawInput(name=url, data=b"".join(budget.chunks), suffix=os.path.splitext(path)[1],
+                            content_type=response.headers.get("Content-Type", "").lower())
 
 
 def decode(data: bytes, declared: str | None = None) -> str:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdigest import frontmatter
+from newsdigest.ingest.reading import read_regular_file
+from newsdigest.ingest.story import IngestError
 
 CHECKSUM_KEY = "ingest_checksum"
 
@@ -47,6 +49,7 @@ class ContentStore:
     by_origin: dict[str, Path] = field(default_factory=dict)  # source URL, feed guid or input name -> file
     texts: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the spellings of the sources already there
+    ingested: dict[Path, dict] = field(default_factory=dict)  # files ingest wrote -> their front matter
 
     @classmethod
     def scan(cls, root: Path) -> ContentStore:
@@ -60,15 +63,16 @@ class ContentStore:
         return store
 
     def read(self, path: Path) -> Existing | None:
-        try:
-            document = frontmatter.parse(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+        try:  # a regular file only: a story named like one may be a pipe or a link to /dev/zero
+            document = frontmatter.parse(read_regular_file(str(path)).decode("utf-8"))
+        except (IngestError, UnicodeDecodeError, frontmatter.FrontMatterError):
             return None
         return Existing(path, document.metadata, document.body)
 
     def remember(self, path: Path, metadata: dict, body: str) -> None:
         if metadata.get("fingerprint"):
             self.by_fingerprint.setdefault(str(metadata["fingerprint"]), path)
+            self.ingested[path] = metadata
         for key in ("source_url", "source_guid", "ingested_from"):
             if metadata.get(key):
                 self.by_origin.setdefault(str(metadata[key]), path)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from newsdigest.content_model import visible_text
+
 
 class IngestError(Exception):
     """An input that cannot become a story; the message is the reason, for one line."""
@@ -83,8 +85,9 @@ def decode_entities(text: str) -> str:
 
 def plain_text(value: str) -> str:
     """Scraped text as a reader should see it, on one line: entities decoded, tags that leaked
-    into the text removed ("<u>x</u>")."""
-    return one_line(_TAG.sub("", decode_entities(value or "")))
+    into the text removed ("<u>x</u>"), and no invisible characters (a zero-width space inside
+    a byline's name, a right-to-left override in a headline)."""
+    return one_line(visible_text(_TAG.sub("", decode_entities(value or ""))))
 
 
 def fingerprint(title: str, body: str) -> str:
