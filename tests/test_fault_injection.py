@@ -101,6 +101,11 @@ def test_a_build_killed_at_any_point_leaves_a_whole_site(point, states, tmp_path
     workers = still_running(psutil.Process(process.pid).children(recursive=True))
     if point in ("conversion", "rendering", "search"):
         assert workers, f"no worker processes while {point}"
+    # A worker asks the kernel to kill it with its parent as its first step; on a loaded machine
+    # it may not have run yet when the build stops, so let each take that step before freezing it.
+    settle = time.monotonic() + 3
+    while any(sum(worker.cpu_times()[:2]) == 0 for worker in still_running(workers)) and time.monotonic() < settle:
+        time.sleep(0.05)
     for worker in workers:  # as if blocked: only the kernel can end them once the build is gone
         worker.suspend()
     process.send_signal(signal.SIGKILL)

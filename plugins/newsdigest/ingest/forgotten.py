@@ -98,7 +98,7 @@ class Tombstones:
         for story in stories:
             text += f"\n# {_normal(story.path)}\n" + "".join(f"{kind} {value}\n" for kind, value in story.keys())
             self.keys.update(story.keys())
-        write_atomically(path, text)
+        write_atomically(path, text.encode("utf-8"))
 
 
 def load_ledger(content: Path) -> dict[str, Origins]:
@@ -131,7 +131,7 @@ def save_ledger(content: Path, stories: Iterable[Origins]) -> None:
             return
     except (OSError, UnicodeDecodeError):
         pass
-    write_atomically(path, text)
+    write_atomically(path, text.encode("utf-8"))
 
 
 def vanished(ledger: dict[str, Origins], present: dict[str, Origins], tombstones: Tombstones) -> list[Origins]:
