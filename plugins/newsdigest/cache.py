@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from functools import cache
@@ -21,6 +22,18 @@ from newsdigest.paths import display_path
 logger = logging.getLogger(__name__)
 
 _PACKAGES_THAT_SHAPE_OUTPUT = ("pelican", "markdown", "jinja2", "nh3", "feedgen", "pyyaml")
+STORE_NAME = "newsdigest.sqlite"
+PAGES_FOLDER = "pages"
+
+
+def store_path(cache_path: str | os.PathLike) -> Path:
+    """The SQLite file of every namespace, under the settings' CACHE_PATH."""
+    return Path(cache_path) / STORE_NAME
+
+
+def pages_folder(cache_path: str | os.PathLike) -> Path:
+    """The page store's files (newsdigest.page_store), under the settings' CACHE_PATH."""
+    return Path(cache_path) / PAGES_FOLDER
 
 
 @cache

@@ -22,27 +22,24 @@ import logging
 import multiprocessing
 import os
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest import stop_points
+from newsdigest import build_state, stop_points
+from newsdigest.build_state import PendingPage
 from newsdigest.cache import code_fingerprint
 from newsdigest.content_model import OWN_PAGE_KEYS
 from newsdigest.digests import digest, folder_digest, stable_repr
 from newsdigest.ignored_files import files_under
-from newsdigest.page_store import PageStore
 from newsdigest.parallel import die_with_parent, worker_count
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, LISTING_KEYS_KEY
 from newsdigest.template_reads import reads_fields_of_others
 
 logger = logging.getLogger(__name__)
 
-WRITER_KEY = "NEWSDIGEST_WRITER"
 # Article attributes computed from other stories' text, which lists of front matter do not cover.
 PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 # A template reading any of these from a story other than the page's own may show that
@@ -50,21 +47,9 @@ PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 OWN_PAGE_FIELDS = ("metadata", *OWN_PAGE_KEYS)
 SITE_JINJA_FUNCTIONS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
 CONTENT_GROUPS = ("articles", "pages", "hidden_articles", "hidden_pages")
-_VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH")
+# Settings that do not shape what is written (and the build record, which holds no setting).
+_VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS", build_state.BUILD_KEY)
 MIN_JOBS_FOR_WORKERS = 200
-
-
-@dataclass
-class RenderJob:
-    name: str
-    template: object
-    context: dict
-    args: tuple
-    kwargs: dict
-    origin: str
-    key: str
-    files: list[str] = field(default_factory=list)
-    produce: object = None  # for files not rendered from a template: returns relative path -> bytes
 
 
 def _origin(kwargs, template) -> str:
@@ -94,20 +79,17 @@ def _content_items(context):
 
 
 class SiteWriter(Writer):
+    """Queues every page Pelican asks for, with its key, in the build record (`pending`)."""
+
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        self.build = build_state.current(settings)
         self._owners: dict[str, str] = {}
-        self._queue: list[RenderJob] = []
-        self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
-        self._restored: list[RenderJob] = []  # linked from the page store, not rendered
         self._site_digest: str | None = None
         self._own_fields_digest: str | None = None
         self._shows_own_fields: dict[tuple, bool] = {}
-        self._recording: list[str] | None = None
         self._metadata_text: dict[int, str] = {}
         self._content_digests: dict[int, str] = {}
-        self.store = PageStore(Path(settings["CACHE_PATH"]) / "pages", Path(settings["CACHE_PATH"]) / "newsdigest.sqlite")
-        settings[WRITER_KEY] = self
 
     # -- queueing -------------------------------------------------------------
 
@@ -120,8 +102,8 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
-        self._queue.append(RenderJob(name, template, context, args, kwargs, origin,
-                                     self._page_key(name, template, context, args, kwargs)))
+        self.build.pending.append(PendingPage(name, self._page_key(name, template, context, args, kwargs), origin,
+                                              template, context, args, kwargs))
         return None
 
     def _page_key(self, name, template, context, args, kwargs) -> str:
@@ -169,7 +151,7 @@ class SiteWriter(Writer):
         if hasattr(value, "source_path") and hasattr(value, "url"):
             found = self._content_digests.get(id(value))
             if found is None:  # a story is on many pages: digest it once per build
-                document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
+                document_key = self.build.document_keys.get(value.source_path, "")
                 inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
                 found = digest(document_key or self._metadata_of(value), value.url, stable_repr(inputs))
                 self._content_digests[id(value)] = found
@@ -189,10 +171,10 @@ class SiteWriter(Writer):
 
     def _compute_site_digest(self, context) -> str:
         settings = {key: value for key, value in self.settings.items()
-                    if key not in _VOLATILE_SETTINGS and not key.startswith("NEWSDIGEST_")}
+                    if key not in _VOLATILE_SETTINGS}
         # What lists show comes from each item's front matter (read by code and settings digested
         # above) and its place: the reader's digest of its raw front matter is the cheapest.
-        listing_keys = self.settings.get(LISTING_KEYS_KEY, {})
+        listing_keys = self.build.listing_keys
         listings = [f"{item.url}|{listing_keys.get(item.source_path) or self._listed_metadata_of(item)}"
                     for item in _content_items(context)]
         return digest(
@@ -212,21 +194,15 @@ class SiteWriter(Writer):
             self._site_digest = self._compute_site_digest(context)
         key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
         # linked from the page store or produced with the pages, by the same workers
-        self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
+        self.build.pending.append(PendingPage(name, key, name, context=context, produce=produce))
 
-    def reuse(self, name: str, key: str) -> bool:
-        """Link the files an earlier build made for `name` from the same `key` from the page store."""
-        restored = self.store.restore([key], self.output_path)
-        if key in restored:
-            self._restored.append(RenderJob(name, None, None, (), {}, name, key, restored[key]))
-            return True
-        return False
 
-    def record_written(self, name: str, key: str, files: list[str]) -> None:
-        """Files written into the output by other means than rendering (feeds, the search index)."""
-        self._written.append(RenderJob(name, None, None, (), {}, name, key, list(files)))
+class PageRenderer(Writer):
+    """Renders pending pages with Pelican's writer, noting the files each one writes."""
 
-    # -- rendering ------------------------------------------------------------
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._recording: list[str] | None = None
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -235,71 +211,61 @@ class SiteWriter(Writer):
             _unlink_if_there(filename)
         return super()._open_w(filename, encoding, override=override)
 
-    def _produce(self, job: RenderJob) -> str | None:
-        job.files = []
+    def _produce(self, page: PendingPage) -> tuple[list[str], str | None]:
+        files: list[str] = []
         try:
-            for relative, data in job.produce().items():
+            for relative, data in page.produce().items():
                 path = os.path.join(self.output_path, relative)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 _unlink_if_there(path)
                 with open(path, "wb") as handle:
                     handle.write(data)
-                job.files.append(relative)
+                files.append(relative)
         except Exception as error:
-            return f"{job.origin}: {type(error).__name__} while writing: {error}"
-        return None
+            return files, f"{page.origin}: {type(error).__name__} while writing: {error}"
+        return files, None
 
-    def _render(self, job: RenderJob) -> str | None:
-        """Render one job; returns an error line, or None."""
-        if job.produce is not None:
-            return self._produce(job)
-        self._recording = job.files = []
+    def render(self, page: PendingPage) -> tuple[list[str], str | None]:
+        """Render one page; returns the files it wrote and an error line, or None."""
+        if page.produce is not None:
+            return self._produce(page)
+        files = self._recording = []
         try:
-            Writer.write_file(self, job.name, job.template, job.context, *job.args, **job.kwargs)
+            self.write_file(page.name, page.template, page.context, *page.args, **page.kwargs)
         except jinja2.TemplateError as error:
-            return f"{job.origin}: template {_template_location(error, job.template)}: {error}"
+            return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
         except FileOverwriteFailedError as error:
-            return f"{job.origin}: {error}"
+            return files, f"{page.origin}: {error}"
         except Exception as error:  # a filter choking on odd data must name the story, not crash the build
-            return f"{job.origin}: {type(error).__name__} while rendering {job.name}: {error}"
+            return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}"
         finally:
             self._recording = None
-        return None
+        return files, None
 
-    def _render_share(self, share: int, shares: int, connection, parent_pid: int) -> None:
-        """In a forked worker: render every `shares`-th job from `share`, send back files and errors."""
+    def _render_share(self, queue: list[PendingPage], share: int, shares: int, connection, parent_pid: int) -> None:
+        """In a forked worker: render every `shares`-th page from `share`, send back files and errors."""
         die_with_parent(parent_pid)
         results = []
-        for index in range(share, len(self._queue), shares):
-            job = self._queue[index]
-            error = self._render(job)
-            results.append((index, job.files, error))
+        for index in range(share, len(queue), shares):
+            files, error = self.render(queue[index])
+            results.append((index, files, error))
         connection.send(results)
         connection.close()
 
-    def flush(self) -> None:
-        """Render every queued page, in forked workers when there are enough of them
-        (after linking from the page store those an earlier build rendered)."""
-        restored = self.store.restore([job.key for job in self._queue], self.output_path)
-        for job in self._queue:
-            if job.key in restored:
-                job.files = restored[job.key]
-                self._restored.append(job)
-        self._queue = queue = [job for job in self._queue if job.key not in restored]
+    def render_all(self, queue: list[PendingPage]) -> list[tuple[list[str], str | None]]:
+        """Render every page, in forked workers when there are enough of them."""
         workers = worker_count(self.settings.get("NEWSDIGEST_WORKERS"))
         if workers <= 1 or len(queue) < MIN_JOBS_FOR_WORKERS or not hasattr(os, "fork"):
             stop_points.reached("rendering")
-            for job in queue:
-                if (error := self._render(job)) is not None:
-                    logger.error("%s", error)
-            return
+            return [self.render(page) for page in queue]
+        outcomes: list[tuple[list[str], str | None]] = [([], None)] * len(queue)
         context = multiprocessing.get_context("fork")
         pipes, processes = [], []
         try:
             for share in range(workers):
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=self._render_share, args=(share, workers, sender, os.getpid()),
-                                          daemon=True)
+                process = context.Process(target=self._render_share,
+                                          args=(queue, share, workers, sender, os.getpid()), daemon=True)
                 process.start()
                 sender.close()
                 pipes.append(receiver)
@@ -312,9 +278,7 @@ class SiteWriter(Writer):
                     logger.error("a page-rendering worker died (exit code %s)", processes[share].exitcode)
                     continue
                 for index, files, error in results:
-                    queue[index].files = files
-                    if error is not None:
-                        logger.error("%s", error)
+                    outcomes[index] = (files, error)
         except BaseException:  # Ctrl-C or a crash here: stop the workers now, not after their work
             for process in processes:
                 process.terminate()
@@ -325,24 +289,7 @@ class SiteWriter(Writer):
                 if process.is_alive():
                     process.kill()
                     process.join()
-
-    def manifest_entries(self) -> dict[str, list]:
-        """Page name -> (key, files) for every page of this build, rendered or reused."""
-        return {job.name: [job.key, job.files] for job in [*self._restored, *self._queue, *self._written]}
-
-    def keep_in_store(self) -> None:
-        """After a good build: what was rendered goes into the page store, for builds to come."""
-        rendered = {job.key: job.files for job in [*self._queue, *self._written] if job.files}
-        used = {job.key for job in [*self._restored, *self._queue, *self._written]}
-        self.store.keep(rendered, self.output_path, used)
-
-    @property
-    def rendered_count(self) -> int:
-        return len(self._queue) + len(self._written)
-
-    @property
-    def reused_count(self) -> int:
-        return len(self._restored)
+        return outcomes
 
 
 def _unlink_if_there(path: str) -> None:
@@ -371,9 +318,20 @@ def site_writer(pelican):
 
 
 def flush_pages(pelican) -> None:
-    writer = pelican.settings.get(WRITER_KEY)
-    if writer is not None:
-        writer.flush()
+    """Render the pages the writer queued (after linking from the page store those an earlier
+    build rendered from the same keys), and record every one in the build record."""
+    build = build_state.current(pelican.settings)
+    queue, build.pending = build.pending, []
+    restored = build.page_store.restore([page.key for page in queue], pelican.output_path)
+    for page in queue:
+        if page.key in restored:
+            build.record(page.name, page.key, restored[page.key], rendered=False)
+    queue = [page for page in queue if page.key not in restored]
+    outcomes = PageRenderer(pelican.output_path, settings=pelican.settings).render_all(queue)
+    for page, (files, error) in zip(queue, outcomes):
+        build.record(page.name, page.key, files)
+        if error is not None:
+            logger.error("%s", error)
 
 
 def register():
