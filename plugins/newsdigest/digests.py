@@ -8,12 +8,7 @@ objects stand for themselves by URL, since their own digests cover the rest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-from collections.abc import Iterable
 from pathlib import Path
-
-from newsdigest.ignored_files import files_under
 
 _MAX_DEPTH = 6
 
@@ -49,28 +44,3 @@ def stable_repr(value, depth: int = 0) -> str:
         public = {k: v for k, v in state.items() if not k.startswith("_") and k != "settings"}
         return f"<{type(value).__name__} {stable_repr(public, depth + 1)}>"
     return f"<{type(value).__name__}>"
-
-
-def digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-def folder_digest(*folders: str | os.PathLike, ignore: Iterable[str] = ()) -> str:
-    """Digest of every file's path and bytes under `folders` (templates, static files), but
-    those the build ignores (`ignore`: IGNORE_FILES patterns)."""
-    hasher = hashlib.sha256()
-    for folder in folders:
-        root = Path(folder)
-        if not root.is_dir():
-            continue
-        for name in files_under(root, ignore):
-            path = Path(name)
-            if path.is_file():
-                hasher.update(path.relative_to(root).as_posix().encode())
-                hasher.update(path.read_bytes())
-    return hasher.hexdigest()

@@ -19,7 +19,7 @@ from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
 from newsdigest import build_state, content_model, document, frontmatter, presentation, stop_points
-from newsdigest.cache import BuildCache, code_fingerprint, content_key, store_path
+from newsdigest.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
 from newsdigest.ignored_files import files_under
 from newsdigest.parallel import map_chunks, worker_count
 from newsdigest.paths import display_path
@@ -27,7 +27,6 @@ from newsdigest.slugs import slugify
 
 logger = logging.getLogger(__name__)
 
-CACHE_NAMESPACE = "document"
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
 
@@ -56,9 +55,9 @@ def warm_documents(pelican) -> None:
                     data = handle.read()
             except OSError:  # a dangling link, a file gone: the reader says so, naming it
                 continue
-            keys[path] = content_key(fingerprint, config_json, data)
+            keys[path] = digest(fingerprint, config_json, data)
     with BuildCache(store_path(settings["CACHE_PATH"])) as cache:
-        found = cache.get_decoded(CACHE_NAMESPACE, list(set(keys.values())), document.LoadedDocument.from_json)
+        found = cache.get_decoded(DOCUMENTS, list(set(keys.values())), document.LoadedDocument.from_json)
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
@@ -67,8 +66,8 @@ def warm_documents(pelican) -> None:
             if value:
                 converted[key] = value
                 found[key] = document.LoadedDocument.from_json(value)
-        cache.put_many(CACHE_NAMESPACE, converted)
-        cache.prune(CACHE_NAMESPACE)
+        cache.put_many(DOCUMENTS, converted)
+        cache.prune(DOCUMENTS)
     build = build_state.current(settings)
     build.documents = {path: found[key] for path, key in keys.items() if key in found}
     build.document_keys = keys  # for the writer's page keys
@@ -80,7 +79,7 @@ def _listing_key(loaded: document.LoadedDocument) -> str:
     page shows, and the reading time (a body edit that changes it changes every list)."""
     listed = {key: value for key, value in loaded.metadata.items() if key not in content_model.OWN_PAGE_KEYS}
     listed = [listed, presentation.reading_minutes(loaded.body_html)]
-    return content_key(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
+    return digest(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
 
 
 class FrontMatterMarkdownReader(BaseReader):

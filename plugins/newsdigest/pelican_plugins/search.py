@@ -14,7 +14,6 @@ tenth of a second per page); a killed build's are removed by the next one (`remo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -25,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pelican import signals
 
 from newsdigest import build_state, search_blocks, stop_points
+from newsdigest.cache import file_digest
 from newsdigest.parallel import dying_with_parent, worker_count
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def index_site(pelican) -> None:
         if missing:
             logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
             continue
-        digests = {page: _file_digest(source) for page, source in sources.items()}
+        digests = {page: file_digest(source) for page, source in sources.items()}
         key = search_blocks.block_key(block, digests, tool=tool)
         if not build.reuse(block.bundle, key, indexer.output_path):
             pending.append((block, sources, key))
@@ -161,10 +161,6 @@ def remove_gathered(cache_path: str | os.PathLike) -> None:
             if entry.name.startswith(GATHERED_PREFIX) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
-
-def _file_digest(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def register():

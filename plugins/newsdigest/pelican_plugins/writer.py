@@ -22,7 +22,6 @@ import logging
 import multiprocessing
 import os
 import traceback
-from pathlib import Path
 
 import jinja2
 from pelican import signals
@@ -30,10 +29,9 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from newsdigest import build_state, stop_points
 from newsdigest.build_state import PendingPage
-from newsdigest.cache import code_fingerprint
+from newsdigest.cache import code_fingerprint, digest, tree_digest
 from newsdigest.content_model import OWN_PAGE_KEYS
-from newsdigest.digests import digest, folder_digest, stable_repr
-from newsdigest.ignored_files import files_under
+from newsdigest.digests import stable_repr
 from newsdigest.parallel import die_with_parent, worker_count
 from newsdigest.paths import display_path
 from newsdigest.template_reads import reads_fields_of_others
@@ -181,9 +179,11 @@ class SiteWriter(Writer):
             code_fingerprint(),
             stable_repr(settings),
             stable_repr(context.get("build_moment")),  # SOURCE_DATE_EPOCH moves every story's age
-            folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", []),
-                          ignore=self.settings.get("IGNORE_FILES", [])),
-            _side_files_digest(self.settings),
+            tree_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", []),
+                        ignore=self.settings.get("IGNORE_FILES", [])),
+            # content files that are neither stories nor pages (tags.yml, edition intros…)
+            tree_digest(self.settings["PATH"], ignore=self.settings.get("IGNORE_FILES", []),
+                        skip=[*self.settings.get("ARTICLE_PATHS", []), *self.settings.get("PAGE_PATHS", [])]),
             *listings,
         )
 
@@ -297,20 +297,6 @@ def _unlink_if_there(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def _side_files_digest(settings) -> str:
-    """Digest of content files that are neither stories nor pages (tags.yml, edition intros…)."""
-    root = Path(settings["PATH"])
-    skip = {os.path.normpath(p) for p in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]}
-    hasher = []
-    for name in files_under(root, settings.get("IGNORE_FILES", [])):
-        path = Path(name)
-        relative = path.relative_to(root)
-        if (relative.parts and relative.parts[0] in skip) or not path.is_file():
-            continue
-        hasher.append(digest(relative.as_posix(), path.read_bytes()))
-    return digest(*hasher)
 
 
 def site_writer(pelican):
