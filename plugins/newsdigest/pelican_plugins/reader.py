@@ -9,7 +9,6 @@ left for `read()` to report.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -18,7 +17,7 @@ from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import build_state, content_model, document, frontmatter, presentation, stop_points
+from newsdigest import build_state, content_model, document, frontmatter, page_keys, presentation, stop_points
 from newsdigest.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
 from newsdigest.ignored_files import files_under
 from newsdigest.parallel import map_chunks, worker_count
@@ -77,9 +76,7 @@ def warm_documents(pelican) -> None:
 def _listing_key(loaded: document.LoadedDocument) -> str:
     """Digest of what lists of stories show: the front matter but for fields only a story's own
     page shows, and the reading time (a body edit that changes it changes every list)."""
-    listed = {key: value for key, value in loaded.metadata.items() if key not in content_model.OWN_PAGE_KEYS}
-    listed = [listed, presentation.reading_minutes(loaded.body_html)]
-    return digest(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
+    return page_keys.listing_key(loaded.metadata, str(presentation.reading_minutes(loaded.body_html)))
 
 
 class FrontMatterMarkdownReader(BaseReader):
