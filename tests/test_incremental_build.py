@@ -190,3 +190,17 @@ def test_a_build_into_an_empty_output_folder_links_what_the_cache_kept(site):
     shutil.rmtree(site.output / "2015")
     third = site.build()
     assert third.rendered == 1 and tree(site.output) == built
+
+
+def test_a_setting_of_the_sites_own_reaches_every_page_whatever_its_name(site, tmp_path):
+    """Settings prefixed NEWSDIGEST_ are settings like any other: changing one renders again
+    the pages a template shows it on."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text().replace("</footer>", "<p>{{ NEWSDIGEST_BANNER }}</p></footer>", 1))
+    site.add_article("story", title="Story", tags=["Mali"])
+    site.build(THEME=str(theme), NEWSDIGEST_BANNER="First banner")
+    again = site.build(THEME=str(theme), NEWSDIGEST_BANNER="Second banner")
+    assert again.reused == 0
+    assert "Second banner" in site.page("tags/mali/") and "Second banner" in site.page("")

@@ -19,13 +19,11 @@ import jinja2
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from newsdigest import publish, stop_points
+from newsdigest import build_state, publish, stop_points
 from newsdigest.build_lock import build_lock
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.search import remove_gathered
-from newsdigest.pelican_plugins.strict import SETTINGS_KEY as PROBLEMS_KEY
 from newsdigest.pelican_plugins.strict import BuildFailed, stop_collecting
-from newsdigest.pelican_plugins.writer import WRITER_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +65,12 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             logger.error("%s", problem)
             raise BuildFailed([problem]) from error
         run_settings = {**settings, "OUTPUT_PATH": str(generation)}
+        record = build_state.start(run_settings, previous_output=live)
         try:
             _run_pelican(run_settings)
-            writer = run_settings[WRITER_KEY]
             try:
-                changed, removed = publish.keep_unchanged(generation, live)
-                writer.keep_in_store()
+                changed, removed = publish.keep_unchanged(generation, record.previous_output)
+                record.keep_in_store(generation)
                 publish.switch(final_output, generation)
             except OSError as error:  # a full disk, a folder someone made read-only
                 problem = f"{display_path(error.filename or final_output)}: {error.strerror or error}"
@@ -83,7 +81,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             raise
         stop_points.reached("cleanup")
         publish.tidy(final_output)
-    return BuildResult(output=final_output, rendered=writer.rendered_count, reused=writer.reused_count,
+    return BuildResult(output=final_output, rendered=record.rendered_count, reused=record.reused_count,
                        changed_files=changed, removed_files=removed)
 
 
@@ -100,8 +98,7 @@ def _run_pelican(settings: dict) -> None:
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
         problem = f"{type(error).__name__}: {error}".splitlines()[0]
         logger.error("%s", problem)
-        collector = settings.get(PROBLEMS_KEY)
-        earlier = [line for line in (collector.problems if collector else []) if line != problem]
+        earlier = [line for line in build_state.current(settings).problems if line != problem]
         raise BuildFailed([*earlier, problem]) from error
     finally:
         stop_collecting(settings)

@@ -10,17 +10,35 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 import newsdigest
+from newsdigest.ignored_files import files_under
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
 
 _PACKAGES_THAT_SHAPE_OUTPUT = ("pelican", "markdown", "jinja2", "nh3", "feedgen", "pyyaml")
+STORE_NAME = "newsdigest.sqlite"
+PAGES_FOLDER = "pages"
+# The namespaces of the store, one per kind of value.
+DOCUMENTS = "document"  # converted Markdown, by file bytes (the reader)
+RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
+PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.page_store)
+
+
+def store_path(cache_path: str | os.PathLike) -> Path:
+    """The SQLite file of every namespace, under the settings' CACHE_PATH."""
+    return Path(cache_path) / STORE_NAME
+
+
+def pages_folder(cache_path: str | os.PathLike) -> Path:
+    """The page store's files (newsdigest.page_store), under the settings' CACHE_PATH."""
+    return Path(cache_path) / PAGES_FOLDER
 
 
 @cache
@@ -39,13 +57,45 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def content_key(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
+def _update(hasher, part: str | bytes) -> None:
+    # Each part framed by its length: ("ab", "c") and ("a", "bc") never digest alike.
+    data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+    hasher.update(len(data).to_bytes(8, "little"))
+    hasher.update(data)
+
+
+def digest(*parts: str | bytes) -> str:
+    """The one digest of cache keys and page keys: SHA-256 of the parts, each framed by its length."""
+    hasher = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
+        _update(hasher, part)
+    return hasher.hexdigest()
+
+
+def tree_digest(*folders: str | os.PathLike, ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
+    """Digest of every file's path (relative to its folder) and bytes under `folders`, but the
+    files the build ignores (`ignore`: IGNORE_FILES patterns) and those in the top-level
+    folders named in `skip`."""
+    skipped = {os.path.normpath(name) for name in skip}
+    hasher = hashlib.sha256()
+    for folder in folders:
+        root = Path(folder)
+        if not root.is_dir():
+            continue
+        for name in files_under(root, ignore):
+            path = Path(name)
+            relative = path.relative_to(root)
+            if relative.parts[0] in skipped or not path.is_file():
+                continue
+            _update(hasher, relative.as_posix())
+            _update(hasher, path.read_bytes())
+    return hasher.hexdigest()
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class BuildCache:

@@ -12,7 +12,6 @@ it used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -20,11 +19,10 @@ import re
 import shutil
 from pathlib import Path
 
-from newsdigest.cache import BuildCache
+from newsdigest.cache import PAGE_STORE, BuildCache, file_digest
 
 logger = logging.getLogger(__name__)
 
-NAMESPACE = "page-store"
 _BLOB_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.[0-9]+")
 
 
@@ -40,11 +38,6 @@ def _link(source: str, target: str, folders: set[str]) -> None:
         os.link(source, target)
     except OSError:  # no hard links here (another file system): copy
         shutil.copy2(source, target)
-
-
-def file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _entry(text: str) -> list[tuple[str, str, int, str]]:
@@ -70,7 +63,7 @@ class PageStore:
         if not keys or not self.cache_file.exists():
             return {}
         with BuildCache(self.cache_file) as cache:
-            found = cache.get_decoded(NAMESPACE, keys, _entry)
+            found = cache.get_decoded(PAGE_STORE, keys, _entry)
         restored, folders = {}, set()
         for key, entries in found.items():
             if not all(self._intact(relative, blob, size, sha256) for relative, blob, size, sha256 in entries):
@@ -107,9 +100,9 @@ class PageStore:
             else:
                 entries[key] = json.dumps(kept)
         with BuildCache(self.cache_file) as cache:
-            cache.get_many(NAMESPACE, sorted(used))  # marks them used, for prune
-            cache.put_many(NAMESPACE, entries)
-            cache.prune(NAMESPACE)
+            cache.get_many(PAGE_STORE, sorted(used))  # marks them used, for prune
+            cache.put_many(PAGE_STORE, entries)
+            cache.prune(PAGE_STORE)
         self._remove_blobs_not_in(used)
 
     def _remove_blobs_not_in(self, used: set[str]) -> None:

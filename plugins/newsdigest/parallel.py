@@ -1,6 +1,6 @@
 """Worker processes for the expensive, independent steps of a build.
 
-Workers are forked: they start at once, need nothing pickled but their chunk, and,
+Workers are forked: they start at once, inherit what they work on (only their results are pickled), and,
 unlike spawned ones, never re-import the caller's main module (a script without a
 main guard would make a spawning pool start workers forever). They only compute and
 return results, never log or print, so no lock held by another thread at fork time
@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 
 _PR_SET_PDEATHSIG = 1
 # Below this many items the cost of starting workers outweighs the gain.
@@ -49,22 +49,64 @@ def dying_with_parent(command: list[str]) -> list[str]:
     return [setpriv, "--pdeathsig", "KILL", "--", *command] if setpriv else list(command)
 
 
-def map_chunks(function: Callable[[list], list], items: list, workers: int, chunk_size: int = 100) -> Iterable:
-    """`function` over `items` in chunks, in worker processes when worth it; yields results in order."""
+def map_chunks(function: Callable[[list], list], items: list, workers: int, chunk_size: int = 100) -> Iterator:
+    """`function` over `items` in chunks, in forked worker processes when worth it; yields the
+    results in order. Workers inherit `function` and `items` (a closure over a whole site will
+    do: only results are pickled); each takes every `workers`-th chunk and sends back each
+    chunk's results as it finishes it. A worker that dies raises WorkerDied."""
     chunks = [items[start:start + chunk_size] for start in range(0, len(items), chunk_size)]
-    if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS:
+    if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or not hasattr(os, "fork"):
         for chunk in chunks:
             yield from function(chunk)
         return
-    pool = multiprocessing.get_context("fork").Pool(processes=workers, initializer=die_with_parent,
-                                                       initargs=(os.getpid(),))
+    context = multiprocessing.get_context("fork")
+    workers = min(workers, len(chunks))
+    connections, processes = [], []
     try:
-        for results in pool.imap(function, chunks):
+        for share in range(workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_work, daemon=True,
+                                      args=(function, chunks[share::workers], theirs, [*connections, ours], os.getpid()))
+            process.start()
+            theirs.close()
+            connections.append(ours)
+            processes.append(process)
+        for number in range(len(chunks)):
+            try:
+                results = connections[number % workers].recv()
+            except EOFError:
+                process = processes[number % workers]
+                process.join(timeout=10)
+                raise WorkerDied(f"a worker process died (exit code {process.exitcode})") from None
             yield from results
-    except BaseException:
-        pool.terminate()
+    except BaseException:  # Ctrl-C, a crash, or the caller gave up: stop the workers now, not after their work
+        for process in processes:
+            process.terminate()
         raise
-    else:
-        pool.close()
     finally:
-        pool.join()
+        for connection in connections:
+            connection.close()  # a worker waiting for the end of the map exits
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+class WorkerDied(RuntimeError):
+    pass
+
+
+def _work(function: Callable[[list], list], chunks: list[list], connection, parents_ends: list,
+          parent_pid: int) -> None:
+    """In a forked worker: send `function`'s results for each chunk, then wait for the end of the
+    map (the parent closes its end), so workers live as long as the map they serve."""
+    die_with_parent(parent_pid)
+    for end in parents_ends:  # inherited copies, which would keep this worker's pipe (and others') open
+        end.close()
+    for chunk in chunks:
+        connection.send(function(chunk))
+    try:
+        connection.recv()
+    except EOFError:
+        pass

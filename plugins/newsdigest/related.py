@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import itertools
 import json
 import math
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import stop_words
 from rapidfuzz import fuzz, process
+
+from newsdigest.cache import digest
 
 # scipy, scikit-learn and sparse_dot_topn (1.5 s to import) are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
@@ -337,11 +338,9 @@ def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> spa
 
 def inputs_digest(documents: list[Document], settings: Settings) -> str:
     """Everything a ranking is computed from: equal digests, equal rankings."""
-    hasher = hashlib.sha256(repr(dataclasses.astuple(settings)).encode())
-    for doc in documents:
-        hasher.update(json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang],
-                                 ensure_ascii=False).encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+    return digest(repr(dataclasses.astuple(settings)), *(
+        json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang], ensure_ascii=False)
+        for doc in documents))
 
 
 def ranking_to_json(ranking: Ranking) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from newsdigest.digests import digest
+from newsdigest.cache import digest
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,6 @@ def split(pages: list[str], target: int) -> list[Block]:
     return [Block(name=f"{_hash(block[0]):016x}"[:12], pages=tuple(block)) for block in blocks]
 
 
-def block_key(block: Block, page_digests: dict[str, bytes], *, tool: str) -> str:
+def block_key(block: Block, page_digests: dict[str, str], *, tool: str) -> str:
     """What a block's bundle is made from: the indexer, and each page's path and bytes (by digest)."""
     return digest(tool, block.name, *(part for page in block.pages for part in (page, page_digests[page])))

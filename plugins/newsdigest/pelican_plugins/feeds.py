@@ -20,9 +20,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import feeds
-from newsdigest.content_model import OWN_PAGE_KEYS
-from newsdigest.digests import stable_repr
+from newsdigest import feeds, page_keys
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +182,7 @@ class EntryFactory:
 def _newsletter_inputs(items) -> list[str]:
     """What an edition's entry (its newsletter) shows of its stories beyond the front matter
     every page's key holds already: the fields lists leave out, such as the note."""
-    return [f"{story.url}|{stable_repr({key: story.metadata.get(key) for key in OWN_PAGE_KEYS})}"
-            for item in items for story in getattr(item, "articles", ())]
+    return [page_keys.own_fields(story) for item in items for story in getattr(item, "articles", ())]
 
 
 def _updated(article):

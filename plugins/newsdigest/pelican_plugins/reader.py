@@ -9,7 +9,6 @@ left for `read()` to report.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -18,8 +17,8 @@ from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import content_model, document, frontmatter, presentation, stop_points
-from newsdigest.cache import BuildCache, code_fingerprint, content_key
+from newsdigest import build_state, content_model, document, frontmatter, page_keys, presentation, stop_points
+from newsdigest.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
 from newsdigest.ignored_files import files_under
 from newsdigest.parallel import map_chunks, worker_count
 from newsdigest.paths import display_path
@@ -27,15 +26,7 @@ from newsdigest.slugs import slugify
 
 logger = logging.getLogger(__name__)
 
-DOCUMENTS_KEY = "NEWSDIGEST_DOCUMENTS"
-DOCUMENT_KEYS_KEY = "NEWSDIGEST_DOCUMENT_KEYS"  # path -> content key, for the writer's page keys
-LISTING_KEYS_KEY = "NEWSDIGEST_LISTING_KEYS"  # path -> digest of the front matter lists of stories may show
-CACHE_NAMESPACE = "document"
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
-
-
-def build_cache_path(settings) -> Path:
-    return Path(settings["CACHE_PATH"]) / "newsdigest.sqlite"
 
 
 def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
@@ -63,9 +54,9 @@ def warm_documents(pelican) -> None:
                     data = handle.read()
             except OSError:  # a dangling link, a file gone: the reader says so, naming it
                 continue
-            keys[path] = content_key(fingerprint, config_json, data)
-    with BuildCache(build_cache_path(settings)) as cache:
-        found = cache.get_decoded(CACHE_NAMESPACE, list(set(keys.values())), document.LoadedDocument.from_json)
+            keys[path] = digest(fingerprint, config_json, data)
+    with BuildCache(store_path(settings["CACHE_PATH"])) as cache:
+        found = cache.get_decoded(DOCUMENTS, list(set(keys.values())), document.LoadedDocument.from_json)
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
@@ -74,19 +65,18 @@ def warm_documents(pelican) -> None:
             if value:
                 converted[key] = value
                 found[key] = document.LoadedDocument.from_json(value)
-        cache.put_many(CACHE_NAMESPACE, converted)
-        cache.prune(CACHE_NAMESPACE)
-    settings[DOCUMENTS_KEY] = {path: found[key] for path, key in keys.items() if key in found}
-    settings[DOCUMENT_KEYS_KEY] = keys
-    settings[LISTING_KEYS_KEY] = {}  # filled as files are read
+        cache.put_many(DOCUMENTS, converted)
+        cache.prune(DOCUMENTS)
+    build = build_state.current(settings)
+    build.documents = {path: found[key] for path, key in keys.items() if key in found}
+    build.document_keys = keys  # for the writer's page keys
+    build.listing_keys = {}  # filled as files are read
 
 
 def _listing_key(loaded: document.LoadedDocument) -> str:
     """Digest of what lists of stories show: the front matter but for fields only a story's own
     page shows, and the reading time (a body edit that changes it changes every list)."""
-    listed = {key: value for key, value in loaded.metadata.items() if key not in content_model.OWN_PAGE_KEYS}
-    listed = [listed, presentation.reading_minutes(loaded.body_html)]
-    return content_key(json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str))
+    return page_keys.listing_key(loaded.metadata, str(presentation.reading_minutes(loaded.body_html)))
 
 
 class FrontMatterMarkdownReader(BaseReader):
@@ -104,7 +94,7 @@ class FrontMatterMarkdownReader(BaseReader):
         shown = display_path(source_path)
         try:
             loaded = self._load(source_path)
-            self.settings.setdefault(LISTING_KEYS_KEY, {})[source_path] = _listing_key(loaded)
+            build_state.current(self.settings).listing_keys[source_path] = _listing_key(loaded)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:
@@ -129,7 +119,7 @@ class FrontMatterMarkdownReader(BaseReader):
         return f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}"
 
     def _load(self, source_path) -> document.LoadedDocument:
-        cached = self.settings.get(DOCUMENTS_KEY, {}).get(source_path)
+        cached = build_state.current(self.settings).documents.get(source_path)
         if cached is not None:
             return cached
         with open(source_path, encoding="utf-8") as handle:

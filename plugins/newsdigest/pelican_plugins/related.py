@@ -9,7 +9,6 @@ to the near-identical copies from other sources (syndicated wire copy).
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 
@@ -17,12 +16,11 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest import related, safe_urls
-from newsdigest.cache import BuildCache, code_fingerprint
+from newsdigest.cache import RELATED_RANKING, BuildCache, code_fingerprint, store_path
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
-CACHE_NAMESPACE = "related-ranking"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -112,16 +110,16 @@ class RelatedGenerator(Generator):
         """The previous build's ranking when no headline, standfirst, body, tag or date changed
         (a note, a section, a template or a page edit), else a new one."""
         key = related.inputs_digest(documents, settings) + code_fingerprint()
-        with BuildCache(os.path.join(self.settings["CACHE_PATH"], "newsdigest.sqlite")) as cache:
-            found = cache.get_decoded(CACHE_NAMESPACE, [key], lambda text: _checked(related.ranking_from_json(text),
+        with BuildCache(store_path(self.settings["CACHE_PATH"])) as cache:
+            found = cache.get_decoded(RELATED_RANKING, [key], lambda text: _checked(related.ranking_from_json(text),
                                                                                     len(documents)))
             if key in found:
                 ranking = found[key]
             else:
                 ranking = related.rank(documents, settings,
                                        threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
-                cache.put_many(CACHE_NAMESPACE, {key: related.ranking_to_json(ranking)})
-            cache.prune(CACHE_NAMESPACE)
+                cache.put_many(RELATED_RANKING, {key: related.ranking_to_json(ranking)})
+            cache.prune(RELATED_RANKING)
         return ranking
 
 

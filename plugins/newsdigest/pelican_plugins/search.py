@@ -14,7 +14,6 @@ tenth of a second per page); a killed build's are removed by the next one (`remo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -24,12 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pelican import signals
 
-from newsdigest import search_blocks, stop_points
+from newsdigest import build_state, search_blocks, stop_points
+from newsdigest.cache import file_digest
 from newsdigest.parallel import dying_with_parent, worker_count
-from newsdigest.pelican_plugins.writer import WRITER_KEY
 
 logger = logging.getLogger(__name__)
-BLOCKS_KEY = "NEWSDIGEST_SEARCH_BLOCKS"
 DEFAULT_BLOCK_STORIES = 250
 INDEX_TIMEOUT_SECONDS = 900
 GATHERED_PREFIX = "search-"
@@ -46,7 +44,7 @@ def plan_blocks(generators) -> None:
     languages = {article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
                  for article in context.get("articles", [])}
     blocks = search_blocks.split(list(languages), settings.get("SEARCH_BLOCK_STORIES", DEFAULT_BLOCK_STORIES))
-    settings[BLOCKS_KEY] = blocks
+    build_state.current(settings).search_blocks = blocks
     context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
     by_language: dict[str, list[str]] = {}
     for block in reversed(blocks):
@@ -120,9 +118,9 @@ class _Indexer:
 
 def index_site(pelican) -> None:
     settings = pelican.settings
-    blocks = settings.get(BLOCKS_KEY)
-    writer = settings.get(WRITER_KEY)
-    if not blocks or writer is None:
+    build = build_state.current(settings)
+    blocks = build.search_blocks
+    if not blocks:
         return
     os.makedirs(settings["CACHE_PATH"], exist_ok=True)
     indexer = _Indexer(settings, str(pelican.output_path))
@@ -135,9 +133,9 @@ def index_site(pelican) -> None:
         if missing:
             logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
             continue
-        digests = {page: _file_digest(source) for page, source in sources.items()}
+        digests = {page: file_digest(source) for page, source in sources.items()}
         key = search_blocks.block_key(block, digests, tool=tool)
-        if not writer.reuse(block.bundle, key):
+        if not build.reuse(block.bundle, key, indexer.output_path):
             pending.append((block, sources, key))
     if not pending:
         return
@@ -153,7 +151,7 @@ def index_site(pelican) -> None:
         if isinstance(outcome, str):
             logger.error("search index: block %s: %s", block.name, outcome)
         else:
-            writer.record_written(block.bundle, key, outcome)
+            build.record(block.bundle, key, outcome)
 
 
 def remove_gathered(cache_path: str | os.PathLike) -> None:
@@ -163,10 +161,6 @@ def remove_gathered(cache_path: str | os.PathLike) -> None:
             if entry.name.startswith(GATHERED_PREFIX) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
-
-def _file_digest(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def register():

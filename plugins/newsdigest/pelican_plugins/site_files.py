@@ -11,11 +11,9 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import sitemaps
+from newsdigest import build_state, sitemaps
 from newsdigest.pelican_plugins.feeds import feed_siteurl
-from newsdigest.pelican_plugins.writer import WRITER_KEY
 
-LASTMOD_KEY = "NEWSDIGEST_LASTMOD"
 NOT_IN_SITEMAP = ("404.html", "email.html")
 
 
@@ -46,19 +44,19 @@ class SiteFilesGenerator(Generator):
             lastmod[f"{edition.url}index.html"] = _newest(edition.articles, moment)
         for month in (self.context.get("period_archives") or {}).get("month", []):
             lastmod[month["save_as"]] = _newest(month["articles"], moment)
-        self.settings[LASTMOD_KEY] = (lastmod, moment, stories)
+        build_state.current(self.settings).lastmod = (lastmod, moment, stories)
 
 
 def write_site_files(pelican) -> None:
     settings = pelican.settings
-    writer = settings.get(WRITER_KEY)
-    recorded = settings.get(LASTMOD_KEY)
-    if writer is None or recorded is None:
+    build = build_state.current(settings)
+    recorded = build.lastmod
+    if recorded is None:
         return
     lastmod, moment, stories = recorded
     siteurl = feed_siteurl(settings)
     pages = []
-    for name, (_, files) in sorted(writer.manifest_entries().items()):
+    for name, files in sorted(build.files_by_name().items()):
         for relative in files:
             relative = relative.replace(os.sep, "/")
             if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP:

@@ -13,7 +13,7 @@ import sys
 
 from pelican import signals
 
-SETTINGS_KEY = "NEWSDIGEST_PROBLEMS"
+from newsdigest import build_state
 
 
 class BuildFailed(Exception):
@@ -28,11 +28,11 @@ class BuildFailed(Exception):
 
 
 class ProblemCollector(logging.Handler):
-    """Collects the first line of every ERROR record logged while a build runs."""
+    """Collects the first line of every ERROR record logged while a build runs, into `problems`."""
 
-    def __init__(self):
+    def __init__(self, problems: list[str]):
         super().__init__(level=logging.ERROR)
-        self.problems: list[str] = []
+        self.problems = problems
 
     def emit(self, record):
         lines = record.getMessage().strip().splitlines()
@@ -46,16 +46,10 @@ class ProblemCollector(logging.Handler):
             problem += f": {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
         self.problems.append(problem)
 
-    def __getstate__(self):  # settings may be pickled by Pelican's cache; the collector is per run
-        return {}
-
-    def __setstate__(self, state):
-        self.__init__()
-
 
 def start_collecting(pelican) -> None:
-    collector = ProblemCollector()
-    pelican.settings[SETTINGS_KEY] = collector
+    build = build_state.current(pelican.settings)
+    collector = build.log_handler = ProblemCollector(build.problems)
     logging.getLogger().addHandler(collector)
     # Connected now, after every plugin's register(), so the checks run after the
     # plugins' own receivers and see the errors they log (connecting is idempotent).
@@ -65,16 +59,16 @@ def start_collecting(pelican) -> None:
 
 def stop_collecting(settings) -> None:
     """Detach the collector; safe to call twice, and after a crash."""
-    collector = settings.get(SETTINGS_KEY)
+    collector = build_state.current(settings).log_handler
     if collector is not None:
         logging.getLogger().removeHandler(collector)
 
 
 def _fail_if_problems(settings) -> None:
-    collector = settings.get(SETTINGS_KEY)
-    if collector is not None and collector.problems:
+    problems = build_state.current(settings).problems
+    if problems:
         stop_collecting(settings)
-        raise BuildFailed(collector.problems)
+        raise BuildFailed(problems)
 
 
 def check_after_reading(generators) -> None:

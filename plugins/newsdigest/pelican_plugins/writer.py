@@ -5,12 +5,8 @@ something that goes into it changed.
   behind it: both are logged as errors, which fail the build (see strict.py).
 - Pages are not rendered when asked for but queued, then rendered at the end by
   forked worker processes that share the finished site context (nothing to pickle).
-- Each page has a key: a digest of the site's settings, theme and code, of every
-  story's front matter but for the fields only its own page shows (what lists show),
-  and of the page's own story (its full text and related stories). Pages whose
-  templates may show those own-page fields of other stories (an edition shows its
-  stories' notes) have every story's in their key too. A page whose key an earlier
-  build rendered is not rendered again: its files are linked from the page store
+- Each page has a key (newsdigest.page_keys). A page whose key an earlier build
+  rendered is not rendered again: its files are linked from the page store
   (newsdigest.page_store), which checks them first.
 - Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
@@ -19,30 +15,23 @@ something that goes into it changed.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest import stop_points
-from newsdigest.cache import code_fingerprint
+from newsdigest import build_state, page_keys, stop_points
+from newsdigest.build_state import PendingPage
+from newsdigest.cache import code_fingerprint, tree_digest
 from newsdigest.content_model import OWN_PAGE_KEYS
-from newsdigest.digests import digest, folder_digest, stable_repr
-from newsdigest.ignored_files import files_under
-from newsdigest.page_store import PageStore
-from newsdigest.parallel import die_with_parent, worker_count
+from newsdigest.parallel import map_chunks, worker_count
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.reader import DOCUMENT_KEYS_KEY, LISTING_KEYS_KEY
 from newsdigest.template_reads import reads_fields_of_others
 
 logger = logging.getLogger(__name__)
 
-WRITER_KEY = "NEWSDIGEST_WRITER"
 # Article attributes computed from other stories' text, which lists of front matter do not cover.
 PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 # A template reading any of these from a story other than the page's own may show that
@@ -50,21 +39,8 @@ PAGE_INPUT_ATTRIBUTES = ("related", "also_published")
 OWN_PAGE_FIELDS = ("metadata", *OWN_PAGE_KEYS)
 SITE_JINJA_FUNCTIONS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
 CONTENT_GROUPS = ("articles", "pages", "hidden_articles", "hidden_pages")
-_VOLATILE_SETTINGS = ("OUTPUT_PATH", "PATH", "CACHE_PATH")
-MIN_JOBS_FOR_WORKERS = 200
-
-
-@dataclass
-class RenderJob:
-    name: str
-    template: object
-    context: dict
-    args: tuple
-    kwargs: dict
-    origin: str
-    key: str
-    files: list[str] = field(default_factory=list)
-    produce: object = None  # for files not rendered from a template: returns relative path -> bytes
+# Pages per worker task: small enough that workers share the work evenly.
+RENDER_CHUNK = 25
 
 
 def _origin(kwargs, template) -> str:
@@ -94,20 +70,17 @@ def _content_items(context):
 
 
 class SiteWriter(Writer):
+    """Queues every page Pelican asks for, with its key, in the build record (`pending`)."""
+
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        self.build = build_state.current(settings)
         self._owners: dict[str, str] = {}
-        self._queue: list[RenderJob] = []
-        self._written: list[RenderJob] = []  # files written directly (write_keyed), not rendered
-        self._restored: list[RenderJob] = []  # linked from the page store, not rendered
-        self._site_digest: str | None = None
+        # computed once per build
+        self._site_key_found: str | None = None
         self._own_fields_digest: str | None = None
         self._shows_own_fields: dict[tuple, bool] = {}
-        self._recording: list[str] | None = None
-        self._metadata_text: dict[int, str] = {}
-        self._content_digests: dict[int, str] = {}
-        self.store = PageStore(Path(settings["CACHE_PATH"]) / "pages", Path(settings["CACHE_PATH"]) / "newsdigest.sqlite")
-        settings[WRITER_KEY] = self
+        self._story_keys: dict[int, str] = {}
 
     # -- queueing -------------------------------------------------------------
 
@@ -120,17 +93,17 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
-        self._queue.append(RenderJob(name, template, context, args, kwargs, origin,
-                                     self._page_key(name, template, context, args, kwargs)))
+        self.build.pending.append(PendingPage(name, self._page_key(name, template, context, args, kwargs), origin,
+                                              template, context, args, kwargs))
         return None
 
     def _page_key(self, name, template, context, args, kwargs) -> str:
-        if self._site_digest is None:
-            self._site_digest = self._compute_site_digest(context)
-        own = [f"{key}={self._item_digest(value)}" for key, value in sorted(kwargs.items())]
+        parts = page_keys.arguments_parts(kwargs, self._story_key)
         if self._shows_others_own_fields(template, kwargs):
-            own.append(self._every_story_own_fields(context))
-        return digest(self._site_digest, name, str(getattr(template, "name", template)), stable_repr(args), *own)
+            if self._own_fields_digest is None:
+                self._own_fields_digest = page_keys.every_story_own_fields(_content_items(context))
+            parts.append(self._own_fields_digest)
+        return page_keys.page_key(self._site_key(context), name, str(getattr(template, "name", template)), args, parts)
 
     def _shows_others_own_fields(self, template, kwargs) -> bool:
         """Whether `template` may show own-page fields of stories other than those passed to it."""
@@ -151,82 +124,47 @@ class SiteWriter(Writer):
             self._shows_own_fields[(name, own_items)] = found
         return found
 
-    def _every_story_own_fields(self, context) -> str:
-        if self._own_fields_digest is None:
-            self._own_fields_digest = digest(*(
-                f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
-                for item in _content_items(context)))
-        return self._own_fields_digest
+    def _story_key(self, story) -> str:
+        found = self._story_keys.get(id(story))
+        if found is None:  # a story is on many pages: its key is computed once per build
+            content_key = self.build.document_keys.get(story.source_path) or page_keys.stable_repr(story.metadata)
+            inputs = {name: getattr(story, name, None) for name in PAGE_INPUT_ATTRIBUTES}
+            found = self._story_keys[id(story)] = page_keys.story_key(story, content_key, inputs)
+        return found
 
-    def _item_digest(self, value) -> str:
-        if isinstance(value, dict):  # e.g. Pelican's `paginated`: a name -> list of stories
-            return "{" + ", ".join(f"{stable_repr(name)}: {self._item_digest(part)}"
-                                   for name, part in sorted(value.items(), key=lambda item: str(item[0]))) + "}"
-        if isinstance(value, (list, tuple)) and value and hasattr(value[0], "source_path"):
-            # Which stories a list holds, and in what order, follows from front matter and
-            # settings, which the site digest covers: no need to walk 10,000 stories per page.
-            return f"[{len(value)} {type(value[0]).__name__}]"
-        if hasattr(value, "source_path") and hasattr(value, "url"):
-            found = self._content_digests.get(id(value))
-            if found is None:  # a story is on many pages: digest it once per build
-                document_key = self.settings.get(DOCUMENT_KEYS_KEY, {}).get(value.source_path, "")
-                inputs = {name: getattr(value, name, None) for name in PAGE_INPUT_ATTRIBUTES}
-                found = digest(document_key or self._metadata_of(value), value.url, stable_repr(inputs))
-                self._content_digests[id(value)] = found
-            return found
-        return stable_repr(value)
-
-    def _metadata_of(self, item) -> str:
-        """An item's front matter as stable text, computed once per build."""
-        text = self._metadata_text.get(id(item))
-        if text is None:
-            text = self._metadata_text[id(item)] = stable_repr(item.metadata)
-        return text
-
-    @staticmethod
-    def _listed_metadata_of(item) -> str:
-        return stable_repr({key: value for key, value in item.metadata.items() if key not in OWN_PAGE_KEYS})
-
-    def _compute_site_digest(self, context) -> str:
-        settings = {key: value for key, value in self.settings.items()
-                    if key not in _VOLATILE_SETTINGS and not key.startswith("NEWSDIGEST_")}
-        # What lists show comes from each item's front matter (read by code and settings digested
-        # above) and its place: the reader's digest of its raw front matter is the cheapest.
-        listing_keys = self.settings.get(LISTING_KEYS_KEY, {})
-        listings = [f"{item.url}|{listing_keys.get(item.source_path) or self._listed_metadata_of(item)}"
-                    for item in _content_items(context)]
-        return digest(
-            code_fingerprint(),
-            stable_repr(settings),
-            stable_repr(context.get("build_moment")),  # SOURCE_DATE_EPOCH moves every story's age
-            folder_digest(self.settings["THEME"], *self.settings.get("THEME_TEMPLATES_OVERRIDES", []),
-                          ignore=self.settings.get("IGNORE_FILES", [])),
-            _side_files_digest(self.settings),
-            *listings,
-        )
+    def _site_key(self, context) -> str:
+        if self._site_key_found is None:
+            settings = self.settings
+            ignore = settings.get("IGNORE_FILES", [])
+            # What lists show comes from each item's front matter and its place: the reader's
+            # listing key, made from its raw front matter, is the cheapest.
+            listing_keys = self.build.listing_keys
+            self._site_key_found = page_keys.site_key(
+                code=code_fingerprint(), settings=settings, build_moment=context.get("build_moment"),
+                theme=tree_digest(settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", []), ignore=ignore),
+                # content files that are neither stories nor pages (tags.yml, edition intros…)
+                side_files=tree_digest(settings["PATH"], ignore=ignore,
+                                       skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]),
+                listings=[page_keys.listing(item.url, listing_keys.get(item.source_path)
+                                            or page_keys.listing_key(item.metadata))
+                          for item in _content_items(context)])
+        return self._site_key_found
 
     def write_keyed(self, name: str, context, key_parts: list, produce) -> None:
         """Files that are not rendered from a template (feeds): `produce()` returns relative
         path -> bytes; it is not called when an earlier build wrote them from the same inputs."""
-        if self._site_digest is None:
-            self._site_digest = self._compute_site_digest(context)
-        key = digest(self._site_digest, name, *(self._item_digest(part) for part in key_parts))
+        key = page_keys.produced_key(self._site_key(context), name,
+                                     [page_keys.value_text(part, self._story_key) for part in key_parts])
         # linked from the page store or produced with the pages, by the same workers
-        self._queue.append(RenderJob(name, None, context, (), {}, name, key, produce=produce))
+        self.build.pending.append(PendingPage(name, key, name, context=context, produce=produce))
 
-    def reuse(self, name: str, key: str) -> bool:
-        """Link the files an earlier build made for `name` from the same `key` from the page store."""
-        restored = self.store.restore([key], self.output_path)
-        if key in restored:
-            self._restored.append(RenderJob(name, None, None, (), {}, name, key, restored[key]))
-            return True
-        return False
 
-    def record_written(self, name: str, key: str, files: list[str]) -> None:
-        """Files written into the output by other means than rendering (feeds, the search index)."""
-        self._written.append(RenderJob(name, None, None, (), {}, name, key, list(files)))
+class PageRenderer(Writer):
+    """Renders pending pages with Pelican's writer, noting the files each one writes."""
 
-    # -- rendering ------------------------------------------------------------
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._recording: list[str] | None = None
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -235,114 +173,36 @@ class SiteWriter(Writer):
             _unlink_if_there(filename)
         return super()._open_w(filename, encoding, override=override)
 
-    def _produce(self, job: RenderJob) -> str | None:
-        job.files = []
+    def _produce(self, page: PendingPage) -> tuple[list[str], str | None]:
+        files: list[str] = []
         try:
-            for relative, data in job.produce().items():
+            for relative, data in page.produce().items():
                 path = os.path.join(self.output_path, relative)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 _unlink_if_there(path)
                 with open(path, "wb") as handle:
                     handle.write(data)
-                job.files.append(relative)
+                files.append(relative)
         except Exception as error:
-            return f"{job.origin}: {type(error).__name__} while writing: {error}"
-        return None
+            return files, f"{page.origin}: {type(error).__name__} while writing: {error}"
+        return files, None
 
-    def _render(self, job: RenderJob) -> str | None:
-        """Render one job; returns an error line, or None."""
-        if job.produce is not None:
-            return self._produce(job)
-        self._recording = job.files = []
+    def render(self, page: PendingPage) -> tuple[list[str], str | None]:
+        """Render one page; returns the files it wrote and an error line, or None."""
+        if page.produce is not None:
+            return self._produce(page)
+        files = self._recording = []
         try:
-            Writer.write_file(self, job.name, job.template, job.context, *job.args, **job.kwargs)
+            self.write_file(page.name, page.template, page.context, *page.args, **page.kwargs)
         except jinja2.TemplateError as error:
-            return f"{job.origin}: template {_template_location(error, job.template)}: {error}"
+            return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
         except FileOverwriteFailedError as error:
-            return f"{job.origin}: {error}"
+            return files, f"{page.origin}: {error}"
         except Exception as error:  # a filter choking on odd data must name the story, not crash the build
-            return f"{job.origin}: {type(error).__name__} while rendering {job.name}: {error}"
+            return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}"
         finally:
             self._recording = None
-        return None
-
-    def _render_share(self, share: int, shares: int, connection, parent_pid: int) -> None:
-        """In a forked worker: render every `shares`-th job from `share`, send back files and errors."""
-        die_with_parent(parent_pid)
-        results = []
-        for index in range(share, len(self._queue), shares):
-            job = self._queue[index]
-            error = self._render(job)
-            results.append((index, job.files, error))
-        connection.send(results)
-        connection.close()
-
-    def flush(self) -> None:
-        """Render every queued page, in forked workers when there are enough of them
-        (after linking from the page store those an earlier build rendered)."""
-        restored = self.store.restore([job.key for job in self._queue], self.output_path)
-        for job in self._queue:
-            if job.key in restored:
-                job.files = restored[job.key]
-                self._restored.append(job)
-        self._queue = queue = [job for job in self._queue if job.key not in restored]
-        workers = worker_count(self.settings.get("NEWSDIGEST_WORKERS"))
-        if workers <= 1 or len(queue) < MIN_JOBS_FOR_WORKERS or not hasattr(os, "fork"):
-            stop_points.reached("rendering")
-            for job in queue:
-                if (error := self._render(job)) is not None:
-                    logger.error("%s", error)
-            return
-        context = multiprocessing.get_context("fork")
-        pipes, processes = [], []
-        try:
-            for share in range(workers):
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=self._render_share, args=(share, workers, sender, os.getpid()),
-                                          daemon=True)
-                process.start()
-                sender.close()
-                pipes.append(receiver)
-                processes.append(process)
-            stop_points.reached("rendering")
-            for share, receiver in enumerate(pipes):
-                try:
-                    results = receiver.recv()
-                except EOFError:
-                    logger.error("a page-rendering worker died (exit code %s)", processes[share].exitcode)
-                    continue
-                for index, files, error in results:
-                    queue[index].files = files
-                    if error is not None:
-                        logger.error("%s", error)
-        except BaseException:  # Ctrl-C or a crash here: stop the workers now, not after their work
-            for process in processes:
-                process.terminate()
-            raise
-        finally:
-            for process in processes:
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
-
-    def manifest_entries(self) -> dict[str, list]:
-        """Page name -> (key, files) for every page of this build, rendered or reused."""
-        return {job.name: [job.key, job.files] for job in [*self._restored, *self._queue, *self._written]}
-
-    def keep_in_store(self) -> None:
-        """After a good build: what was rendered goes into the page store, for builds to come."""
-        rendered = {job.key: job.files for job in [*self._queue, *self._written] if job.files}
-        used = {job.key for job in [*self._restored, *self._queue, *self._written]}
-        self.store.keep(rendered, self.output_path, used)
-
-    @property
-    def rendered_count(self) -> int:
-        return len(self._queue) + len(self._written)
-
-    @property
-    def reused_count(self) -> int:
-        return len(self._restored)
+        return files, None
 
 
 def _unlink_if_there(path: str) -> None:
@@ -352,28 +212,33 @@ def _unlink_if_there(path: str) -> None:
         pass
 
 
-def _side_files_digest(settings) -> str:
-    """Digest of content files that are neither stories nor pages (tags.yml, edition intros…)."""
-    root = Path(settings["PATH"])
-    skip = {os.path.normpath(p) for p in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]}
-    hasher = []
-    for name in files_under(root, settings.get("IGNORE_FILES", [])):
-        path = Path(name)
-        relative = path.relative_to(root)
-        if (relative.parts and relative.parts[0] in skip) or not path.is_file():
-            continue
-        hasher.append(digest(relative.as_posix(), path.read_bytes()))
-    return digest(*hasher)
-
-
 def site_writer(pelican):
     return SiteWriter
 
 
 def flush_pages(pelican) -> None:
-    writer = pelican.settings.get(WRITER_KEY)
-    if writer is not None:
-        writer.flush()
+    """Render the pages the writer queued (after linking from the page store those an earlier
+    build rendered from the same keys), and record every one in the build record."""
+    build = build_state.current(pelican.settings)
+    queue, build.pending = build.pending, []
+    restored = build.page_store.restore([page.key for page in queue], pelican.output_path)
+    for page in queue:
+        if page.key in restored:
+            build.record(page.name, page.key, restored[page.key], rendered=False)
+    queue = [page for page in queue if page.key not in restored]
+    renderer = PageRenderer(pelican.output_path, settings=pelican.settings)
+
+    def render(pages: list[PendingPage]) -> list[tuple[list[str], str | None]]:
+        return [renderer.render(page) for page in pages]
+
+    workers = worker_count(pelican.settings.get("NEWSDIGEST_WORKERS"))
+    results = map_chunks(render, queue, workers, chunk_size=RENDER_CHUNK)
+    for page, (files, error) in zip(queue, results, strict=True):
+        stop_points.reached("rendering")
+        build.record(page.name, page.key, files)
+        if error is not None:
+            logger.error("%s", error)
+    stop_points.reached("rendering")  # a build with nothing to render reaches it too
 
 
 def register():
