@@ -152,7 +152,6 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
     prose = [text for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
              if not markdown.startswith(FIGURE_OPENING)]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
-    metadata = _front_matter(story, moment, tags, print_, name)
     body = "\n\n".join(paragraphs)
     earlier = store.by_origin.get(origin)
     if earlier is not None and earlier.exists():  # a new version of a story ingested before
@@ -161,20 +160,28 @@ def _place(name: str, story: Story, options: Options, store: ContentStore, tagge
             return Outcome(name, "kept", earlier, "edited by the curator since it was ingested; not overwritten",
                            story.notes)
         target, status = earlier, "updated"
+        # Keep the address it was published at; a file from before ingest wrote slugs keeps none,
+        # and the build's address record redirects its old address if the headline changed.
+        slug = str(previous.metadata.get("slug") or "")
     else:
         relative = f"articles/{moment:%Y}/{moment:%m}/{slugify(story.title, fallback='story')}.md"
         target, status = store.free_path(relative, print_), "written"
+        slug = target.stem
+    metadata = _front_matter(story, moment, slug, tags, print_, name)
     if not options.dry_run:
         store.write(target, metadata, body)
     store.remember(target, metadata, body)
     return Outcome(name, status, target, notes=story.notes)
 
 
-def _front_matter(story: Story, moment: dt.datetime | dt.date, tags: list[str], print_: str, name: str) -> dict:
+def _front_matter(story: Story, moment: dt.datetime | dt.date, slug: str, tags: list[str], print_: str,
+                  name: str) -> dict:
+    """The story's front matter. `slug` pins its address: editing the headline keeps it."""
     fields = {
         "title": one_line(story.title),
         "subtitle": one_line(story.subtitle),
         "date": moment.isoformat(),
+        "slug": slug,
         "source": one_line(story.source),
         "source_url": story.source_url,
         "lang": story.lang,

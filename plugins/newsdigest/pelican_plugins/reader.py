@@ -136,6 +136,8 @@ class FrontMatterMarkdownReader(BaseReader):
     def _to_pelican(self, metadata: dict, summary_html: str | None) -> dict:
         """Typed metadata as Pelican's content classes expect it."""
         result = dict(metadata)
+        if metadata.get("status") == content_model.GONE:  # published nowhere, like a draft; its addresses answer 410
+            result["status"], result[content_model.GONE] = "draft", True
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
         if "slug" in metadata:
             result["explicit_slug"] = True

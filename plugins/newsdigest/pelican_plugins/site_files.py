@@ -12,6 +12,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest import sitemaps
+from newsdigest.pelican_plugins.addresses import REDIRECT_PAGES_KEY
 from newsdigest.pelican_plugins.feeds import feed_siteurl
 from newsdigest.pelican_plugins.writer import WRITER_KEY
 
@@ -28,7 +29,8 @@ class SiteFilesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        writer.write_file("404.html", self.get_template("404"), self.context, url="404.html")
+        # Served at whatever address was missing: its links start from the site's root, never relative.
+        writer.write_file("404.html", self.get_template("404"), self.context, url="404.html", relative_urls=False)
         writer.write_file("search/index.html", self.get_template("search"), self.context, url="search/")
         moment = self.context.get("build_moment")
         stories = list(self.context.get("articles", []))
@@ -58,10 +60,12 @@ def write_site_files(pelican) -> None:
     lastmod, moment, stories = recorded
     siteurl = feed_siteurl(settings)
     pages = []
+    redirects = settings.get(REDIRECT_PAGES_KEY, set())
     for name, (_, files) in sorted(writer.manifest_entries().items()):
         for relative in files:
             relative = relative.replace(os.sep, "/")
-            if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP:
+            if (not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP
+                    or relative in redirects):
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
             pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))

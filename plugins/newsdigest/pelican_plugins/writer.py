@@ -14,6 +14,11 @@ something that goes into it changed.
   (newsdigest.page_store), which checks them first.
 - Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
+- With RELATIVE_URLS (a build to preview from the disk), every page's links are relative,
+  whichever plugin writes it, and its links to folders end in index.html
+  (newsdigest.preview_links); a page that asks for `relative_urls=False` (404.html, served at
+  any depth) keeps links from the site's root. `SITE_ADDRESS`, the site's absolute address
+  as configured (SITEURL, or empty), stays absolute for canonical links.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest import stop_points
+from newsdigest import preview_links, stop_points
 from newsdigest.cache import code_fingerprint
 from newsdigest.content_model import OWN_PAGE_KEYS
 from newsdigest.digests import digest, folder_digest, stable_repr
@@ -114,6 +119,7 @@ class SiteWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         if not name:
             return None
+        kwargs.setdefault("relative_urls", bool(self.settings.get("RELATIVE_URLS")))
         origin = _origin(kwargs, template)
         normalised = os.path.normpath(name)
         if normalised in self._owners and not kwargs.get("override_output"):
@@ -254,8 +260,9 @@ class SiteWriter(Writer):
         if job.produce is not None:
             return self._produce(job)
         self._recording = job.files = []
+        template = _PreviewTemplate(job.template) if job.kwargs.get("relative_urls") else job.template
         try:
-            Writer.write_file(self, job.name, job.template, job.context, *job.args, **job.kwargs)
+            Writer.write_file(self, job.name, template, job.context, *job.args, **job.kwargs)
         except jinja2.TemplateError as error:
             return f"{job.origin}: template {_template_location(error, job.template)}: {error}"
         except FileOverwriteFailedError as error:
@@ -345,6 +352,21 @@ class SiteWriter(Writer):
         return len(self._restored)
 
 
+class _PreviewTemplate:
+    """A template whose HTML pages come out with links that work from file://."""
+
+    def __init__(self, template):
+        self.template = template
+        self.name = template.name
+        self.filename = getattr(template, "filename", None)
+
+    def render(self, context) -> str:
+        html = self.template.render(context)
+        if not context.get("output_file", "").endswith(".html"):
+            return html
+        return preview_links.for_file_preview(html, context.get("SITEURL") or ".")
+
+
 def _unlink_if_there(path: str) -> None:
     try:
         os.unlink(path)
@@ -353,14 +375,16 @@ def _unlink_if_there(path: str) -> None:
 
 
 def _side_files_digest(settings) -> str:
-    """Digest of content files that are neither stories nor pages (tags.yml, edition intros…)."""
+    """Digest of content files that are neither stories nor pages (tags.yml, edition intros…).
+    The address record is not one: the build writes it, and the pages it makes have keys of their own."""
     root = Path(settings["PATH"])
     skip = {os.path.normpath(p) for p in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]}
+    record = os.path.normpath(settings["ADDRESSES_FILE"]) if settings.get("ADDRESSES_FILE") else None
     hasher = []
     for name in files_under(root, settings.get("IGNORE_FILES", [])):
         path = Path(name)
         relative = path.relative_to(root)
-        if (relative.parts and relative.parts[0] in skip) or not path.is_file():
+        if (relative.parts and relative.parts[0] in skip) or not path.is_file() or str(relative) == record:
             continue
         hasher.append(digest(relative.as_posix(), path.read_bytes()))
     return digest(*hasher)
@@ -376,6 +400,11 @@ def flush_pages(pelican) -> None:
         writer.flush()
 
 
+def add_site_address(pelican) -> None:
+    pelican.settings["SITE_ADDRESS"] = (pelican.settings.get("SITEURL") or "").rstrip("/")
+
+
 def register():
+    signals.initialized.connect(add_site_address)
     signals.get_writer.connect(site_writer)
     signals.finalized.connect(flush_pages)
