@@ -63,8 +63,8 @@ def run(args) -> int:
     server = _serve(output)  # serve first: the site is built for the address it is served at
     siteurl = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        build(PROJECT / "pelicanconf.py", content=PROJECT / "content", output=output,
-              overrides={"SITEURL": siteurl, "CACHE_PATH": str(work / "cache")})
+        build(PROJECT / "pelicanconf.py", content=PROJECT / "content", output=output, record_addresses=False,
+              overrides={"SITEURL": siteurl, "RELATIVE_URLS": False, "CACHE_PATH": str(work / "cache")})
         story = next(p for p in sorted(output.glob("20*/*/*/*/index.html")))
         pages = {"front page": "/", "story page": "/" + story.parent.relative_to(output).as_posix() + "/"}
         print(f"bench site: Lighthouse ({LIGHTHOUSE}) in {chrome}")
