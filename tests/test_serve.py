@@ -113,7 +113,8 @@ def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
         line = r"\d\d:\d\d:\d\d content/articles/story\.md: rebuilt: \d+ pages rendered, \d+ files changed in \d+\.\d s"
         assert wait_for(lambda: re.search(line, log.read_text())), log.read_text()
         story.write_text("---\ntitle: [unclosed\n---\n")
-        failed = r"content/articles/story\.md: build failed: 1 problem; still serving the last good site in .* \(1 error above\)"
+        failed = (r"content/articles/story\.md: build failed: 1 problem; still serving the last good site "
+                  r"in .* \(1 error above\)")
         assert wait_for(lambda: re.search(failed, log.read_text())), log.read_text()
         assert not (site.content / "addresses.yml").exists()  # a preview publishes no address
     finally:

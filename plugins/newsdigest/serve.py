@@ -58,7 +58,9 @@ def _what_changed(paths: list[str]) -> str:
     shown = sorted({display_path(path) for path in paths})
     if not shown:
         return "start"
-    return shown[0] if len(shown) == 1 else f"{len(shown)} files ({', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
+    if len(shown) == 1:
+        return shown[0]
+    return f"{len(shown)} files ({', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
 
 
 def _rebuild(settings_file, content, output, changed: list[str]) -> None:
