@@ -119,6 +119,10 @@ class FrontMatterMarkdownReader(BaseReader):
             return self._reject(self._located(shown, loaded, error))
         for warning in warnings:
             logger.warning("%s", self._located(shown, loaded, warning))
+        size = os.path.getsize(source_path)
+        if size > content_model.LARGE_STORY_BYTES:
+            logger.warning("%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow "
+                           "for readers", shown, size // 1024, content_model.LARGE_STORY_BYTES // 1024)
         return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
 
     @staticmethod
