@@ -82,15 +82,19 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
         server.wait(timeout=10)
 
 
+def start_serve(site, port: int, log, *options: str) -> subprocess.Popen:
+    with open(log, "w") as printed:
+        return subprocess.Popen(
+            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
+             "--port", str(port), "--settings", str(site.settings_file(SEARCH_ENABLED=False)), *options],
+            cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+
+
 def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
     story = site.add_article("story", title="Original headline")
     port = free_port()
     log = site.root / "serve.log"
-    with open(log, "w") as printed:
-        server = subprocess.Popen(
-            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
-             "--port", str(port), "--settings", str(site.settings_file(SEARCH_ENABLED=False))],
-            cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+    server = start_serve(site, port, log)
     try:
         url = f"http://127.0.0.1:{port}"
         assert wait_for(lambda: "Original headline" in fetch(url + "/"))
@@ -125,10 +129,7 @@ def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
 def test_serve_listens_where_bind_says(site):
     site.add_article("story", title="Story")
     port = free_port()
-    server = subprocess.Popen(
-        [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output), "--port", str(port),
-         "--bind", "0.0.0.0", "--settings", str(site.settings_file(SEARCH_ENABLED=False))],
-        cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_serve(site, port, site.root / "serve.log", "--bind", "0.0.0.0")
     try:
         assert wait_for(lambda: "Story" in fetch(f"http://127.0.0.1:{port}/"))
         assert {connection.laddr for connection in psutil.Process(server.pid).net_connections("inet")

@@ -227,6 +227,12 @@ def _add_site_options(parser: argparse.ArgumentParser, settings: str = "pelicanc
     parser.add_argument("--settings", default=settings, help="Pelican settings file (default: %(default)s)")
 
 
+def _add_build_options(parser: argparse.ArgumentParser, settings: str = "pelicanconf.py") -> None:
+    _add_site_options(parser, settings)
+    parser.add_argument("--no-wait", action="store_true",
+                        help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
+
+
 def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdigest", description="Build and curate a news digest site.")
     parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
@@ -234,18 +240,14 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build the site atomically")
-    _add_site_options(build)
-    build.add_argument("--no-wait", action="store_true",
-                       help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
+    _add_build_options(build)
     build.set_defaults(run=_cmd_build)
 
     publish = commands.add_parser("publish", help="build for the site's address (publishconf.py) and deploy it")
-    _add_site_options(publish, settings="publishconf.py")
+    _add_build_options(publish, settings="publishconf.py")
     publish.add_argument("--to", metavar="TARGET", help=f"a folder, user@host:path (rsync) or {'gh-pages'} "
                          "(default: DEPLOY_TO in the settings; none: build only)")
     publish.add_argument("--no-push", action="store_true", help="gh-pages: commit the branch, do not push it")
-    publish.add_argument("--no-wait", action="store_true",
-                         help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
     publish.set_defaults(run=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve the site locally and rebuild on change")
