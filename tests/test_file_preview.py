@@ -4,6 +4,7 @@ file (a folder's index.html), the navigation works, and an old address sends the
 A publish build keeps clean addresses from SITEURL."""
 
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,6 +14,7 @@ from conftest import ROOT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = ["index.html", "2015/11/21/mali-hunts-suspects/index.html", "2015/11/21/bamako-stays-under-curfew/index.html",
@@ -93,3 +95,13 @@ def test_the_project_settings_build_for_the_disk_and_publishconf_for_the_web():
     settings = (ROOT / "pelicanconf.py").read_text()
     assert "RELATIVE_URLS = True" in settings
     assert "RELATIVE_URLS = False" in (ROOT / "publishconf.py").read_text()
+
+
+@pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
+                    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
+def test_the_preview_pages_and_the_redirect_page_pass_the_w3c_checker(preview):
+    pages = sorted(str(path) for path in preview.output.rglob("*.html"))
+    assert str(preview.output / "2015/11/21/bamako-under-curfew/index.html") in pages
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr.replace(str(preview.output), "")
