@@ -109,7 +109,7 @@ class AddressesGenerator(Generator):
             aliases=tuple(article.metadata.get("aliases") or ()))
 
     def generate_output(self, writer):
-        template = self.get_template("redirect")
+        template = self.get_template("redirect") if self.plan.redirects else None  # a theme may not have it
         targets = {}
         pages = self.settings[REDIRECT_PAGES_KEY] = set()
         for old, story in self.plan.redirects.items():
