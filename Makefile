@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(VENV)/bin/invoke bench
 
 publish: $(STAMP)
-	$(VENV)/bin/invoke publish
+	$(VENV)/bin/invoke publish --to "$(TO)"
 
 clean:
 	$(VENV)/bin/invoke clean 2>/dev/null || rm -rf output .cache

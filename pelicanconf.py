@@ -86,7 +86,13 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
-RELATIVE_URLS = False
+# A development build opens from the disk (file://): links relative to each page, and links to
+# folders ending in index.html. publishconf.py turns it off: clean /tags/ addresses from SITEURL.
+# Feeds, sitemaps, newsletters and canonical links are absolute either way.
+RELATIVE_URLS = True
+# Every story address the site has published and the story behind it, in the content folder:
+# kept by `newsdigest build`, commit it. Old addresses redirect; None turns it off.
+ADDRESSES_FILE = "addresses.yml"
 
 # Related stories: the curator's "related" references first, then similar coverage.
 RELATED_MAX = 5

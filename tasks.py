@@ -1,5 +1,6 @@
 """invoke tasks: each one calls the `newsdigest` command or pytest from .venv."""
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -51,7 +52,14 @@ def clean(c):
     shutil.rmtree(ROOT / ".cache", ignore_errors=True)
 
 
-@task
-def publish(c):
-    """Build with publishconf.py (absolute URLs) for deployment."""
-    c.run(f"{NEWSDIGEST} build --settings publishconf.py")
+@task(help={"to": "where to deploy: a folder, user@host:path (rsync) or gh-pages (default: DEPLOY_TO)"})
+def publish(c, to=""):
+    """Build with publishconf.py (absolute URLs from SITEURL) and deploy the site."""
+    c.run(f"{NEWSDIGEST} publish" + (f" --to {shlex.quote(to)}" if to else ""))
+
+
+@task(help={"headline": "the story's headline", "source": "the publisher", "url": "the original story's address"})
+def new(c, headline, source="", url=""):
+    """Write a new story's file with its front matter filled in, and print its path."""
+    extra = (f" --source {shlex.quote(source)}" if source else "") + (f" --url {shlex.quote(url)}" if url else "")
+    c.run(f"{NEWSDIGEST} new {shlex.quote(headline)}{extra}")

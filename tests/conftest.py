@@ -49,7 +49,9 @@ class Site:
         return self.write(f"articles/{name}.md", frontmatter.dump(metadata, body))
 
     def build(self, **overrides):
-        settings = {"CACHE_PATH": str(self.root / ".cache"), **overrides}
+        """Build as for a web server (links from the site's root); a preview build for the disk,
+        the project's default, is asked for with RELATIVE_URLS=True."""
+        settings = {"CACHE_PATH": str(self.root / ".cache"), "RELATIVE_URLS": False, **overrides}
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
     def settings_file(self, **overrides) -> Path:

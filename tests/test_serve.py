@@ -1,9 +1,13 @@
 """`newsdigest serve` serves the built site on localhost and rebuilds when a story changes."""
 
+import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
+
+import psutil
 
 from conftest import NEWSDIGEST
 
@@ -73,6 +77,63 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
         settings.write_text(good_settings)
         story.write_text(story.read_text().replace("Second headline", "Third headline"))
         assert wait_for(lambda: "Third headline" in fetch(url)), log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def start_serve(site, port: int, log, *options: str) -> subprocess.Popen:
+    with open(log, "w") as printed:
+        return subprocess.Popen(
+            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
+             "--port", str(port), "--settings", str(site.settings_file(SEARCH_ENABLED=False)), *options],
+            cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+
+
+def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
+    story = site.add_article("story", title="Original headline")
+    port = free_port()
+    log = site.root / "serve.log"
+    server = start_serve(site, port, log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert wait_for(lambda: "Original headline" in fetch(url + "/"))
+        listening = {connection.laddr for connection in psutil.Process(server.pid).net_connections("inet")
+                     if connection.status == psutil.CONN_LISTEN}
+        assert listening == {("127.0.0.1", port)}  # this machine only, unless --bind says otherwise
+        with urllib.request.urlopen(url + "/feeds/all.rss.xml", timeout=5) as response:
+            assert response.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+        with urllib.request.urlopen(url + "/2015/11/21/original-headline/", timeout=5) as response:
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        for missing in ("/no/such/page/", "/2015/"):  # a folder without a page is not listed either
+            try:
+                urllib.request.urlopen(url + missing, timeout=5)
+                raise AssertionError(f"{missing} answered")
+            except urllib.error.HTTPError as error:
+                assert error.code == 404 and error.read() == (site.output / "404.html").read_bytes()
+
+        story.write_text(story.read_text().replace("Original headline", "Updated headline"))
+        assert wait_for(lambda: "Updated headline" in fetch(url + "/"))
+        line = r"\d\d:\d\d:\d\d content/articles/story\.md: rebuilt: \d+ pages rendered, \d+ files changed in \d+\.\d s"
+        assert wait_for(lambda: re.search(line, log.read_text())), log.read_text()
+        story.write_text("---\ntitle: [unclosed\n---\n")
+        failed = (r"content/articles/story\.md: build failed: 1 problem; still serving the last good site "
+                  r"in .* \(1 error above\)")
+        assert wait_for(lambda: re.search(failed, log.read_text())), log.read_text()
+        assert not (site.content / "addresses.yml").exists()  # a preview publishes no address
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_listens_where_bind_says(site):
+    site.add_article("story", title="Story")
+    port = free_port()
+    server = start_serve(site, port, site.root / "serve.log", "--bind", "0.0.0.0")
+    try:
+        assert wait_for(lambda: "Story" in fetch(f"http://127.0.0.1:{port}/"))
+        assert {connection.laddr for connection in psutil.Process(server.pid).net_connections("inet")
+                if connection.status == psutil.CONN_LISTEN} == {("0.0.0.0", port)}
     finally:
         server.terminate()
         server.wait(timeout=10)

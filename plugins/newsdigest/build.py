@@ -4,7 +4,8 @@ it live in one atomic step only when the build succeeded.
 Reads top to bottom: settings -> the build lock -> leftovers of crashed builds cleared ->
 the new generation's folder -> Pelican run (pages whose inputs did not change are linked
 from the page store, the rest rendered) -> unchanged files linked to the live site's ->
-the page store updated -> the switch -> the old generation emptied into the spare. See newsdigest.publish
+the page store updated -> the record of published addresses saved in the content folder ->
+the switch -> the old generation emptied into the spare. See newsdigest.publish
 for how the output path stays servable throughout. A failed build applies nothing.
 """
 
@@ -49,9 +50,12 @@ def load_settings(settings_file: str | os.PathLike, content: str | os.PathLike |
 
 
 def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os.PathLike | None = None,
-          output: str | os.PathLike | None = None, overrides: dict | None = None, wait: bool = True) -> BuildResult:
+          output: str | os.PathLike | None = None, overrides: dict | None = None, wait: bool = True,
+          record_addresses: bool = True) -> BuildResult:
     """Build the site; on any problem raise BuildFailed and leave `output` exactly as it was.
-    While another build runs, wait for it, or raise BuildBusy when `wait` is false."""
+    While another build runs, wait for it, or raise BuildBusy when `wait` is false.
+    `record_addresses`: save the record of published addresses in the content folder (a
+    preview's rebuilds do not: the headlines typed on the way were never published)."""
     settings = load_settings(settings_file, content, output, overrides)
     final_output = Path(settings["OUTPUT_PATH"])
     with build_lock(settings["CACHE_PATH"], wait=wait):
@@ -71,7 +75,15 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             try:
                 changed, removed = publish.keep_unchanged(generation, record.previous_output)
                 record.keep_in_store(generation)
-                publish.switch(final_output, generation)
+                addresses = record.address_record if record_addresses else None
+                if addresses is not None:
+                    addresses.save()  # before the switch: the record always covers the live site
+                try:
+                    publish.switch(final_output, generation)
+                except BaseException:
+                    if addresses is not None:
+                        addresses.undo()
+                    raise
             except OSError as error:  # a full disk, a folder someone made read-only
                 problem = f"{display_path(error.filename or final_output)}: {error.strerror or error}"
                 logger.error("%s", problem)

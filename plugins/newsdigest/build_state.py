@@ -70,6 +70,8 @@ class Build:
     lastmod: tuple | None = None
     pending: list[PendingPage] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    address_record: object = None  # the record of published addresses to save with the site, if it changed
+    redirect_pages: set[str] = field(default_factory=set)  # their files, which no sitemap lists
 
     def __reduce__(self):
         # Pelican's content cache pickles settings: run-time state is never cached, so a

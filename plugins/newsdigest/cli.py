@@ -24,15 +24,16 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(library).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
-def _cmd_build(args) -> int:
+def _build(args, settings_file: str):
+    """Build as `newsdigest build` does; returns the BuildResult, or the exit code of a build that failed."""
     from newsdigest.build import build
     from newsdigest.build_lock import BuildBusy
     from newsdigest.pelican_plugins.strict import BuildFailed
 
     try:
-        result = build(args.settings, content=args.content, output=args.output, wait=not args.no_wait)
+        result = build(settings_file, content=args.content, output=args.output, wait=not args.no_wait)
     except BuildBusy as busy:
-        print(f"newsdigest build: {busy}", file=sys.stderr)
+        print(f"newsdigest {args.command}: {busy}", file=sys.stderr)
         return EXIT_BUSY
     except BuildFailed as failure:
         count = len(failure.problems)
@@ -41,6 +42,59 @@ def _cmd_build(args) -> int:
         return EXIT_FAILED
     print(f"built {result.output}: {result.rendered} pages rendered, {result.reused} unchanged; "
           f"{result.changed_files} files written, {result.removed_files} removed")
+    return result
+
+
+def _cmd_build(args) -> int:
+    result = _build(args, args.settings)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _cmd_publish(args) -> int:
+    from pathlib import Path
+
+    from newsdigest import deploy
+    from newsdigest.build import load_settings
+    from newsdigest.site_address import unpublishable
+
+    settings = load_settings(args.settings, args.content, args.output)
+    problem = unpublishable(settings.get("SITEURL"))
+    if problem is None and settings.get("RELATIVE_URLS"):
+        problem = "RELATIVE_URLS is on: these settings build a preview for the disk"
+    if problem:
+        print(f"newsdigest publish: {problem}; refusing to publish. Set the site's address in {args.settings} "
+              "(publishconf.py reads NEWSDIGEST_SITEURL: NEWSDIGEST_SITEURL=https://your.site newsdigest publish)",
+              file=sys.stderr)
+        return EXIT_FAILED
+    where = args.to or settings.get("DEPLOY_TO") or ""
+    target = deploy.target(where) if where else None
+    try:
+        if target is not None and target.kind == "folder":
+            own = [Path(settings[name]) for name in ("PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME")]
+            deploy.check_folder(Path(target.where), Path.cwd(), own)
+    except deploy.DeployError as error:
+        print(f"newsdigest publish: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    result = _build(args, args.settings)
+    if isinstance(result, int):
+        return result
+    if target is None:
+        print(f"built for {settings['SITEURL']}; deploy {result.output}/ (or give --to, or DEPLOY_TO in the settings)")
+        return EXIT_OK
+    site = result.output.resolve()  # the live generation, which no build changes while it is copied
+    try:
+        if target.kind == deploy.GH_PAGES:
+            done = deploy.gh_pages(site, settings["SITEURL"], Path.cwd(), push=not args.no_push,
+                                   message=f"Publish {settings['SITEURL']}")
+        else:
+            if target.kind == "folder":
+                Path(target.where).mkdir(parents=True, exist_ok=True)
+            done = deploy.rsync(site, target.where)
+    except deploy.DeployError as error:
+        print(f"newsdigest publish: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    counts = f"{done.sent} files sent, {done.deleted} deleted" if done.sent is not None else done.detail
+    print(f"published {settings['SITEURL']} to {target}: {counts}")
     return EXIT_OK
 
 
@@ -135,7 +189,24 @@ def _cmd_edition(args) -> int:
 def _cmd_serve(args) -> int:
     from newsdigest.serve import serve
 
-    return serve(args.settings, content=args.content, output=args.output, host=args.host, port=args.port)
+    return serve(args.settings, content=args.content, output=args.output, host=args.bind, port=args.port)
+
+
+def _cmd_new(args) -> int:
+    from pathlib import Path
+
+    from newsdigest.build import load_settings
+    from newsdigest.new_story import NewStoryError, write_new_story
+
+    settings = load_settings(args.settings)
+    try:
+        path = write_new_story(Path(args.content or settings["PATH"]), args.headline, source=args.source or "",
+                               url=args.url or "", timezone=settings.get("TIMEZONE") or "UTC")
+    except NewStoryError as error:
+        print(f"newsdigest new: {error}", file=sys.stderr)
+        return EXIT_USAGE if error.usage else EXIT_FAILED
+    print(os.path.relpath(path))
+    return EXIT_OK
 
 
 def _cmd_bench(args) -> int:
@@ -174,10 +245,16 @@ def _positive_seconds(text: str) -> float:
     return seconds
 
 
-def _add_site_options(parser: argparse.ArgumentParser) -> None:
+def _add_site_options(parser: argparse.ArgumentParser, settings: str = "pelicanconf.py") -> None:
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
-    parser.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file (default: %(default)s)")
+    parser.add_argument("--settings", default=settings, help="Pelican settings file (default: %(default)s)")
+
+
+def _add_build_options(parser: argparse.ArgumentParser, settings: str = "pelicanconf.py") -> None:
+    _add_site_options(parser, settings)
+    parser.add_argument("--no-wait", action="store_true",
+                        help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
 
 
 def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -187,16 +264,30 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build the site atomically")
-    _add_site_options(build)
-    build.add_argument("--no-wait", action="store_true",
-                       help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
+    _add_build_options(build)
     build.set_defaults(run=_cmd_build)
+
+    publish = commands.add_parser("publish", help="build for the site's address (publishconf.py) and deploy it")
+    _add_build_options(publish, settings="publishconf.py")
+    publish.add_argument("--to", metavar="TARGET", help=f"a folder, user@host:path (rsync) or {'gh-pages'} "
+                         "(default: DEPLOY_TO in the settings; none: build only)")
+    publish.add_argument("--no-push", action="store_true", help="gh-pages: commit the branch, do not push it")
+    publish.set_defaults(run=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve the site locally and rebuild on change")
     _add_site_options(serve)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                       help="address to listen on (default: %(default)s, this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_cmd_serve)
+
+    new = commands.add_parser("new", help="write a new story's file with its front matter and print its path")
+    new.add_argument("headline")
+    new.add_argument("--source", help="the publisher")
+    new.add_argument("--url", help="the original story's address (http or https)")
+    new.add_argument("--content", help="content folder (default: the settings' PATH)")
+    new.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    new.set_defaults(run=_cmd_new)
 
     ingest = commands.add_parser("ingest", help="turn text clippings, web pages and feeds into stories")
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsdigest import safe_urls
+from newsdigest import addresses, safe_urls
 
 TEXT_KEYS = (
     "title", "subtitle", "source", "source_url", "image", "image_alt", "image_credit", "image_caption",
@@ -27,7 +27,11 @@ _DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Shown on the story's own page (the note also in its edition), never in lists of stories: a
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
 OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
-STATUSES = ("published", "draft", "hidden")
+# "gone": deleted on purpose; its addresses answer 410 (newsdigest.addresses).
+# A story file larger than this is named in a warning: most likely pages of a site pasted whole.
+LARGE_STORY_BYTES = 200 * 1024
+GONE = "gone"
+STATUSES = ("published", "draft", "hidden", GONE)
 # Keys whose values name a page of their own (/tags/<slug>/, /sections/…, /sources/…).
 TERM_KEYS = ("tags", "section", "source")
 # Text that is shown (headlines, names, tags, notes): invisible characters are removed from it.
@@ -169,6 +173,12 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
             metadata["lang"] = tag
     if not metadata.get("title"):
         raise ContentError("missing title", "title")
+    if "aliases" in metadata:
+        for alias in metadata["aliases"]:
+            if addresses.address(alias) is None:
+                raise ContentError(f"aliases: {alias!r} is not an address on this site "
+                                   "(like /2015/11/21/old-slug/)", "aliases")
+        metadata["aliases"] = [addresses.address(alias) for alias in metadata["aliases"]]
     raw_date = metadata.get("date")
     if (isinstance(raw_date, dt.date) and not isinstance(raw_date, dt.datetime)) or (
             isinstance(raw_date, str) and _DAY_ALONE.fullmatch(raw_date.strip())):

@@ -88,6 +88,12 @@ def parse(text: str) -> Document:
     return Document(metadata=metadata, key_lines=key_lines, body=body)
 
 
+def load_mapping(text: str) -> tuple[dict, dict[str, int]]:
+    """A whole YAML file that must be a mapping (a data file beside the stories), read with the
+    rules of front matter; returns it and the 1-based line of each key."""
+    return _load_mapping(text.removeprefix("\ufeff"), first_line=1)
+
+
 def _alias_line(yaml_text: str) -> int | None:
     """The 0-based line of the first alias in `yaml_text`."""
     for event in yaml.parse(yaml_text, Loader=_StrictLoader):
@@ -104,7 +110,7 @@ def _refuse_aliases(root: yaml.Node, yaml_text: str, first_line: int) -> None:
         node = pending.pop()
         if id(node) in seen:
             line = _alias_line(yaml_text)
-            raise FrontMatterError("YAML aliases (*name) are not allowed in front matter; write the value out",
+            raise FrontMatterError("YAML aliases (*name) are not allowed here; write the value out",
                                    first_line + (line if line is not None else node.start_mark.line))
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
@@ -120,7 +126,7 @@ def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]
         if node is None:
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
-            raise FrontMatterError("front matter must be a mapping of keys to values", node.start_mark.line + first_line)
+            raise FrontMatterError("the YAML must be a mapping of keys to values", node.start_mark.line + first_line)
         _refuse_aliases(node, yaml_text, first_line)
         loader = _StrictLoader(yaml_text)
         try:

@@ -7,7 +7,9 @@ Files are hard links, not copies: the store costs no extra disk for the pages th
 has. So a file damaged where it is published is damaged in the store too: every file is
 checked against the SHA-256 digest of the bytes it was stored with before it is handed
 out, and a page with a damaged file is rendered again. Each build keeps only the entries
-it used.
+it used. A stored file whose mode is not the one the umask now gives new files (it was
+rendered under another umask) is replaced in the store by a copy with the right one before
+it is linked: a web server must be able to read every file of the site.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import shutil
 from pathlib import Path
 
 from newsdigest.cache import PAGE_STORE, BuildCache, file_digest
+from newsdigest.file_modes import SiteModes, replace_with_copy
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +56,10 @@ def _entry(text: str) -> list[tuple[str, str, int, str]]:
 
 
 class PageStore:
-    def __init__(self, folder: str | os.PathLike, cache_file: str | os.PathLike):
+    def __init__(self, folder: str | os.PathLike, cache_file: str | os.PathLike, modes: SiteModes | None = None):
         self.folder = os.fspath(folder)
         self.cache_file = Path(cache_file)
+        self.modes = modes or SiteModes.from_umask()
 
     def restore(self, keys: list[str], into: str | os.PathLike) -> dict[str, list[str]]:
         """Link the files of every key an earlier build kept, and still intact, into `into`.
@@ -76,7 +80,10 @@ class PageStore:
     def _intact(self, relative: str, blob: str, size: int, sha256: str) -> bool:
         path = os.path.join(self.folder, blob)
         try:
-            intact = os.stat(path).st_size == size and file_digest(path) == sha256
+            status = os.stat(path)
+            intact = status.st_size == size and file_digest(path) == sha256
+            if intact and not self.modes.file_is_right(status):
+                replace_with_copy(path)
         except OSError:  # gone: simply not kept
             return False
         if not intact:

@@ -31,6 +31,7 @@ import stat
 from pathlib import Path
 
 from newsdigest import stop_points
+from newsdigest.file_modes import SiteModes
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
@@ -174,12 +175,17 @@ def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry], dict[str, int]]:
     return files, folders
 
 
-def _remove_empty_folders(root: str, folders: dict[str, int]) -> None:
-    """Remove the folders holding nothing (left over from the spare), deepest first."""
+def _remove_empty_folders(root: str, folders: dict[str, int]) -> list[str]:
+    """Remove the folders holding nothing (left over from the spare), deepest first; returns
+    the folders kept."""
+    kept = []
     for path in sorted(folders, key=lambda path: path.count(os.sep), reverse=True):
         if folders[path] == 0 and path != root:
             os.rmdir(path)
             folders[os.path.dirname(path)] -= 1
+        else:
+            kept.append(path)
+    return kept
 
 
 def _same_bytes(old: os.DirEntry, new: os.DirEntry) -> bool:
@@ -194,27 +200,36 @@ def _same_bytes(old: os.DirEntry, new: os.DirEntry) -> bool:
                 return True
 
 
-def keep_unchanged(staging: Path, live: Path | None) -> tuple[int, int]:
+def keep_unchanged(staging: Path, live: Path | None, modes: SiteModes | None = None) -> tuple[int, int]:
     """Make every file of `staging` whose bytes equal the live site's a hard link to it, so it
-    keeps its inode and modification time. Returns how many files are new or changed, and how
+    keeps its inode and modification time, and give every file and folder the modes of the
+    umask (`modes`), whatever made them. Returns how many files are new or changed, and how
     many of the live site's files the new site no longer has."""
+    modes = modes or SiteModes.from_umask()
     new_files, folders = _files_under(staging)
-    _remove_empty_folders(os.fspath(staging), folders)
+    for folder in _remove_empty_folders(os.fspath(staging), folders):
+        modes.fix_folder(folder)  # a spare's folders were made by an earlier build, maybe under another umask
     old_files = _files_under(live)[0] if live is not None else {}
     changed = 0
     for number, (relative, new) in enumerate(sorted(new_files.items())):
         if number == len(new_files) // 2:
             stop_points.reached("staging")
         old = old_files.get(relative)
+        status = new.stat(follow_symlinks=False)
         if old is not None and old.inode() == new.inode():  # linked from the same stored file
+            if modes.fix_file(new.path, status):
+                changed += 1
             continue
-        if old is None or not old.is_file(follow_symlinks=False) or not _same_bytes(old, new):
+        if (old is None or not old.is_file(follow_symlinks=False)
+                or not modes.file_is_right(old.stat(follow_symlinks=False)) or not _same_bytes(old, new)):
+            modes.fix_file(new.path, status)
             changed += 1
             continue
         temporary = f"{new.path}{LINK_MARK}{secrets.token_hex(4)}"
         try:
             os.link(old.path, temporary)
         except OSError:  # no hard links here (another file system): the new file stays
+            modes.fix_file(new.path, status)
             changed += 1
             continue
         os.replace(temporary, new.path)

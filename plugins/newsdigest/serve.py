@@ -1,34 +1,111 @@
-"""`newsdigest serve`: build, serve the output folder on localhost, rebuild when sources change.
+"""`newsdigest serve`: build, serve the output folder on this machine, rebuild when sources change.
+
+It answers as the site's web server will (newsdigest.server_rules): each file with its content
+type, a missing address (or a folder without a page) with the site's 404.html and status 404.
+It listens on 127.0.0.1 unless told otherwise (`--bind`). Each rebuild prints one line: when,
+what changed, how long it took, what it did, and how many problems it logged above.
 
 A rebuild that fails, whatever the reason, is reported and the last good site stays
 served; the watcher goes on. Changes to files the build ignores (IGNORE_FILES: an
 editor's lock or swap file) start no rebuild. Rebuilds take the build lock like any
-build, so one started by hand meanwhile is waited for.
+build, so one started by hand meanwhile is waited for. They do not update the record of
+published addresses: a headline typed on the way was never published.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from watchfiles import DefaultFilter, watch
 
+from newsdigest import server_rules
 from newsdigest.build import build, load_settings
 from newsdigest.ignored_files import has_ignored_part
+from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.strict import BuildFailed
 
 
-def _rebuild(settings_file, content, output) -> None:
+class _ProblemCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.warnings = self.errors = 0
+
+    def emit(self, record):
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+@contextlib.contextmanager
+def _counting_problems():
+    counter = _ProblemCounter()
+    logging.getLogger().addHandler(counter)
     try:
-        result = build(settings_file, content=content, output=output)
-        print(f"rebuilt: {result.rendered} pages rendered, {result.changed_files} files changed", flush=True)
-    except BuildFailed as failure:
-        print(f"build failed: {len(failure.problems)} problems; still serving the last good site", flush=True)
-    except Exception as error:  # a watcher that stopped would leave a stale site served, silently
-        print(f"build failed: {type(error).__name__}: {error}; still serving the last good site", flush=True)
+        yield counter
+    finally:
+        logging.getLogger().removeHandler(counter)
+
+
+def _what_changed(paths: list[str]) -> str:
+    shown = sorted({display_path(path) for path in paths})
+    if not shown:
+        return "start"
+    if len(shown) == 1:
+        return shown[0]
+    return f"{len(shown)} files ({', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
+
+
+def _rebuild(settings_file, content, output, changed: list[str]) -> None:
+    started = time.monotonic()
+    reason = _what_changed(changed)
+    with _counting_problems() as counter:
+        try:
+            result = build(settings_file, content=content, output=output, record_addresses=False)
+            outcome = f"rebuilt: {result.rendered} pages rendered, {result.changed_files} files changed"
+        except BuildFailed as failure:
+            count = len(failure.problems)
+            outcome = f"build failed: {count} problem{'s' if count != 1 else ''}; still serving the last good site"
+        except Exception as error:  # a watcher that stopped would leave a stale site served, silently
+            outcome = f"build failed: {type(error).__name__}: {error}; still serving the last good site"
+    problems = [f"{count} {name}{'s' if count != 1 else ''}" for count, name in
+                ((counter.errors, "error"), (counter.warnings, "warning")) if count]
+    print(f"{time.strftime('%H:%M:%S')} {reason}: {outcome} in {time.monotonic() - started:.1f} s"
+          + (f" ({', '.join(problems)} above)" if problems else ""), flush=True)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as its web server will: content types, and the site's 404 page."""
+
+    def guess_type(self, path):
+        return server_rules.content_type(str(path))
+
+    def list_directory(self, path):  # a web server lists no folders either
+        self.send_error(404)
+        return None
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / server_rules.NOT_FOUND_PAGE
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", server_rules.content_type(server_rules.NOT_FOUND_PAGE))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # the terminal shows one line per rebuild, not per request
+        pass
 
 
 class _SourceFilter(DefaultFilter):
@@ -52,16 +129,17 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
     settings = load_settings(settings_file, content, output)
     output_path = Path(settings["OUTPUT_PATH"])
     watched = [settings["PATH"], settings["THEME"], os.path.abspath(settings_file)]
-    source_filter = _SourceFilter(watched[:2], list(settings.get("IGNORE_FILES", [])))
-    _rebuild(settings_file, content, output)
+    ignored = list(settings.get("IGNORE_FILES", []))
+    source_filter = _SourceFilter(watched[:2], ignored)
+    _rebuild(settings_file, content, output, [])
 
     def watch_and_rebuild():
-        for _changes in watch(*watched, watch_filter=source_filter):
-            _rebuild(settings_file, content, output)
+        for changes in watch(*watched, watch_filter=source_filter):
+            _rebuild(settings_file, content, output, [path for _, path in changes])
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     # The handler resolves the output path on every request, so it follows the atomic switch.
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output_path))
+    handler = functools.partial(SiteHandler, directory=str(output_path))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         print(f"serving {output_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
         server.serve_forever()

@@ -83,8 +83,8 @@ def run(args) -> int:
     server = _serve(output)  # serve first: the site is built for the address it is served at
     siteurl = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        build(PROJECT / "pelicanconf.py", content=content, output=output,
-              overrides={"SITEURL": siteurl, "CACHE_PATH": str(work / "cache")})
+        build(PROJECT / "pelicanconf.py", content=content, output=output, record_addresses=False,
+              overrides={"SITEURL": siteurl, "RELATIVE_URLS": False, "CACHE_PATH": str(work / "cache")})
         print(f"bench site: Lighthouse ({LIGHTHOUSE}, mobile) in {chrome}")
         for name, path in pages_to_score(output).items():
             scores = _scores(siteurl + path, chrome)

@@ -265,7 +265,6 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
              if not markdown.startswith(FIGURE_OPENING)]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
     tags = list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
-    metadata = _front_matter(story, moment, tags, print_, name)
     body = "\n\n".join(paragraphs)
     earlier = store.by_origin.get(origin)
     if earlier is not None and earlier.exists():  # a new version of a story ingested before
@@ -274,9 +273,14 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
             return Outcome(name, "kept", earlier, "edited by the curator since it was ingested; not overwritten",
                            story.notes)
         target, status = earlier, "updated"
+        # Keep the address it was published at; a file from before ingest wrote slugs keeps none,
+        # and the build's address record redirects its old address if the headline changed.
+        slug = str(previous.metadata.get("slug") or "")
     else:
         relative = f"articles/{moment:%Y}/{moment:%m}/{slugify(story.title, fallback='story')}.md"
         target, status = store.free_path(relative, print_), "written"
+        slug = target.stem
+    metadata = _front_matter(story, moment, slug, tags, print_, name)
     warnings = []
     if options.fetch_images and safe_urls.web_url(metadata.get("image")):
         try:
@@ -300,11 +304,14 @@ def _with_stored_image(metadata: dict, stored: str) -> dict:
     return result
 
 
-def _front_matter(story: Story, moment: dt.datetime | dt.date, tags: list[str], print_: str, name: str) -> dict:
+def _front_matter(story: Story, moment: dt.datetime | dt.date, slug: str, tags: list[str], print_: str,
+                  name: str) -> dict:
+    """The story's front matter. `slug` pins its address: editing the headline keeps it."""
     fields = {
         "title": one_line(story.title),
         "subtitle": one_line(story.subtitle),
         "date": moment.isoformat(),
+        "slug": slug,
         "source": one_line(story.source),
         "source_url": story.source_url,
         "lang": story.lang,

@@ -19,6 +19,7 @@ from pathlib import Path
 from newsdigest import frontmatter
 from newsdigest.ingest.reading import read_regular_file
 from newsdigest.ingest.story import IngestError
+from newsdigest.slugs import MAX_SLUG_LENGTH
 
 CHECKSUM_KEY = "ingest_checksum"
 
@@ -81,14 +82,16 @@ class ContentStore:
             self.sources.append(metadata["source"])
 
     def free_path(self, relative: str, fingerprint: str) -> Path:
-        """`relative`, or, when another story holds it, the same name with a suffix from this story's text."""
+        """`relative`, or, when another story holds it, the same name with a suffix from this story's
+        text. The name is the story's slug: it stays within a slug's length."""
         path = self.root / relative
         if not path.exists():
             return path
         existing = self.read(path)
         if existing is not None and existing.metadata.get("fingerprint") == fingerprint:
             return path
-        return path.with_name(f"{path.stem}-{fingerprint[:6]}{path.suffix}")
+        suffix = f"-{fingerprint[:6]}"
+        return path.with_name(f"{path.stem[: MAX_SLUG_LENGTH - len(suffix)].rstrip('-')}{suffix}{path.suffix}")
 
     @staticmethod
     def write(path: Path, metadata: dict, body: str) -> None:

@@ -15,5 +15,6 @@ ALL = [
     "newsdigest.pelican_plugins.feeds",
     "newsdigest.pelican_plugins.presentation",
     "newsdigest.pelican_plugins.site_files",
+    "newsdigest.pelican_plugins.addresses",
     "newsdigest.pelican_plugins.search",
 ]

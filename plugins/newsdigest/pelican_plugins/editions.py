@@ -22,9 +22,9 @@ from newsdigest.pelican_plugins.feeds import feed_siteurl
 logger = logging.getLogger(__name__)
 
 
-def _intros(folder: Path, period: str, markdown_config: str) -> dict:
-    """content/editions/YYYY-MM-DD.md: an edition's title and introduction."""
-    intros = {}
+def _intros(folder: Path, period: str, markdown_config: str) -> tuple[dict, dict]:
+    """content/editions/YYYY-MM-DD.md: an edition's title and introduction; and each one's file."""
+    intros, files = {}, {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
             day = parse_edition(path.stem, period)
@@ -34,7 +34,8 @@ def _intros(folder: Path, period: str, markdown_config: str) -> dict:
             logger.error("%s%s: %s", display_path(path), f":{line}" if line else "", getattr(error, "message", error))
             continue
         intros[day] = (str(loaded.metadata.get("title") or ""), loaded.body_html)
-    return intros
+        files[day] = path
+    return intros, files
 
 
 class EditionsGenerator(Generator):
@@ -54,14 +55,19 @@ class EditionsGenerator(Generator):
             except ValueError:
                 logger.error("%s: edition: %r is not a date (YYYY-MM-DD)", display_path(story.source_path), override)
                 chosen[id(story)] = edition_date(story.date, timezone, period)
-        intros = _intros(Path(self.path) / self.settings.get("EDITIONS_PATH", "editions"), period,
-                         document.markdown_config(self.settings.get("MARKDOWN", {})))
+        intros, intro_files = _intros(Path(self.path) / self.settings.get("EDITIONS_PATH", "editions"), period,
+                                      document.markdown_config(self.settings.get("MARKDOWN", {})))
         self.editions = build_editions(
             stories, when=lambda story: chosen[id(story)],
             section_of=lambda story: getattr(story, "section", "") or "",
             is_featured=lambda story: story.metadata.get("featured") is True,
             sitename=self.settings.get("SITENAME", ""), period=period, intros=intros,
             has_image=lambda story: bool(getattr(story, "image", "")))
+        published = {edition.date for edition in self.editions}
+        for day, path in sorted(intro_files.items()):
+            if day not in published:  # a typo in the file name, or stories dated another day
+                logger.warning("%s: no story is in the edition of %s, so this introduction is not published",
+                               display_path(path), day.isoformat())
         for edition in self.editions:
             for story in edition.articles:
                 story.edition_ref = edition

@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest import feeds, page_keys
+from newsdigest.site_address import unpublishable
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ class FeedSet:
 def feed_siteurl(settings) -> str:
     """Feeds need absolute URLs even when the site is built for local browsing."""
     return (settings.get("FEED_SITEURL") or settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
+
+
+def warn_of_a_local_address(pelican) -> None:
+    """A build for a web server (RELATIVE_URLS off, as publishconf.py sets) whose feeds, newsletters
+    and sitemaps would send readers to this machine says so."""
+    settings = pelican.settings
+    if settings.get("RELATIVE_URLS"):
+        return  # a preview for the disk: local on purpose
+    problem = unpublishable(feed_siteurl(settings) if settings.get("FEED_SITEURL") else settings.get("SITEURL"))
+    if problem:
+        logger.warning("%s: this site's feeds, newsletters and sitemaps link to %s; set the site's address "
+                       "(publishconf.py reads NEWSDIGEST_SITEURL)", problem, feed_siteurl(settings))
 
 
 def term_feed_set(term, kind_title: str, sitename: str) -> FeedSet:
@@ -220,4 +233,5 @@ def feeds_generator(pelican):
 
 
 def register():
+    signals.initialized.connect(warn_of_a_local_address)
     signals.get_generators.connect(feeds_generator)

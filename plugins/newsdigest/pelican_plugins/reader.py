@@ -111,6 +111,10 @@ class FrontMatterMarkdownReader(BaseReader):
             return self._reject(self._located(shown, loaded, error))
         for warning in warnings:
             logger.warning("%s", self._located(shown, loaded, warning))
+        size = os.path.getsize(source_path)
+        if size > content_model.LARGE_STORY_BYTES:
+            logger.warning("%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow "
+                           "for readers", shown, size // 1024, content_model.LARGE_STORY_BYTES // 1024)
         return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
 
     @staticmethod
@@ -128,6 +132,8 @@ class FrontMatterMarkdownReader(BaseReader):
     def _to_pelican(self, metadata: dict, summary_html: str | None) -> dict:
         """Typed metadata as Pelican's content classes expect it."""
         result = dict(metadata)
+        if metadata.get("status") == content_model.GONE:  # published nowhere, like a draft; its addresses answer 410
+            result["status"], result[content_model.GONE] = "draft", True
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
         if "slug" in metadata:
             result["explicit_slug"] = True

@@ -26,7 +26,8 @@ class SiteFilesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        writer.write_file("404.html", self.get_template("404"), self.context, url="404.html")
+        # Served at whatever address was missing: its links start from the site's root, never relative.
+        writer.write_file("404.html", self.get_template("404"), self.context, url="404.html", relative_urls=False)
         writer.write_file("search/index.html", self.get_template("search"), self.context, url="search/")
         moment = self.context.get("build_moment")
         stories = list(self.context.get("articles", []))
@@ -56,10 +57,12 @@ def write_site_files(pelican) -> None:
     lastmod, moment, stories = recorded
     siteurl = feed_siteurl(settings)
     pages = []
+    redirects = build.redirect_pages
     for name, files in sorted(build.files_by_name().items()):
         for relative in files:
             relative = relative.replace(os.sep, "/")
-            if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP:
+            if (not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP
+                    or relative in redirects):
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
             pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))

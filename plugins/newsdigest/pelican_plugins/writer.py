@@ -10,6 +10,11 @@ something that goes into it changed.
   (newsdigest.page_store), which checks them first.
 - Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
+- With RELATIVE_URLS (a build to preview from the disk), every page's links are relative,
+  whichever plugin writes it, and its links to folders end in index.html
+  (newsdigest.preview_links); a page that asks for `relative_urls=False` (404.html, served at
+  any depth) keeps links from the site's root. `SITE_ADDRESS`, the site's absolute address
+  as configured (SITEURL, or empty), stays absolute for canonical links.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest import build_state, page_keys, stop_points
+from newsdigest import build_state, page_keys, preview_links, stop_points
 from newsdigest.build_state import PendingPage
 from newsdigest.cache import code_fingerprint, tree_digest
 from newsdigest.content_model import OWN_PAGE_KEYS
@@ -87,6 +92,7 @@ class SiteWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         if not name:
             return None
+        kwargs.setdefault("relative_urls", bool(self.settings.get("RELATIVE_URLS")))
         origin = _origin(kwargs, template)
         normalised = os.path.normpath(name)
         if normalised in self._owners and not kwargs.get("override_output"):
@@ -143,8 +149,10 @@ class SiteWriter(Writer):
                 code=code_fingerprint(), settings=settings, build_moment=context.get("build_moment"),
                 theme=tree_digest(settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", []), ignore=ignore),
                 # content files that are neither stories nor pages (tags.yml, edition intros…)
+                # (the address record is not one: the build writes it, and its pages have keys of their own)
                 side_files=tree_digest(settings["PATH"], ignore=ignore,
-                                       skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]),
+                                       skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []),
+                                             *([settings["ADDRESSES_FILE"]] if settings.get("ADDRESSES_FILE") else [])]),
                 listings=[page_keys.listing(item.url, listing_keys.get(item.source_path)
                                             or page_keys.listing_key(item.metadata))
                           for item in _content_items(context)])
@@ -192,8 +200,9 @@ class PageRenderer(Writer):
         if page.produce is not None:
             return self._produce(page)
         files = self._recording = []
+        template = _PreviewTemplate(page.template) if page.kwargs.get("relative_urls") else page.template
         try:
-            self.write_file(page.name, page.template, page.context, *page.args, **page.kwargs)
+            self.write_file(page.name, template, page.context, *page.args, **page.kwargs)
         except jinja2.TemplateError as error:
             return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
         except FileOverwriteFailedError as error:
@@ -203,6 +212,21 @@ class PageRenderer(Writer):
         finally:
             self._recording = None
         return files, None
+
+
+class _PreviewTemplate:
+    """A template whose HTML pages come out with links that work from file://."""
+
+    def __init__(self, template):
+        self.template = template
+        self.name = template.name
+        self.filename = getattr(template, "filename", None)
+
+    def render(self, context) -> str:
+        html = self.template.render(context)
+        if not context.get("output_file", "").endswith(".html"):
+            return html
+        return preview_links.for_file_preview(html, context.get("SITEURL") or ".")
 
 
 def _unlink_if_there(path: str) -> None:
@@ -241,6 +265,11 @@ def flush_pages(pelican) -> None:
     stop_points.reached("rendering")  # a build with nothing to render reaches it too
 
 
+def add_site_address(pelican) -> None:
+    pelican.settings["SITE_ADDRESS"] = (pelican.settings.get("SITEURL") or "").rstrip("/")
+
+
 def register():
+    signals.initialized.connect(add_site_address)
     signals.get_writer.connect(site_writer)
     signals.finalized.connect(flush_pages)
