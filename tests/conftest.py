@@ -18,6 +18,9 @@ BBC = SHARED / "corpora" / "bbc"
 AEB = SHARED / "corpora" / "aeb"
 NEWSDIGEST = Path(sys.executable).parent / "newsdigest"
 CHECKOUT_CACHE = ROOT / ".cache"
+# Pagefind costs a fraction of a second per build: fixture builds index for search only
+# when a test asks for it (SEARCH_ENABLED=True).
+FIXTURE_SETTINGS = {"SEARCH_ENABLED": False}
 
 
 def require_shared(path: Path) -> Path:
@@ -50,14 +53,14 @@ class Site:
         return self.write(f"articles/{name}.md", frontmatter.dump(metadata, body))
 
     def build(self, **overrides):
-        settings = {"CACHE_PATH": str(self.root / ".cache"), **overrides}
+        settings = {"CACHE_PATH": str(self.root / ".cache"), **FIXTURE_SETTINGS, **overrides}
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
     def settings_file(self, **overrides) -> Path:
         """A settings file for the command line: the project's settings, this site's cache."""
         lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *",
                  f"THEME = {str(ROOT / 'theme')!r}", f"CACHE_PATH = {str(self.root / '.cache')!r}"]
-        lines += [f"{key} = {value!r}" for key, value in {**overrides}.items()]
+        lines += [f"{key} = {value!r}" for key, value in {**FIXTURE_SETTINGS, **overrides}.items()]
         path = self.root / "settings.py"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path

@@ -90,7 +90,7 @@ def build_browser_site(root: Path) -> Site:
     site.add_article("hostile", title="Breaking <script>alert(document.domain)</script>", tags=["Mali"],
                      subtitle="Standfirst </script><script>alert(2)</script>", section="World",
                      date="2015-11-21T10:00:00Z", body='Text <img src="/theme/favicon.svg" onerror="alert(3)"> and more.')
-    site.build(SEARCH_BLOCK_STORIES=2, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
+    site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=2, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
     return site
 
 
