@@ -126,6 +126,7 @@ def run_build(site, prefix):
                           cwd=site.root, capture_output=True, text=True, env={**os.environ, "HOME": str(site.root)})
 
 
+@pytest.mark.slow  # builds run as another user, through the command line
 def test_a_read_only_folder_in_the_live_site_does_not_stop_the_next_build(unprivileged):
     site, build = unprivileged
     site.add_article("story", title="Story")
@@ -139,6 +140,7 @@ def test_a_read_only_folder_in_the_live_site_does_not_stop_the_next_build(unpriv
     assert site.leftovers() == [], "the old generation, with its read-only folders, was not removed"
 
 
+@pytest.mark.slow  # builds run as another user, through the command line
 def test_a_folder_the_build_cannot_write_in_fails_in_one_line_and_keeps_the_site(unprivileged):
     site, build = unprivileged
     site.add_article("story", title="Story")

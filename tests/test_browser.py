@@ -25,8 +25,9 @@ ARTIFACTS = ROOT / "tests/artifacts"
 # Debian's Chromium, never a downloaded one; no background traffic on this closed network.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")]
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
 # An address nothing answers on: the image every browser fails to load.

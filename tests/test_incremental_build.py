@@ -4,6 +4,8 @@ what changed (unchanged files keep their mtime) and removes what no longer belon
 import os
 import shutil
 
+import pytest
+
 from newsdigest import frontmatter
 
 from conftest import ROOT, Site
@@ -27,6 +29,7 @@ def cold_build(site: Site, tmp_path, theme):
     return tree(cold.output)
 
 
+@pytest.mark.slow  # fourteen rebuilds, each checked against a cold build
 def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)

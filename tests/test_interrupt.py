@@ -5,10 +5,13 @@ import subprocess
 import time
 
 import psutil
+import pytest
 
 from newsdigest import frontmatter
 
 from conftest import NEWSDIGEST
+
+pytestmark = pytest.mark.slow  # builds of 600 to 1500 stories, interrupted
 
 
 def add_bulk_stories(site, count=1500):

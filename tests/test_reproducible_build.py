@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 
 
@@ -25,6 +27,7 @@ def test_two_builds_are_byte_identical(site, tmp_path):
     assert tree(site.output) == first
 
 
+@pytest.mark.slow  # the sample site, built twice with search, through two commands
 def test_plain_pelican_route_builds_the_same_site(site, tmp_path):
     pelican = Path(sys.executable).parent / "pelican"
     out_plain, out_ours = tmp_path / "plain", tmp_path / "ours"

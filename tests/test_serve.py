@@ -5,7 +5,11 @@ import subprocess
 import time
 import urllib.request
 
+import pytest
+
 from conftest import NEWSDIGEST
+
+pytestmark = pytest.mark.slow  # a server process, waiting for it to notice edits and rebuild
 
 
 def free_port() -> int:

@@ -64,6 +64,7 @@ def fixture_site(site, **overrides):
     return site.build(SITEURL=SITEURL, **overrides)
 
 
+@pytest.mark.slow  # the W3C checker starts a Java VM
 @pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
                     reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
 def test_every_page_type_passes_the_w3c_checker(site):
