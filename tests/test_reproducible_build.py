@@ -43,6 +43,7 @@ def test_plain_pelican_route_builds_the_same_site(site, tmp_path):
     assert tree(out_plain) == tree(out_ours)
 
 
+@pytest.mark.slow  # plain Pelican's command line
 def test_plain_pelican_route_is_strict_too(site):
     site.write("articles/undated.md", "---\ntitle: No date\n---\n")
     pelican = Path(sys.executable).parent / "pelican"
