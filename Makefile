@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # Test tools from npm (the W3C HTML checker), installed when npm is there.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test serve ingest bench clean publish
+.PHONY: build test check serve ingest bench clean publish
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(NODE_STAMP): package.json package-lock.json
 
 test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/invoke test
+
+# The fast tier: unit tests and small builds, without the browser and slow tests.
+check: $(STAMP)
+	$(VENV)/bin/invoke test --fast
 
 serve: $(STAMP)
 	$(VENV)/bin/invoke serve

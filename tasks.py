@@ -31,10 +31,14 @@ def ingest(c, paths, options=""):
     c.run(f"{NEWSDIGEST} ingest {options} {paths}")
 
 
-@task(help={"args": "extra pytest arguments"})
-def test(c, args=""):
-    """Run the whole test suite."""
-    c.run(f"{BIN / 'python'} -m pytest {args}", pty=False)
+# The fast tier leaves out the tests pyproject.toml marks as browser or slow.
+FAST_TIER = '-m "not browser and not slow"'
+
+
+@task(help={"args": "extra pytest arguments", "fast": "only the fast tier: no browser and no slow tests"})
+def test(c, args="", fast=False):
+    """Run the whole test suite (or, with --fast, its fast tier)."""
+    c.run(f"{BIN / 'python'} -m pytest {FAST_TIER if fast else ''} {args}", pty=False)
 
 
 @task(help={"what": "which benchmark (default: all)"})

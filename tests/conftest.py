@@ -17,6 +17,10 @@ SEED = SHARED / "seed" / "seed-article.txt"
 BBC = SHARED / "corpora" / "bbc"
 AEB = SHARED / "corpora" / "aeb"
 NEWSDIGEST = Path(sys.executable).parent / "newsdigest"
+CHECKOUT_CACHE = ROOT / ".cache"
+# Pagefind costs a fraction of a second per build: fixture builds index for search only
+# when a test asks for it (SEARCH_ENABLED=True).
+FIXTURE_SETTINGS = {"SEARCH_ENABLED": False}
 
 
 def require_shared(path: Path) -> Path:
@@ -51,14 +55,14 @@ class Site:
     def build(self, **overrides):
         """Build as for a web server (links from the site's root); a preview build for the disk,
         the project's default, is asked for with RELATIVE_URLS=True."""
-        settings = {"CACHE_PATH": str(self.root / ".cache"), "RELATIVE_URLS": False, **overrides}
+        settings = {"CACHE_PATH": str(self.root / ".cache"), "RELATIVE_URLS": False, **FIXTURE_SETTINGS, **overrides}
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
     def settings_file(self, **overrides) -> Path:
         """A settings file for the command line: the project's settings, this site's cache."""
         lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *",
                  f"THEME = {str(ROOT / 'theme')!r}", f"CACHE_PATH = {str(self.root / '.cache')!r}"]
-        lines += [f"{key} = {value!r}" for key, value in overrides.items()]
+        lines += [f"{key} = {value!r}" for key, value in {**FIXTURE_SETTINGS, **overrides}.items()]
         path = self.root / "settings.py"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
@@ -86,6 +90,42 @@ class Site:
         if url_path.endswith("/") or target.is_dir():
             target = target / "index.html"
         return target.read_text(encoding="utf-8")
+
+
+def _cache_state(folder: Path) -> dict[str, int]:
+    """Modification times of `folder`, its entries and theirs: a file made, removed or renamed
+    moves its folder's time (the page store's files are two levels down), a write in place
+    its own (the SQLite cache, the build lock). Cheap enough to take after every test."""
+    state = {}
+    for path in [folder, *_entries(folder), *(sub for entry in _entries(folder) for sub in _entries(entry))]:
+        try:
+            state[str(path)] = path.lstat().st_mtime_ns
+        except FileNotFoundError:
+            pass
+    return state
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+    except OSError:
+        return []
+
+
+@pytest.fixture(scope="session")
+def checkout_cache_state() -> dict:
+    return {"state": _cache_state(CHECKOUT_CACHE)}
+
+
+@pytest.fixture(autouse=True)
+def checkout_cache_untouched(request, checkout_cache_state):
+    """No test may write into the checkout's own .cache/ (a developer's caches): tests build
+    with a cache in their temp folder, and a test that does not fails here."""
+    yield
+    before, after = checkout_cache_state["state"], _cache_state(CHECKOUT_CACHE)
+    checkout_cache_state["state"] = after
+    changed = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    assert not changed, f"{request.node.nodeid} wrote into the checkout's {CHECKOUT_CACHE}: {changed[:5]}"
 
 
 @pytest.fixture

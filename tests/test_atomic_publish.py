@@ -36,15 +36,15 @@ def test_the_output_path_links_to_a_generation_a_web_server_can_read(site):
 def test_the_old_generations_folders_are_reused_without_its_files(site):
     site.add_article("story", title="Story")
     doomed = site.add_article("doomed", title="Doomed", tags=["Ephemeral"])
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     first = site.output.resolve()
     site.add_article("story", title="Story", body="Edited.")
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     [spare] = [path for path in site.root.iterdir() if path.name.startswith("output.spare-")]
     assert (spare / "2015/11/21/doomed").is_dir() and not [path for path in spare.rglob("*") if path.is_file()]
     assert not first.exists()
     doomed.unlink()
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     assert not spare.exists()  # it became the new generation
     assert not (site.output / "2015/11/21/doomed").exists() and not (site.output / "tags/ephemeral").exists()
     assert (site.output / "2015/11/21/story/index.html").is_file() and site.leftovers() == []
@@ -78,14 +78,14 @@ def test_rsync_with_a_trailing_slash_deploys_the_site_and_sends_only_what_change
     for number, subject in enumerate(["Apples orchards", "Bridges rivers", "Comets telescopes"]):
         site.add_article(f"story-{number}", title=subject, date=f"2015-11-{10 + number}T10:00:00Z",
                          body=subject)  # no shared words: no related stories to shift
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     deployed = tmp_path / "deployed"
     subprocess.run(["rsync", "-a", "--delete", f"{site.output}/", f"{deployed}/"], check=True)
     assert not deployed.is_symlink() and tree(deployed) == tree(site.output)
 
     story = site.content / "articles/story-1.md"
     story.write_text(story.read_text() + "\nOne more paragraph.\n")
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     changes = subprocess.run(["rsync", "-a", "--delete", "--itemize-changes", f"{site.output}/", f"{deployed}/"],
                              check=True, capture_output=True, text=True).stdout.splitlines()
     files = sorted(line.split(" ", 1)[1] for line in changes if line.startswith(">f"))  # files sent
@@ -110,7 +110,7 @@ def unprivileged(tmp_path):
     site = Site(root)
 
     def build_as_nobody():
-        site.settings_file(SEARCH_ENABLED=False)
+        site.settings_file()
         for path in [root, *root.rglob("*")]:
             os.chown(path, nobody.pw_uid, nobody.pw_gid, follow_symlinks=False)
         return run_build(site, ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"])
@@ -120,12 +120,13 @@ def unprivileged(tmp_path):
 
 
 def run_build(site, prefix):
-    settings = site.settings_file(SEARCH_ENABLED=False)
+    settings = site.settings_file()
     return subprocess.run([*prefix, str(NEWSDIGEST), "build", "--settings", str(settings),
                            "--content", str(site.content), "--output", str(site.output)],
                           cwd=site.root, capture_output=True, text=True, env={**os.environ, "HOME": str(site.root)})
 
 
+@pytest.mark.slow  # builds run as another user, through the command line
 def test_a_read_only_folder_in_the_live_site_does_not_stop_the_next_build(unprivileged):
     site, build = unprivileged
     site.add_article("story", title="Story")
@@ -139,6 +140,7 @@ def test_a_read_only_folder_in_the_live_site_does_not_stop_the_next_build(unpriv
     assert site.leftovers() == [], "the old generation, with its read-only folders, was not removed"
 
 
+@pytest.mark.slow  # builds run as another user, through the command line
 def test_a_folder_the_build_cannot_write_in_fails_in_one_line_and_keeps_the_site(unprivileged):
     site, build = unprivileged
     site.add_article("story", title="Story")

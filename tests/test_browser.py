@@ -25,8 +25,9 @@ ARTIFACTS = ROOT / "tests/artifacts"
 # Debian's Chromium, never a downloaded one; no background traffic on this closed network.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")]
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
 # An address nothing answers on: the image every browser fails to load.
@@ -90,7 +91,7 @@ def build_browser_site(root: Path) -> Site:
     site.add_article("hostile", title="Breaking <script>alert(document.domain)</script>", tags=["Mali"],
                      subtitle="Standfirst </script><script>alert(2)</script>", section="World",
                      date="2015-11-21T10:00:00Z", body='Text <img src="/theme/favicon.svg" onerror="alert(3)"> and more.')
-    site.build(SEARCH_BLOCK_STORIES=2, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
+    site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=2, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
     return site
 
 

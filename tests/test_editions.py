@@ -116,6 +116,7 @@ def test_newsletter_is_absolute_script_free_and_plain_text_too(site):
     assert run_cli("edition", "2015-11-30", "--output", str(site.output)).returncode == 1
 
 
+@pytest.mark.slow  # the W3C checker starts a Java VM
 @pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
                     reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
 def test_newsletter_and_edition_pages_pass_the_w3c_checker(site):

@@ -16,8 +16,9 @@ from newsdigest.stop_points import ENVIRONMENT_VARIABLE, POINTS
 
 from conftest import NEWSDIGEST, Site
 
+pytestmark = pytest.mark.slow  # a 205-story site built and killed at every stop point
 STORIES = 205  # at least 200 converted files and rendered pages: both run in worker processes
-SETTINGS = {"NEWSDIGEST_WORKERS": 2, "SEARCH_BLOCK_STORIES": 60}
+SETTINGS = {"NEWSDIGEST_WORKERS": 2, "SEARCH_ENABLED": True, "SEARCH_BLOCK_STORIES": 60}
 # Where a kill leaves the site: before the switch the old one is live, after it the new one.
 LIVE_AFTER_KILL = {"conversion": "old", "rendering": "old", "search": "old", "staging": "old", "switch": "old",
                    "cleanup": "new"}

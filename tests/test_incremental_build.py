@@ -4,6 +4,8 @@ what changed (unchanged files keep their mtime) and removes what no longer belon
 import os
 import shutil
 
+import pytest
+
 from newsdigest import frontmatter
 
 from conftest import ROOT, Site
@@ -23,10 +25,11 @@ def cold_build(site: Site, tmp_path, theme):
     cold.root, cold.content, cold.output = tmp_path / "cold", site.content, tmp_path / "cold" / "output"
     shutil.rmtree(cold.root, ignore_errors=True)
     cold.root.mkdir()
-    cold.build(THEME=str(theme))
+    cold.build(THEME=str(theme), SEARCH_ENABLED=True)
     return tree(cold.output)
 
 
+@pytest.mark.slow  # fourteen rebuilds, each checked against a cold build
 def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
@@ -69,11 +72,11 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
         ("change a page", lambda: site.write("pages/about.md", "---\ntitle: About us\n---\nWho we are.\n")),
         ("nothing at all", lambda: None),
     ]
-    site.build(THEME=str(theme))
+    site.build(THEME=str(theme), SEARCH_ENABLED=True)  # the search index's blocks are kept or rebuilt too
     for description, change in steps:
         before_tree, before_mtimes = tree(site.output), mtimes(site.output)
         change()
-        site.build(THEME=str(theme))
+        site.build(THEME=str(theme), SEARCH_ENABLED=True)
         after = tree(site.output)
         assert after == cold_build(site, tmp_path, theme), f"after '{description}' the rebuild differs from a cold build"
         kept = [p for p in (site.root / ".cache" / "pages").rglob("*") if p.is_file()]
@@ -90,11 +93,11 @@ def test_rebuild_after_one_body_edit_renders_only_that_page(site):
     for number, subject in enumerate(subjects):  # no shared words: no related stories to shift
         site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
                          body=f"All about {subject}.")
-    first = site.build()
+    first = site.build(SEARCH_ENABLED=True)
     before = mtimes(site.output)
     story = site.content / "articles/story-2.md"
     story.write_text(story.read_text() + "\nOne more paragraph.\n")
-    second = site.build()
+    second = site.build(SEARCH_ENABLED=True)
     # The page, the site feeds and the search index's one block.
     assert second.rendered == 3 and second.reused == first.rendered - 3
     after = mtimes(site.output)

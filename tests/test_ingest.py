@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from newsdigest import frontmatter
 from newsdigest.bench.ingest import aeb_quality
 from newsdigest.ingest import Options, forget, ingest
@@ -99,6 +101,7 @@ def test_same_headline_different_stories_get_distinct_stable_slugs(tmp_path):
     assert sorted(stories(again / "content")) == names
 
 
+@pytest.mark.slow  # a corpus
 def test_bbc_corpus_sample_with_duplicates_and_latin1(tmp_path):
     require_shared(BBC)
     sport = sorted((BBC / "sport").glob("*.txt"))
@@ -113,6 +116,7 @@ def test_bbc_corpus_sample_with_duplicates_and_latin1(tmp_path):
     assert "£" in latin.body and "\ufffd" not in latin.body
 
 
+@pytest.mark.slow  # a corpus
 def test_aeb_body_quality_and_structure():
     """The whole benchmark: body F1 stays at least 0.96, and stories keep their links and images."""
     require_shared(AEB)
@@ -258,6 +262,7 @@ def test_ingested_stories_build(site):
     assert "Reuters contributed to this report." in page and 'href="/tags/bamako/"' in page
 
 
+@pytest.mark.slow  # an image server, Pillow and the command line
 def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
     from PIL import Image
 

@@ -98,6 +98,7 @@ def test_ingested_pages_build_into_valid_pages_in_their_language(site):
     assert '"language": "fr"' in (site.output / "feeds/all.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the W3C checker starts a Java VM
 @pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
                     reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
 def test_every_ingested_page_passes_the_w3c_checker(site):
@@ -237,6 +238,7 @@ def test_scraped_text_shows_exactly_as_written(text):
 
 # Hostile and outsized input: defused, cut in bounded work, and the cut named.
 
+@pytest.mark.slow  # megabytes of input
 def test_outsized_input_is_cut_and_the_cut_is_named(tmp_path):
     page = tmp_path / "outsized.html"
     page.write_text(

@@ -5,10 +5,13 @@ import subprocess
 import time
 
 import psutil
+import pytest
 
 from newsdigest import frontmatter
 
 from conftest import NEWSDIGEST
+
+pytestmark = pytest.mark.slow  # builds of 600 to 1500 stories, interrupted
 
 
 def add_bulk_stories(site, count=1500):
@@ -65,5 +68,5 @@ def test_ctrl_c_while_indexing_for_search(site):
     site.add_article("first", title="First")
     site.build()
     add_bulk_stories(site, count=600)  # converted, rendered, then indexed in 30 blocks
-    interrupt_once_workers_start(site, worker_name="pagefind", SEARCH_BLOCK_STORIES=20)
+    interrupt_once_workers_start(site, worker_name="pagefind", SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=20)
     assert list((site.root / ".cache").glob("search-*")) == [], "pages gathered for the indexer were left behind"

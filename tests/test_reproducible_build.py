@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 
 
@@ -25,20 +27,27 @@ def test_two_builds_are_byte_identical(site, tmp_path):
     assert tree(site.output) == first
 
 
-def test_plain_pelican_route_builds_the_same_site(tmp_path):
+@pytest.mark.slow  # the sample site, built twice with search, through two commands
+def test_plain_pelican_route_builds_the_same_site(site, tmp_path):
     pelican = Path(sys.executable).parent / "pelican"
     out_plain, out_ours = tmp_path / "plain", tmp_path / "ours"
-    subprocess.run([str(pelican), str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"), "-o", str(out_plain)],
+    # The project's settings with search on, each route with a cache of its own: neither reuses the other's pages.
+    settings = site.settings_file(SEARCH_ENABLED=True, CACHE_PATH=str(tmp_path / "cache-plain"))
+    subprocess.run([str(pelican), str(ROOT / "content"), "-s", str(settings), "-o", str(out_plain)],
                    cwd=ROOT, check=True, capture_output=True)
-    result = run_cli("build", "--output", str(out_ours))
+    settings = site.settings_file(SEARCH_ENABLED=True, CACHE_PATH=str(tmp_path / "cache-ours"))
+    result = run_cli("build", "--settings", str(settings), "--content", str(ROOT / "content"),
+                     "--output", str(out_ours))
     assert result.returncode == 0, result.stderr
+    assert any(out_ours.glob("pagefind*/**/*")), "the site was built without its search index"
     assert tree(out_plain) == tree(out_ours)
 
 
+@pytest.mark.slow  # plain Pelican's command line
 def test_plain_pelican_route_is_strict_too(site):
     site.write("articles/undated.md", "---\ntitle: No date\n---\n")
     pelican = Path(sys.executable).parent / "pelican"
-    result = subprocess.run([str(pelican), str(site.content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(site.output)],
+    result = subprocess.run([str(pelican), str(site.content), "-s", str(site.settings_file()), "-o", str(site.output)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0
     assert "undated.md" in result.stdout + result.stderr

@@ -39,7 +39,7 @@ def test_front_matter_drops_an_unsafe_address_with_a_warning_naming_the_field():
 def test_a_story_with_a_javascript_source_link_builds_without_it(site, caplog):
     site.add_article("hostile-link", title="A story", source="Example", source_url="javascript:alert(document.domain)",
                      image="javascript:alert(2)")
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     html = site.page("2015/11/21/a-story/")
     assert "javascript:" not in html
     for feed in ("feeds/all.rss.xml", "feeds/all.atom.xml", "feeds/all.json"):
@@ -63,7 +63,7 @@ def test_feed_entries_carry_only_web_addresses():
 def test_a_tag_image_that_is_no_address_is_left_out_with_a_warning_naming_the_file(site, caplog):
     site.write("tags.yml", "Mali:\n  image: javascript:alert(1)\n  description: West Africa.\n")
     site.add_article("story", title="Story", tags=["Mali"])
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     page = site.page("tags/mali/")
     assert "West Africa." in page and "javascript:" not in page
     assert any("tags.yml" in record.getMessage() and "image" in record.getMessage() for record in caplog.records)

@@ -8,8 +8,11 @@ import urllib.error
 import urllib.request
 
 import psutil
+import pytest
 
 from conftest import NEWSDIGEST
+
+pytestmark = pytest.mark.slow  # a server process, waiting for it to notice edits and rebuild
 
 
 def free_port() -> int:

@@ -64,10 +64,12 @@ def fixture_site(site, **overrides):
     return site.build(SITEURL=SITEURL, **overrides)
 
 
+@pytest.mark.slow  # the W3C checker starts a Java VM
 @pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
                     reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
 def test_every_page_type_passes_the_w3c_checker(site):
-    fixture_site(site, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"], DEFAULT_PAGINATION=1)
+    fixture_site(site, SEARCH_ENABLED=True, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"],
+                 DEFAULT_PAGINATION=1)
     pages = sorted(str(p) for p in site.output.rglob("*.html"))
     kinds = {re.sub(r"/[^/]+/index\.html$", "/*", p.replace(str(site.output), "")) for p in pages}
     assert len(pages) >= 20 and len(kinds) >= 8
@@ -197,7 +199,7 @@ def test_a_story_in_another_language_is_published_like_any_other(site):
     site.add_article("paris", title="La grève continue à Paris", lang="fr", tags=["Paris"], section="Monde",
                      date="2015-11-21T09:00:00+01:00", body="Les syndicats appellent à une nouvelle journée.")
     site.add_article("london", title="London strike goes on", tags=["Paris"], date="2015-11-21T10:00:00Z")
-    site.build(SEARCH_ENABLED=False)
+    site.build()
     story = site.page("2015/11/21/la-greve-continue-a-paris/")
     assert "Les syndicats appellent" in story
     assert "la-greve-continue-a-paris" in site.page("tags/paris/")

@@ -98,7 +98,8 @@ def test_failed_build_keeps_the_previous_output(site):
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
     site.write("articles/untitled.md", "---\ndate: 2015-11-21T10:00:00+00:00\n---\nBody\n")
     site.write("articles/bad-date.md", "---\ntitle: Bad\ndate: soon\n---\nBody\n")
-    result = run_cli("build", "--content", str(site.content), "--output", str(site.output))
+    result = run_cli("build", "--settings", str(site.settings_file()), "--content", str(site.content),
+                     "--output", str(site.output))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 2

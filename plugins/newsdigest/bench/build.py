@@ -27,6 +27,8 @@ from newsdigest.bench import corpus
 describe = "time a full newsdigest build against plain Pelican on a synthetic corpus"
 PROJECT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
+DEFAULT_WORK = PROJECT / ".cache" / "bench-build"
+RUN_MARK = "ours.py"  # the settings every run writes first: what tells an earlier run's folder
 
 
 def add_arguments(parser) -> None:
@@ -35,6 +37,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
     parser.add_argument("--growth", action="store_true",
                         help="also time one cold build of twice as many articles (how A's time grows)")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
+                        help="folder for the corpus, builds and caches: a new or empty one, or an earlier "
+                             "run's, which is emptied first (default: %(default)s)")
 
 
 def _proportional_memory(process: psutil.Process) -> int:
@@ -119,16 +124,20 @@ def run(args) -> int:
     repeat = getattr(args, "repeat", 3)
     skip_pelican = getattr(args, "skip_pelican", False)
     growth = getattr(args, "growth", False)
-    work = PROJECT / ".cache" / "bench-build"
+    work = Path(getattr(args, "work", DEFAULT_WORK)).resolve()
+    if work.is_dir() and any(work.iterdir()) and not (work / RUN_MARK).is_file():
+        print(f"bench build: {work} holds files this benchmark did not make; give a new or empty folder",
+              file=sys.stderr)
+        return 2
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    ours_settings, plain_settings = _write_settings(work)
     print(f"bench build: {count} articles, {repeat} cold run(s) each, alternating")
     stories = corpus.read_bbc()
     tagger = corpus.ingest_tagger(stories)
     articles = corpus.generate(count, stories, tagger=tagger)
     corpus.write_front_matter_corpus(articles, work / "content-ours")
     corpus.write_pelican_corpus(articles, work / "content-plain")
-    ours_settings, plain_settings = _write_settings(work)
 
     def ours_command(content: str = "content-ours", output: str = "out-ours") -> list[str]:
         return [str(BIN / "newsdigest"), "build", "--settings", str(ours_settings),

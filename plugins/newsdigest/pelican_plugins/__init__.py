@@ -1,6 +1,31 @@
 """Thin Pelican glue around newsdigest's plain functions, one plugin per concept.
 
-`ALL` lists them in the order pelicanconf.py loads them.
+`ALL` lists them in the order pelicanconf.py loads them. The order matters: Pelican runs a
+signal's receivers in the order they were connected (it makes blinker keep them in an
+ordered set), and it runs plugin generators (`get_generators`) in the order they were
+returned, every `generate_context` before any `generate_output`. So:
+
+- writer before site_files and search: on `finalized`, the writer's flush renders the
+  queued pages first; site_files then lists the pages written in the sitemap (after the
+  writer it lists none), and search indexes the pages on disk (after the writer it finds
+  none, and the build fails). Between themselves their order does not matter: the sitemap
+  lists HTML pages only, and the search index has none. On `get_writer` it is alone.
+- taxonomy before related, feeds and presentation: its `generate_context` makes the terms
+  (`context["taxonomies"]`, `article.section_term`) whose names related stories give as
+  reasons, that get feeds of their own (after feeds, no term has a feed), and that a story's
+  JSON-LD gives as its section (after presentation, none).
+- editions before feeds: the editions feed and its newsletter entries are made from
+  `context["editions"]` and `context["edition_newsletter"]` (after feeds, there is none).
+- strict's place does not matter: it attaches its problem collector on `initialized`, before
+  Pelican reads anything, and connects its checks then, after every plugin's register(), so
+  they run after every other receiver of `all_generators_finalized` and `finalized`.
+- reader, linear_archives and article_identity connect to signals (`initialized`,
+  `readers_init`, `article_generator_init`, `article_generator_pretaxonomy`) where no other
+  plugin of ours needs them to run first or last; article_identity shares pretaxonomy with
+  related's `keep_references`, which only copies front matter.
+
+tests/test_pelican_contract.py checks these positions, and each private part of Pelican
+this package relies on (see README.md, "Writing your own Pelican plugins for newsdigest").
 """
 
 ALL = [
