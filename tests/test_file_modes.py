@@ -45,19 +45,19 @@ def story_site(site):
 def test_first_builds_and_rebuilds_give_every_file_and_folder_the_umasks_modes(story_site):
     site = story_site
     with umask(0o022):
-        site.build()
+        site.build(SEARCH_ENABLED=True)
     live = site.output.resolve()
     assert (live / "images/photo.svg").is_file() and list(live.glob("pagefind/*/pagefind.js"))
     assert wrong_modes(live, 0o644, 0o755) == {}
 
     site.add_article("story", title="Apples and orchards", body="Apples, edited.", tags=["Orchards"])
     with umask(0o027):  # most files are reused from the live site, whose modes are 0644
-        site.build()
+        site.build(SEARCH_ENABLED=True)
     assert wrong_modes(site.output.resolve(), 0o640, 0o750) == {}
 
     site.remove_output()  # a fresh clone: every page comes from the page store, stored as 0640
     with umask(0o022):
-        result = site.build()
+        result = site.build(SEARCH_ENABLED=True)
     assert result.reused > 0
     assert wrong_modes(site.output.resolve(), 0o644, 0o755) == {}
     stored = [path for path in (site.root / ".cache/pages").rglob("*") if path.is_file()]

@@ -12,6 +12,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.browser
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"

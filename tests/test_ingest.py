@@ -585,10 +585,10 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
     assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
 
 
-def test_the_known_feed_benchmark_ingests_then_skips_every_entry():
+def test_the_known_feed_benchmark_ingests_then_skips_every_entry(tmp_path):
     from newsdigest.bench.ingest import known_feed, synthetic_feed
 
     assert len(synthetic_feed(10_000)) < 10 * 2**20  # the benchmark's feed is one ingest accepts
-    size, first, again = known_feed(200)
+    size, first, again = known_feed(200, tmp_path / "bench")
     assert size > 0 and (first.report.count("written"), first.report.count("failed")) == (200, 0)
     assert (again.report.count("skipped"), len(again.report.outcomes)) == (200, 200)

@@ -13,6 +13,8 @@ import pytest
 from conftest import NEWSDIGEST, Site
 from web_server import fetch, nginx, project_folder
 
+pytestmark = pytest.mark.slow
+
 SITEURL = "https://digest.example.org"
 
 

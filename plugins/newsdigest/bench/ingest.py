@@ -189,10 +189,9 @@ def synthetic_feed(entries: int) -> bytes:
             + "".join(items) + "</channel></rss>").encode()
 
 
-def known_feed(entries: int) -> tuple[int, Timed, Timed]:
-    """The feed's size, and the time to ingest it into an empty content folder, then again when
-    every entry is known (skipped before its text is extracted)."""
-    work = PROJECT / ".cache" / "bench-ingest-feed"
+def known_feed(entries: int, work: Path = PROJECT / ".cache" / "bench-ingest-feed") -> tuple[int, Timed, Timed]:
+    """The feed's size, and the time to ingest it into an empty content folder (under `work`),
+    then again when every entry is known (skipped before its text is extracted)."""
     shutil.rmtree(work, ignore_errors=True)
     (work / "content").mkdir(parents=True)
     feed = work / "wire.xml"
