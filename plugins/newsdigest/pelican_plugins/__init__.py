@@ -4,6 +4,7 @@
 """
 
 ALL = [
+    "newsdigest.pelican_plugins.settings",
     "newsdigest.pelican_plugins.writer",
     "newsdigest.pelican_plugins.strict",
     "newsdigest.pelican_plugins.reader",

@@ -231,7 +231,7 @@ def flush_pages(pelican) -> None:
     def render(pages: list[PendingPage]) -> list[tuple[list[str], str | None]]:
         return [renderer.render(page) for page in pages]
 
-    workers = worker_count(pelican.settings.get("NEWSDIGEST_WORKERS"))
+    workers = worker_count(build.settings.parallel.workers)
     results = map_chunks(render, queue, workers, chunk_size=RENDER_CHUNK)
     for page, (files, error) in zip(queue, results, strict=True):
         stop_points.reached("rendering")
