@@ -1,8 +1,9 @@
 """Site settings for development builds. `publishconf.py` extends these for production.
 
 newsdigest's own settings (RELATED_*, FEED_*, SEARCH_*, TAXONOMY_*, EDITION_PERIOD, NOTE_LABEL,
-AGE_NOTICE_YEARS, NEWSDIGEST_WORKERS…) have their defaults in newsdigest and are listed in
-README.md (Configuration, Related stories); set one here only to change it.
+AGE_NOTICE_YEARS, NEWSDIGEST_WORKERS…) have their defaults in newsdigest (each concept's
+`Settings`, gathered in newsdigest/site_settings.py), listed in README.md (Configuration,
+Related stories): set one here only to change it.
 """
 
 from newsdigest.pelican_plugins import ALL as NEWSDIGEST_PLUGINS
