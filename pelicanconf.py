@@ -1,4 +1,10 @@
-"""Site settings for development builds. `publishconf.py` extends these for production."""
+"""Site settings for development builds. `publishconf.py` extends these for production.
+
+newsdigest's own settings (RELATED_*, FEED_*, SEARCH_*, TAXONOMY_*, EDITION_PERIOD, NOTE_LABEL,
+AGE_NOTICE_YEARS, NEWSDIGEST_WORKERS…) have their defaults in newsdigest (each concept's
+`Settings`, gathered in newsdigest/site_settings.py), listed in README.md (Configuration,
+Related stories): set one here only to change it.
+"""
 
 from newsdigest.pelican_plugins import ALL as NEWSDIGEST_PLUGINS
 
@@ -53,11 +59,6 @@ PAGE_SAVE_AS = PAGE_URL + "index.html"
 # Tags, sections and sources: /tags/<slug>/, /sections/<slug>/, /sources/<slug>/ and their
 # indexes, written by newsdigest's taxonomy plugin (Pelican's tag pages are off).
 TAG_SAVE_AS = TAGS_SAVE_AS = ""
-TAXONOMY_KINDS = ["tags", "sections", "sources"]  # which taxonomies get pages (also possible: "authors")
-TAXONOMY_VOCABULARY = "tags.yml"  # aliases, preferred names and descriptions, in content/
-TAXONOMY_MIN_COUNT = 1  # stories a term needs for a page of its own; below it, shown unlinked
-TAXONOMY_RELATED_LIMIT = 8
-TAXONOMY_TOP_TERMS = 12  # the most covered terms, shown above each A-Z index
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
 # Categories, authors pages, drafts and Pelican's translations are not part of a digest.
@@ -74,9 +75,6 @@ PAGE_TRANSLATION_ID = None
 YEAR_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
-# Stories older than this (against the build date: SOURCE_DATE_EPOCH, else the newest story)
-# carry a notice saying how old they are.
-AGE_NOTICE_YEARS = 1
 DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20
@@ -92,45 +90,10 @@ PAGINATION_PATTERNS = (
 RELATIVE_URLS = True
 # Every story address the site has published and the story behind it, in the content folder:
 # kept by `newsdigest build`, commit it. Old addresses redirect; None turns it off.
-ADDRESSES_FILE = "addresses.yml"
-
-# Related stories: the curator's "related" references first, then similar coverage.
-RELATED_MAX = 5
-RELATED_TEXT_WEIGHT = 1.0
-RELATED_TAG_WEIGHT = 0.3  # how much shared rare tags raise text similarity
-RELATED_MIN_SCORE = 0.03  # the least text similarity (raised by shared tags) a related story has
-RELATED_NEIGHBOURHOOD = 100  # at most this many most similar stories, whose overlap confirms a relation
-RELATED_NEIGHBOURHOOD_SHARE = 0.05  # a neighbourhood is this share of the site's stories...
-RELATED_MIN_NEIGHBOURHOOD = 5  # ...and at least this many
-RELATED_MIN_SHARED = 0.24  # share of neighbourhood in common: adapts to each story, whatever its length
-RELATED_AREA_NEIGHBOURS = 70  # links per story in the graph whose communities bound relations (0: off)
-RELATED_AREA_RESOLUTION = 1.0  # higher: smaller areas of coverage
-RELATED_SHARED_WEIGHT = 1.0  # how much a shared neighbourhood counts in the order shown
-RELATED_DUPLICATE_THRESHOLD = 0.9  # text this similar is the same story: "also published by"
-RELATED_COMMON_TAG_SHARE = 0.2  # tags on more than this share of stories count for nothing
-RELATED_DECAY_DAYS = None  # e.g. 30: relatedness halves every 30 days apart
-RELATED_TITLE_MATCH = 90  # 0-100: how close a "related" headline must be to link
-
-# Search: Pagefind indexes the stories at the end of every build; the page is /search/.
-SEARCH_ENABLED = True
-# Stories per search index block, on average: an edit re-indexes its block only; the search
-# page merges every block's index (smaller blocks rebuild faster, larger ones search in fewer requests).
-SEARCH_BLOCK_STORIES = 250
-
-# Editions: the curator's picks per day (or ISO week: "week"), at /editions/YYYY-MM-DD/,
-# with email.html and email.txt beside each. Intros in content/editions/YYYY-MM-DD.md.
-EDITION_PERIOD = "day"
-EDITIONS_PATH = "editions"
-# The label that opens the curator's note on story pages, editions and newsletters.
-NOTE_LABEL = "Why it matters"
 
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.
-FEED_KINDS = ["tags", "sections", "sources"]  # which term pages get feeds of their own
-FEED_MAX_ITEMS = 50
-FEED_SUMMARY_ONLY = False  # True: note and standfirst only, no full text
-FEED_WEBSUB_HUB = None  # e.g. "https://pubsubhubbub.appspot.com/"
-FEED_SITEURL = None  # absolute base for feed links; defaults to SITEURL, else http://127.0.0.1:8000
+FEED_MAX_ITEMS = 50  # entries per feed (Pelican's own default is 100)
 # Pelican's own feeds are off: newsdigest writes its feeds itself.
 FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None

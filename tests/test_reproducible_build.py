@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, Site, run_cli
+from newsdigest.build import build
+from newsdigest.site_settings import SiteSettings
 
 
 def tree(folder: Path) -> dict:
@@ -61,3 +63,37 @@ def test_production_settings_give_absolute_links_everywhere(site):
         relative = [href for href in re.findall(r'(?:href|src)="([^"]+)"', html)
                     if not href.startswith(("https://", "#", "mailto:"))]
         assert relative == [], f"{page or 'front page'}: {relative}"
+
+
+def test_a_settings_file_without_newsdigest_settings_builds_the_defaults(tmp_path):
+    """Every newsdigest setting left out: the same site as a settings file spelling out each
+    default, templates included (the search link, term feeds, the note's label, the age notice)."""
+    defaults = SiteSettings().values()
+    sites = {}
+    for name in ("spelled", "bare"):
+        site = sites[name] = Site(tmp_path / name)
+        site.add_article("old", title="An old story", date="2009-03-01T10:00:00Z", tags=["Mali"], section="World")
+        site.add_article("new", title="A new story", date="2015-11-21T10:00:00Z", tags=["Mali", "Bamako"],
+                         section="World", source="VICE News", note="Why this story matters.")
+    spelled = sites["spelled"].settings_file(**defaults)
+    bare = sites["bare"].settings_file()
+    with bare.open("a", encoding="utf-8") as handle:
+        handle.write(f"for _name in {sorted(defaults)!r}:\n    globals().pop(_name, None)\n")
+    for name, settings in (("spelled", spelled), ("bare", bare)):
+        build(settings, content=sites[name].content, output=sites[name].output)
+    site = sites["bare"]
+    assert tree(site.output) == tree(sites["spelled"].output)
+    story, term = site.page("2015/11/21/a-new-story/"), site.page("tags/mali/")
+    assert "Why it matters:</strong> Why this story matters." in story and 'href="/search/"' in story
+    assert "This story is over 6 years old." in site.page("2009/03/01/an-old-story/")
+    assert 'href="/tags/mali/feed.atom.xml"' in term
+
+
+def test_a_setting_of_the_wrong_type_fails_the_build_naming_it(site):
+    site.add_article("story")
+    settings = site.settings_file(RELATED_MAX="five", FEED_KINDS="tags")
+    result = run_cli("build", "--settings", str(settings), "--content", str(site.content), "--output", str(site.output))
+    assert result.returncode == 1
+    assert f"{settings}: RELATED_MAX must be a whole number, not 'five'" in result.stderr
+    assert f"{settings}: FEED_KINDS must be a list of strings, not 'tags'" in result.stderr
+    assert not site.output.exists()

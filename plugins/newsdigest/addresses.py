@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 import yaml
 
 from newsdigest import frontmatter, safe_urls
+from newsdigest.setting_fields import SettingsGroup, setting
 
 GONE = "gone"
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The address record's settings, with their defaults (README: Configuration)."""
+
+    record_file: str | None = setting("ADDRESSES_FILE", "addresses.yml")  # in the content folder; None: no record
 HEADER = """\
 # Every story address this site has published, and the story behind it: its guid, or its file
 # in this folder; "gone" for a story deleted on purpose (it answers 410). Kept by newsdigest's

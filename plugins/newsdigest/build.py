@@ -25,6 +25,8 @@ from newsdigest.build_lock import build_lock
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.search import remove_gathered
 from newsdigest.pelican_plugins.strict import BuildFailed, stop_collecting
+from newsdigest.setting_fields import SettingsError
+from newsdigest.site_settings import SiteSettings
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
     `record_addresses`: save the record of published addresses in the content folder (a
     preview's rebuilds do not: the headlines typed on the way were never published)."""
     settings = load_settings(settings_file, content, output, overrides)
+    site_settings = _site_settings(settings, settings_file)
     final_output = Path(settings["OUTPUT_PATH"])
     with build_lock(settings["CACHE_PATH"], wait=wait):
         publish.tidy(final_output)
@@ -69,7 +72,7 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             logger.error("%s", problem)
             raise BuildFailed([problem]) from error
         run_settings = {**settings, "OUTPUT_PATH": str(generation)}
-        record = build_state.start(run_settings, previous_output=live)
+        record = build_state.start(run_settings, previous_output=live, site_settings=site_settings)
         try:
             _run_pelican(run_settings)
             try:
@@ -95,6 +98,17 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
         publish.tidy(final_output)
     return BuildResult(output=final_output, rendered=record.rendered_count, reused=record.reused_count,
                        changed_files=changed, removed_files=removed)
+
+
+def _site_settings(settings: dict, settings_file) -> SiteSettings:
+    """newsdigest's settings, read once; a value that does not fit fails the build before it starts."""
+    try:
+        return SiteSettings.from_settings(settings)
+    except SettingsError as error:
+        problems = [f"{display_path(settings_file)}: {problem}" for problem in error.problems]
+        for problem in problems:
+            logger.error("%s", problem)
+        raise BuildFailed(problems) from error
 
 
 def _run_pelican(settings: dict) -> None:

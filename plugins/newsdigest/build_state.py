@@ -8,6 +8,7 @@ reads only upper-case names) and page keys leave it out by that one name; every
 other setting, whatever its prefix, takes part in page keys.
 
 What it holds, in the order a build fills it:
+- `settings`: every newsdigest setting, read once (newsdigest.site_settings);
 - `previous_output`: the live generation the build replaces (None: there is none);
 - `problems`: one line per error logged while Pelican runs (the strict plugin collects them);
 - `documents`, `document_keys`, `listing_keys`: each story file's converted document, its
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from newsdigest import cache
 from newsdigest.page_store import PageStore
+from newsdigest.site_settings import SiteSettings
 
 BUILD_KEY = "newsdigest.build"
 
@@ -60,6 +62,7 @@ class PendingPage:
 @dataclass(eq=False)
 class Build:
     cache_path: str
+    settings: SiteSettings = field(default_factory=SiteSettings)
     previous_output: Path | None = None
     problems: list[str] = field(default_factory=list)
     log_handler: logging.Handler | None = None
@@ -110,9 +113,13 @@ class Build:
         return sum(not output.rendered for output in self.outputs)
 
 
-def start(settings: dict, previous_output: Path | None = None) -> Build:
-    """A new record for the build about to run with `settings`."""
-    build = settings[BUILD_KEY] = Build(cache_path=str(settings["CACHE_PATH"]), previous_output=previous_output)
+def start(settings: dict, previous_output: Path | None = None, site_settings: SiteSettings | None = None) -> Build:
+    """A new record for the build about to run with `settings` (whose newsdigest settings are read
+    now, unless `site_settings` holds them already; a value that does not fit raises SettingsError)."""
+    if site_settings is None:
+        site_settings = SiteSettings.from_settings(settings)
+    build = settings[BUILD_KEY] = Build(cache_path=str(settings["CACHE_PATH"]), settings=site_settings,
+                                        previous_output=previous_output)
     return build
 
 

@@ -104,8 +104,10 @@ def _cmd_ingest(args) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from newsdigest.build import load_settings
-    from newsdigest.ingest import Options, forget, ingest
+    from newsdigest import taxonomy
+    from newsdigest.ingest import Options, forget, ingest, sources
     from newsdigest.ingest.forgotten import IgnoreFileError
+    from newsdigest.setting_fields import SettingsError
 
     if not args.paths and not args.forget:
         print("newsdigest ingest: give a PATH to ingest, or --forget FILE", file=sys.stderr)
@@ -118,12 +120,19 @@ def _cmd_ingest(args) -> int:
         print(f"newsdigest ingest: {error}", file=sys.stderr)
         return EXIT_USAGE
     settings = load_settings(args.settings)
+    try:
+        known_sources = sources.Settings.from_settings(settings)
+        vocabulary_file = taxonomy.Settings.from_settings(settings).vocabulary
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"newsdigest ingest: {args.settings}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     options = Options(
         content=Path(args.content or settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
         section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
         dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
-        source_timezones=settings.get("SOURCE_TIMEZONES", {}), source_names=settings.get("SOURCE_NAMES", {}),
-        site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=settings.get("TAXONOMY_VOCABULARY", "tags.yml"),
+        source_timezones=known_sources.timezones, source_names=known_sources.names,
+        site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=vocabulary_file,
         fetch_images=args.fetch_images,
         fetch_seconds=args.timeout,
     )

@@ -9,17 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from newsdigest.setting_fields import SettingsGroup, setting
+
 PERIODS = ("day", "week")
 OTHER_SECTION = "Other stories"
 
 
-def edition_date(moment: dt.datetime, timezone: dt.tzinfo, period: str = "day") -> dt.date:
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The editions' settings, with their defaults (README: Configuration)."""
+
+    period: str = setting("EDITION_PERIOD", "day", choices=PERIODS)  # "week": ISO weeks
+    path: str = setting("EDITIONS_PATH", "editions")  # the editions' intros, in the content folder
+
+
+def edition_date(moment: dt.datetime, timezone: dt.tzinfo, period: str = Settings.period) -> dt.date:
     """The edition a moment falls in: its day in `timezone`, or that week's Monday."""
     day = moment.astimezone(timezone).date()
     return day - dt.timedelta(days=day.weekday()) if period == "week" else day
 
 
-def parse_edition(value, period: str = "day") -> dt.date:
+def parse_edition(value, period: str = Settings.period) -> dt.date:
     """An `edition:` front-matter value as the edition's date; raises ValueError."""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
     return day - dt.timedelta(days=day.weekday()) if period == "week" else day
@@ -77,7 +87,7 @@ def choose_lead(members: list, is_featured, has_image):
     return members[0] if members else None
 
 
-def build_editions(stories: list, when, section_of, is_featured, sitename: str, period: str = "day",
+def build_editions(stories: list, when, section_of, is_featured, sitename: str, period: str = Settings.period,
                    intros: dict[dt.date, tuple[str, str]] | None = None,
                    has_image=lambda story: False) -> list[Edition]:
     """Editions newest first from `stories` (newest first).

@@ -20,13 +20,16 @@ import lxml.etree
 import lxml.html
 from feedgen.feed import FeedGenerator
 
-from newsdigest import safe_urls
+from newsdigest import presentation, safe_urls
 from newsdigest.document import sanitise_html
+from newsdigest.setting_fields import SettingsGroup, setting
+from newsdigest.taxonomy import KIND_NAMES
 
 FORMATS = ("rss", "atom", "json")
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
-DEFAULT_NOTE_LABEL = "Why it matters"
+NOTE_LABEL = presentation.Settings.note_label  # NOTE_LABEL's default
+LOCAL_SITEURL = "http://127.0.0.1:8000"  # feed links need an absolute base, even on a site built for local browsing
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; surrogates; U+FFFE/U+FFFF).
@@ -34,6 +37,22 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # An IETF language tag as readers accept it ("en", "fr", "pt-BR", "zh-Hant-TW").
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The FEED_* settings, with their defaults (README: Configuration)."""
+
+    kinds: tuple[str, ...] = setting("FEED_KINDS", ("tags", "sections", "sources"), choices=KIND_NAMES)
+    # Pelican's own setting, which Pelican gives this default when a settings file leaves it out
+    max_items: int = setting("FEED_MAX_ITEMS", 100, minimum=1)
+    summary_only: bool = setting("FEED_SUMMARY_ONLY", False)  # True: note and standfirst only, no full text
+    websub_hub: str | None = setting("FEED_WEBSUB_HUB", None)
+    siteurl: str | None = setting("FEED_SITEURL", None)  # absolute base for feed links
+
+    def base_url(self, site_url: str | None) -> str:
+        """The absolute base of feed links: FEED_SITEURL, else the site's address, else a local one."""
+        return (self.siteurl or site_url or LOCAL_SITEURL).rstrip("/")
 
 
 def xml_safe(text: str | None) -> str:
@@ -102,7 +121,7 @@ def credited(author_names, source_name: str, source_page: str = "") -> tuple[Per
 
 
 def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "",
-                    note_label: str = DEFAULT_NOTE_LABEL) -> str:
+                    note_label: str = NOTE_LABEL) -> str:
     """An entry's content: the curator's note first, as a labelled paragraph, then the
     standfirst, then the story (which is "" in summary-only feeds). `note_language` marks the
     note's language when it differs from the story's (an English note on a French story)."""
@@ -148,7 +167,7 @@ class Entry:
         """The note when there is one, else the standfirst (else the excerpt)."""
         return self.note or self.standfirst or self.excerpt
 
-    def content_html(self, site_language: str = "", note_label: str = DEFAULT_NOTE_LABEL) -> str:
+    def content_html(self, site_language: str = "", note_label: str = NOTE_LABEL) -> str:
         """The entry's content in a feed whose language (the site's, the note's) is `site_language`."""
         note_language = site_language if self.language and self.language != site_language else ""
         return compose_content(self.note, self.standfirst, self.body_html, language_tag(note_language), note_label)
@@ -164,7 +183,7 @@ class Feed:
     language: str = "en"
     hub_url: str | None = None
     entries: tuple[Entry, ...] = field(default_factory=tuple)
-    note_label: str = DEFAULT_NOTE_LABEL  # the label that opens the curator's note (NOTE_LABEL)
+    note_label: str = NOTE_LABEL  # the label that opens the curator's note (NOTE_LABEL)
 
     def newest(self) -> dt.datetime:
         moments = [entry.updated for entry in self.entries]

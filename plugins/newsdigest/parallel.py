@@ -17,10 +17,20 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from newsdigest.setting_fields import SettingsGroup, setting
 
 _PR_SET_PDEATHSIG = 1
 # Below this many items the cost of starting workers outweighs the gain.
 MIN_ITEMS_FOR_WORKERS = 200
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """How many worker processes a build uses."""
+
+    workers: int | None = setting("NEWSDIGEST_WORKERS", None, minimum=0)  # None or 0: one per core
 
 
 def worker_count(setting: int | None = None) -> int:

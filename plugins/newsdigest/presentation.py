@@ -12,8 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdigest import safe_urls
+from newsdigest.setting_fields import SettingsGroup, setting
 
 WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """What the site's pages say besides the stories, with the defaults (README: Configuration)."""
+
+    note_label: str = setting("NOTE_LABEL", "Why it matters")  # opens the curator's note everywhere it is shown
+    age_notice_years: int = setting("AGE_NOTICE_YEARS", 1, minimum=0)  # older stories say how old they are
+    site_description: str = setting("SITE_DESCRIPTION", "")  # the site's one-line description
 _TAGS = re.compile(r"<[^>]+>")
 
 

@@ -25,7 +25,9 @@ import numpy as np
 import stop_words
 from rapidfuzz import fuzz, process
 
+from newsdigest import setting_fields
 from newsdigest.cache import digest
+from newsdigest.setting_fields import SettingsGroup, setting
 
 # scipy, scikit-learn and sparse_dot_topn (1.5 s to import) are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
@@ -104,23 +106,41 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Settings:
-    max_related: int = 5
-    text_weight: float = 1.0
-    tag_weight: float = 0.3  # how much shared rare tags raise text similarity
-    title_weight: float = 0.2  # the headline's vector added again to the story's, at this weight
-    min_score: float = 0.03  # the least blended similarity a related story may have
-    duplicate_threshold: float = 0.9  # text similarity at or above this: the same story
-    common_tag_share: float = 0.2  # tags on more than this share of stories count for nothing
-    decay_days: float | None = None  # half-life of relatedness across time; None: no decay
-    neighbourhood: int = 100  # at most this many nearest stories, whose overlap confirms a relation
-    neighbourhood_share: float = 0.05  # a neighbourhood is this share of the site's stories...
-    min_neighbourhood: int = 5  # ...and at least this many
-    min_shared: float = 0.24  # the least share of neighbourhood two related stories have in common
-    shared_weight: float = 1.0  # how much a shared neighbourhood adds to the score that orders them
-    community_neighbours: int = 70  # each story's links in the similarity graph whose communities bound relations
-    community_resolution: float = 1.0  # higher: smaller communities (Leiden's resolution parameter)
-    default_lang: str = "en"  # the language of stories that do not name one
+class Settings(SettingsGroup):
+    """The RELATED_* settings, with their defaults (README: Related stories)."""
+
+    max_related: int = setting("RELATED_MAX", 5, minimum=0)
+    text_weight: float = setting("RELATED_TEXT_WEIGHT", 1.0)
+    tag_weight: float = setting("RELATED_TAG_WEIGHT", 0.3)  # how much shared rare tags raise text similarity
+    # the headline's vector added again to the story's, at this weight
+    title_weight: float = setting("RELATED_TITLE_WEIGHT", 0.2)
+    min_score: float = setting("RELATED_MIN_SCORE", 0.03)  # the least blended similarity a related story may have
+    # text similarity at or above this: the same story
+    duplicate_threshold: float = setting("RELATED_DUPLICATE_THRESHOLD", 0.9)
+    # tags on more than this share of stories count for nothing
+    common_tag_share: float = setting("RELATED_COMMON_TAG_SHARE", 0.2)
+    # half-life of relatedness across time; None: no decay
+    decay_days: float | None = setting("RELATED_DECAY_DAYS", None)
+    # at most this many nearest stories, whose overlap confirms a relation
+    neighbourhood: int = setting("RELATED_NEIGHBOURHOOD", 100, minimum=1)
+    # a neighbourhood is this share of the site's stories...
+    neighbourhood_share: float = setting("RELATED_NEIGHBOURHOOD_SHARE", 0.05, minimum=0)
+    min_neighbourhood: int = setting("RELATED_MIN_NEIGHBOURHOOD", 5, minimum=1)  # ...and at least this many
+    # the least share of neighbourhood two related stories have in common
+    min_shared: float = setting("RELATED_MIN_SHARED", 0.24)
+    # how much a shared neighbourhood adds to the score that orders them
+    shared_weight: float = setting("RELATED_SHARED_WEIGHT", 1.0)
+    # each story's links in the similarity graph whose communities bound relations (0: one community)
+    community_neighbours: int = setting("RELATED_AREA_NEIGHBOURS", 70, minimum=0)
+    # higher: smaller communities (Leiden's resolution parameter)
+    community_resolution: float = setting("RELATED_AREA_RESOLUTION", 1.0)
+    # 0-100: how close a curator's "related" headline must be to a story's to link to it
+    title_match: float = setting("RELATED_TITLE_MATCH", 90.0, minimum=0)
+    default_lang: str = "en"  # the language of stories that do not name one (Pelican's DEFAULT_LANG)
+
+    @classmethod
+    def from_settings(cls, mapping) -> Settings:
+        return setting_fields.read(cls, mapping, default_lang=str(mapping.get("DEFAULT_LANG") or cls.default_lang))
 
 
 @dataclass(frozen=True)

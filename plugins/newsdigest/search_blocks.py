@@ -17,6 +17,15 @@ import hashlib
 from dataclasses import dataclass
 
 from newsdigest.cache import digest
+from newsdigest.setting_fields import SettingsGroup, setting
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The SEARCH_* settings, with their defaults (README: Configuration)."""
+
+    enabled: bool = setting("SEARCH_ENABLED", True)  # index the stories with Pagefind for /search/
+    block_stories: int = setting("SEARCH_BLOCK_STORIES", 250, minimum=1)  # stories per index block, on average
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,22 @@ from pathlib import Path
 import yaml
 
 from newsdigest import safe_urls
+from newsdigest.setting_fields import SettingsGroup, setting
 from newsdigest.slugs import slugify, spell_symbols, with_suffix
+
+KIND_NAMES = ("tags", "sections", "sources", "authors")  # the taxonomies a site may have pages and feeds for
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The TAXONOMY_* settings, with their defaults (README: Configuration)."""
+
+    kinds: tuple[str, ...] = setting("TAXONOMY_KINDS", ("tags", "sections", "sources"), choices=KIND_NAMES)
+    vocabulary: str = setting("TAXONOMY_VOCABULARY", "tags.yml")  # aliases, preferred names, descriptions
+    min_count: int = setting("TAXONOMY_MIN_COUNT", 1, minimum=0)  # stories a term needs for a page of its own
+    related_limit: int = setting("TAXONOMY_RELATED_LIMIT", 8, minimum=0)
+    top_terms: int = setting("TAXONOMY_TOP_TERMS", 12, minimum=0)  # the most covered terms, above each A-Z index
+
 
 # Slugs a term may not take: they name pages of the taxonomy itself.
 RESERVED_SLUGS = frozenset({"page", "feed", "feeds", "index"})
@@ -121,7 +136,7 @@ class Term:
 
 
 def build_terms(kind: str, tagged: list[tuple[object, list[str]]], vocabulary: Vocabulary | None = None,
-                min_count: int = 1, related_limit: int = 8) -> tuple[list[Term], dict[int, list[Term]]]:
+                min_count: int = Settings.min_count, related_limit: int = Settings.related_limit) -> tuple[list[Term], dict[int, list[Term]]]:
     """Fold the names on each item into terms.
 
     `tagged` pairs each item (newest first) with its term names. Returns the terms sorted by

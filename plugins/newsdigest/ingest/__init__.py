@@ -23,6 +23,7 @@ from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
+from newsdigest import taxonomy
 from newsdigest.taxonomy import Vocabulary
 
 _log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Options:
     source_timezones: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)  # SOURCE_NAMES: spelling or host -> name
     site_lang: str = "en"  # DEFAULT_LANG: a story detected to be in it needs no `lang`
-    vocabulary_file: str = "tags.yml"
+    vocabulary_file: str = taxonomy.Settings.vocabulary
     fetch_images: bool = False  # --fetch-images: keep lead images under content/images/
     fetch_seconds: float = reading.FETCH_SECONDS  # the whole fetch of one URL
 

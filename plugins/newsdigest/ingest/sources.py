@@ -6,15 +6,25 @@ Plain functions."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsdigest.ingest.story import plain_text
+from newsdigest.setting_fields import SettingsGroup, setting
 from newsdigest.taxonomy import fold
 
 _HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
 # Second-level labels under which a country's sites register: bbc.co.uk, abc.net.au.
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "news"}
 SHORT_NAME = 4  # a host label this short is an acronym: tmz -> TMZ
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """What ingest knows of sources from the settings (README: Configuration)."""
+
+    names: dict[str, str] = setting("SOURCE_NAMES", {})  # a spelling or a site's address -> the name to use
+    timezones: dict[str, str] = setting("SOURCE_TIMEZONES", {})  # source -> the zone of its zone-less times
 
 
 def key(name: str) -> str:

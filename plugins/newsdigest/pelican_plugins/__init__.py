@@ -29,6 +29,7 @@ this package relies on (see README.md, "Writing your own Pelican plugins for new
 """
 
 ALL = [
+    "newsdigest.pelican_plugins.settings",
     "newsdigest.pelican_plugins.writer",
     "newsdigest.pelican_plugins.strict",
     "newsdigest.pelican_plugins.reader",

@@ -64,7 +64,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def record_path(settings) -> Path | None:
-    name = settings.get("ADDRESSES_FILE")
+    name = build_state.current(settings).settings.addresses.record_file
     return Path(settings["PATH"]) / name if name else None
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import content_model, document, frontmatter
-from newsdigest.editions import PERIODS, build_editions, edition_date, parse_edition
+from newsdigest import build_state, content_model, document, frontmatter
+from newsdigest.editions import build_editions, edition_date, parse_edition
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl
 
@@ -40,10 +40,8 @@ def _intros(folder: Path, period: str, markdown_config: str) -> tuple[dict, dict
 
 class EditionsGenerator(Generator):
     def generate_context(self):
-        period = self.settings.get("EDITION_PERIOD", "day")
-        if period not in PERIODS:
-            logger.error("EDITION_PERIOD must be one of %s, not %r", ", ".join(PERIODS), period)
-            period = "day"
+        read = build_state.current(self.settings).settings.editions
+        period = read.period
         timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or content_model.site_timezone("UTC")
         stories = list(self.context.get("articles", []))
         chosen: dict[int, object] = {}
@@ -55,7 +53,7 @@ class EditionsGenerator(Generator):
             except ValueError:
                 logger.error("%s: edition: %r is not a date (YYYY-MM-DD)", display_path(story.source_path), override)
                 chosen[id(story)] = edition_date(story.date, timezone, period)
-        intros, intro_files = _intros(Path(self.path) / self.settings.get("EDITIONS_PATH", "editions"), period,
+        intros, intro_files = _intros(Path(self.path) / read.path, period,
                                       document.markdown_config(self.settings.get("MARKDOWN", {})))
         self.editions = build_editions(
             stories, when=lambda story: chosen[id(story)],

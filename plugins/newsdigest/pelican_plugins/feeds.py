@@ -20,12 +20,10 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import feeds, page_keys
+from newsdigest import build_state, feeds, page_keys
 from newsdigest.site_address import unpublishable
 
 logger = logging.getLogger(__name__)
-
-LOCAL_SITEURL = "http://127.0.0.1:8000"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -45,7 +43,7 @@ class FeedSet:
 
 def feed_siteurl(settings) -> str:
     """Feeds need absolute URLs even when the site is built for local browsing."""
-    return (settings.get("FEED_SITEURL") or settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
+    return build_state.current(settings).settings.feeds.base_url(settings.get("SITEURL"))
 
 
 def warn_of_a_local_address(pelican) -> None:
@@ -69,14 +67,14 @@ def feed_sets(context, settings) -> list[FeedSet]:
     """Every feed the site offers, site feeds first: the one list the feeds, the /feeds/ page,
     the OPML file and the templates' discovery links all come from."""
     sitename = settings.get("SITENAME", "")
-    sets = [FeedSet("feeds/all.", sitename, "", settings.get("SITE_DESCRIPTION", sitename), "site")]
+    read = build_state.current(settings).settings
+    sets = [FeedSet("feeds/all.", sitename, "", read.presentation.site_description or sitename, "site")]
     if context.get("editions"):
         sets.append(FeedSet("editions/feed.", f"Editions · {sitename}", "editions/", f"Every edition of {sitename}",
                             "editions"))
     titles = {"tags": "Tag", "sections": "Section", "sources": "Source"}
-    with_feeds = settings.get("FEED_KINDS", list(titles))
     for kind, terms in (context.get("taxonomies") or {}).items():
-        if kind not in with_feeds:
+        if kind not in read.feeds.kinds:
             continue
         sets.extend(term_feed_set(term, titles.get(kind, kind), sitename) for term in terms if term.url)
     return sets
@@ -91,24 +89,24 @@ class FeedsGenerator(Generator):
     _terms_by_url = None
 
     def generate_output(self, writer):
+        read = build_state.current(self.settings).settings
         siteurl = feed_siteurl(self.settings)
-        max_items = int(self.settings.get("FEED_MAX_ITEMS", 50))
         sitename = self.settings.get("SITENAME", "")
         publisher = feeds.Person(sitename, f"{siteurl}/") if sitename else None
         language = feeds.language_tag(self.settings.get("DEFAULT_LANG", "en"))
-        entries = EntryFactory(siteurl, self.settings, self.path, self.context.get("edition_newsletter"))
+        entries = EntryFactory(siteurl, read.feeds.summary_only, self.path, self.context.get("edition_newsletter"))
         keyed = getattr(writer, "write_keyed", None)
         for feed_set in self.context["feed_sets"]:
-            items = self._items(feed_set)[:max_items]
+            items = self._items(feed_set)[:read.feeds.max_items]
 
             def produce(feed_set=feed_set, items=items) -> dict[str, bytes]:
                 feed = feeds.Feed(
                     title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
                     self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
                     description=feed_set.description, author=publisher, language=language,
-                    hub_url=self.settings.get("FEED_WEBSUB_HUB"),
+                    hub_url=read.feeds.websub_hub,
                     entries=tuple(entries.for_item(item) for item in items),
-                    note_label=self.settings.get("NOTE_LABEL") or feeds.DEFAULT_NOTE_LABEL,
+                    note_label=read.presentation.note_label,
                 )
                 return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed).items()}
 
@@ -141,12 +139,11 @@ class FeedsGenerator(Generator):
 class EntryFactory:
     """Feed entries for stories (and editions), each built once however many feeds hold it."""
 
-    def __init__(self, siteurl: str, settings, content_path: str, newsletter=None):
+    def __init__(self, siteurl: str, summary_only: bool, content_path: str, newsletter=None):
         self.siteurl = siteurl
         self.domain = urlsplit(siteurl).hostname or "localhost"
-        self.settings = settings
         self.content_path = content_path
-        self.summary_only = bool(settings.get("FEED_SUMMARY_ONLY", False))
+        self.summary_only = summary_only
         self.newsletter = newsletter  # edition -> its email.html (the editions plugin's edition_newsletter)
         self._built: dict[int, feeds.Entry] = {}
 

@@ -60,7 +60,7 @@ def warm_documents(pelican) -> None:
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
-        for key, value in map_chunks(_load_chunk, jobs, worker_count(settings.get("NEWSDIGEST_WORKERS"))):
+        for key, value in map_chunks(_load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)):
             stop_points.reached("conversion")
             if value:
                 converted[key] = value

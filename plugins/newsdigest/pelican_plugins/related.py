@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import related, safe_urls
+from newsdigest import build_state, related, safe_urls
 from newsdigest.cache import RELATED_RANKING, BuildCache, code_fingerprint, store_path
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
@@ -41,28 +41,6 @@ class RelatedStory:
         return f"{self.article.url if self.article is not None else ''}|{self.reason}|{self.text}|{self.url}"
 
 
-def settings_from(pelican_settings) -> related.Settings:
-    defaults = related.Settings()
-    return related.Settings(
-        max_related=int(pelican_settings.get("RELATED_MAX", defaults.max_related)),
-        text_weight=float(pelican_settings.get("RELATED_TEXT_WEIGHT", defaults.text_weight)),
-        tag_weight=float(pelican_settings.get("RELATED_TAG_WEIGHT", defaults.tag_weight)),
-        title_weight=float(pelican_settings.get("RELATED_TITLE_WEIGHT", defaults.title_weight)),
-        min_score=float(pelican_settings.get("RELATED_MIN_SCORE", defaults.min_score)),
-        duplicate_threshold=float(pelican_settings.get("RELATED_DUPLICATE_THRESHOLD", defaults.duplicate_threshold)),
-        common_tag_share=float(pelican_settings.get("RELATED_COMMON_TAG_SHARE", defaults.common_tag_share)),
-        decay_days=pelican_settings.get("RELATED_DECAY_DAYS", defaults.decay_days),
-        neighbourhood=int(pelican_settings.get("RELATED_NEIGHBOURHOOD", defaults.neighbourhood)),
-        neighbourhood_share=float(pelican_settings.get("RELATED_NEIGHBOURHOOD_SHARE", defaults.neighbourhood_share)),
-        min_neighbourhood=int(pelican_settings.get("RELATED_MIN_NEIGHBOURHOOD", defaults.min_neighbourhood)),
-        min_shared=float(pelican_settings.get("RELATED_MIN_SHARED", defaults.min_shared)),
-        shared_weight=float(pelican_settings.get("RELATED_SHARED_WEIGHT", defaults.shared_weight)),
-        community_neighbours=int(pelican_settings.get("RELATED_AREA_NEIGHBOURS", defaults.community_neighbours)),
-        community_resolution=float(pelican_settings.get("RELATED_AREA_RESOLUTION", defaults.community_resolution)),
-        default_lang=str(pelican_settings.get("DEFAULT_LANG") or defaults.default_lang),
-    )
-
-
 def _document(article) -> related.Document:
     tags = tuple(term.key for term in getattr(article, "tag_terms", None) or []) or \
         tuple(tag.name for tag in getattr(article, "tags", []))
@@ -81,10 +59,9 @@ def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: relat
 class RelatedGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        settings = settings_from(self.settings)
+        settings = build_state.current(self.settings).settings.related
         ranking = self._ranking([_document(article) for article in articles], settings)
-        index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles],
-                                   float(self.settings.get("RELATED_TITLE_MATCH", 90)))
+        index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles], settings.title_match)
         names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
         for row, article in enumerate(articles):
             chosen: list[RelatedStory] = []
@@ -117,7 +94,7 @@ class RelatedGenerator(Generator):
                 ranking = found[key]
             else:
                 ranking = related.rank(documents, settings,
-                                       threads=worker_count(self.settings.get("NEWSDIGEST_WORKERS")))
+                                       threads=worker_count(build_state.current(self.settings).settings.parallel.workers))
                 cache.put_many(RELATED_RANKING, {key: related.ranking_to_json(ranking)})
             cache.prune(RELATED_RANKING)
         return ranking

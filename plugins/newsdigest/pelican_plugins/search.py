@@ -28,7 +28,6 @@ from newsdigest.cache import file_digest
 from newsdigest.parallel import dying_with_parent, worker_count
 
 logger = logging.getLogger(__name__)
-DEFAULT_BLOCK_STORIES = 250
 INDEX_TIMEOUT_SECONDS = 900
 GATHERED_PREFIX = "search-"
 
@@ -38,13 +37,14 @@ def plan_blocks(generators) -> None:
     if not generators:
         return
     settings, context = generators[0].settings, generators[0].context
-    if not settings.get("SEARCH_ENABLED", True):
+    build = build_state.current(settings)
+    if not build.settings.search.enabled:
         context["search_bundles"] = []
         return
     languages = {article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
                  for article in context.get("articles", [])}
-    blocks = search_blocks.split(list(languages), settings.get("SEARCH_BLOCK_STORIES", DEFAULT_BLOCK_STORIES))
-    build_state.current(settings).search_blocks = blocks
+    blocks = search_blocks.split(list(languages), build.settings.search.block_stories)
+    build.search_blocks = blocks
     context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
     by_language: dict[str, list[str]] = {}
     for block in reversed(blocks):
@@ -139,7 +139,7 @@ def index_site(pelican) -> None:
             pending.append((block, sources, key))
     if not pending:
         return
-    pool = ThreadPoolExecutor(max_workers=worker_count(settings.get("NEWSDIGEST_WORKERS")))
+    pool = ThreadPoolExecutor(max_workers=worker_count(build.settings.parallel.workers))
     try:
         outcomes = list(pool.map(lambda job: indexer.index(executable, job[0], job[1]), pending))
     except BaseException:  # Ctrl-C or a crash: no indexer outlives the build, none starts after it

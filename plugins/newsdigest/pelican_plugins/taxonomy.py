@@ -17,6 +17,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from newsdigest import build_state
 from newsdigest.taxonomy import Vocabulary, alphabetical, build_terms, most_covered
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ KINDS = {
     "authors": (lambda article: [author.name for author in article.metadata.get("authors", [])], "author_terms", False),
 }
 TITLES = {"tags": "Tags", "sections": "Sections", "sources": "Sources", "authors": "Authors"}
-DEFAULT_KINDS = ["tags", "sections", "sources"]
 
 
 def drop_pelican_tags(generator) -> None:
@@ -42,7 +42,8 @@ def drop_pelican_tags(generator) -> None:
 class TaxonomyGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        vocabulary_path = Path(self.path) / self.settings.get("TAXONOMY_VOCABULARY", "tags.yml")
+        read = build_state.current(self.settings).settings.taxonomy
+        vocabulary_path = Path(self.path) / read.vocabulary
         try:
             vocabulary = Vocabulary.load(vocabulary_path)
         except ValueError as error:
@@ -50,27 +51,26 @@ class TaxonomyGenerator(Generator):
             vocabulary = Vocabulary()
         for warning in vocabulary.warnings:
             logger.warning("%s", warning)
-        min_count = int(self.settings.get("TAXONOMY_MIN_COUNT", 1))
-        related_limit = int(self.settings.get("TAXONOMY_RELATED_LIMIT", 8))
         taxonomies = {}
-        wanted = self.settings.get("TAXONOMY_KINDS", DEFAULT_KINDS)
+        wanted = read.kinds
         for kind, (names_of, attribute, single) in KINDS.items():
             terms, by_article = build_terms(
                 kind, [(article, names_of(article)) for article in articles],
-                vocabulary if kind == "tags" else None, min_count if kind in wanted else float("inf"), related_limit)
+                vocabulary if kind == "tags" else None, read.min_count if kind in wanted else float("inf"),
+                read.related_limit)
             taxonomies[kind] = terms
             for index, article in enumerate(articles):
                 found = by_article[index]
                 setattr(article, attribute, (found[0] if found else None) if single else found)
         self.taxonomies = taxonomies
-        self.wanted = [kind for kind in wanted if kind in KINDS]
+        self.wanted = list(wanted)
         self.context["taxonomies"] = taxonomies
         self.context["taxonomy_titles"] = {kind: TITLES[kind] for kind in self.wanted}  # the site's term indexes
 
     def generate_output(self, writer):
         index_template = self.get_template("terms")
         term_template = self.get_template("term")
-        top = int(self.settings.get("TAXONOMY_TOP_TERMS", 12))
+        top = build_state.current(self.settings).settings.taxonomy.top_terms
         for kind in self.wanted:
             listed = [term for term in self.taxonomies[kind] if term.url]
             writer.write_file(

@@ -152,7 +152,7 @@ class SiteWriter(Writer):
                 # (the address record is not one: the build writes it, and its pages have keys of their own)
                 side_files=tree_digest(settings["PATH"], ignore=ignore,
                                        skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []),
-                                             *([settings["ADDRESSES_FILE"]] if settings.get("ADDRESSES_FILE") else [])]),
+                                             *filter(None, [self.build.settings.addresses.record_file])]),
                 listings=[page_keys.listing(item.url, listing_keys.get(item.source_path)
                                             or page_keys.listing_key(item.metadata))
                           for item in _content_items(context)])
@@ -255,7 +255,7 @@ def flush_pages(pelican) -> None:
     def render(pages: list[PendingPage]) -> list[tuple[list[str], str | None]]:
         return [renderer.render(page) for page in pages]
 
-    workers = worker_count(pelican.settings.get("NEWSDIGEST_WORKERS"))
+    workers = worker_count(build.settings.parallel.workers)
     results = map_chunks(render, queue, workers, chunk_size=RENDER_CHUNK)
     for page, (files, error) in zip(queue, results, strict=True):
         stop_points.reached("rendering")

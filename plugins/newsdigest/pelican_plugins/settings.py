@@ -1,0 +1,19 @@
+"""newsdigest's settings, read once per build into the build record (newsdigest.site_settings),
+given back to Pelican's settings with their defaults: templates read some directly
+(`SEARCH_ENABLED`, `FEED_KINDS`, `NOTE_LABEL`, `AGE_NOTICE_YEARS`…), and a settings file that
+leaves one out gets its default, never an undefined name.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from newsdigest import build_state
+
+
+def fill_settings(pelican) -> None:
+    pelican.settings.update(build_state.current(pelican.settings).settings.values())
+
+
+def register():
+    signals.initialized.connect(fill_settings)

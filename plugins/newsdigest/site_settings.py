@@ -1,0 +1,49 @@
+"""Every newsdigest setting a build reads, read once: one frozen dataclass per concept, each in
+its concept's module, where its defaults live (related.Settings, feeds.Settings, …), gathered here.
+
+`newsdigest build` reads them before anything else (a value that does not fit fails the build
+with one line per setting); the build record holds them (build_state.Build.settings), and the
+settings plugin gives them back to Pelican's settings, defaults included, so that templates see
+every one even when the settings file leaves it out. Ingest reads its own (ingest.sources.Settings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from newsdigest import addresses, editions, feeds, parallel, presentation, related, search_blocks, setting_fields, taxonomy
+from newsdigest.setting_fields import SettingsError
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    related: related.Settings = field(default_factory=related.Settings)
+    feeds: feeds.Settings = field(default_factory=feeds.Settings)
+    search: search_blocks.Settings = field(default_factory=search_blocks.Settings)
+    editions: editions.Settings = field(default_factory=editions.Settings)
+    taxonomy: taxonomy.Settings = field(default_factory=taxonomy.Settings)
+    presentation: presentation.Settings = field(default_factory=presentation.Settings)
+    parallel: parallel.Settings = field(default_factory=parallel.Settings)
+    addresses: addresses.Settings = field(default_factory=addresses.Settings)
+
+    @classmethod
+    def from_settings(cls, mapping: Mapping) -> SiteSettings:
+        """Every concept's settings from `mapping`; SettingsError names every value that does not fit."""
+        groups, problems = {}, []
+        for group in dataclasses.fields(cls):
+            try:
+                groups[group.name] = group.default_factory.from_settings(mapping)
+            except SettingsError as error:
+                problems += error.problems
+        if problems:
+            raise SettingsError(problems)
+        return cls(**groups)
+
+    def values(self) -> dict:
+        """Every setting by name, defaults included, as Pelican's settings hold them."""
+        found = {}
+        for group in dataclasses.fields(self):
+            found.update(setting_fields.values(getattr(self, group.name)))
+        return found
