@@ -88,9 +88,6 @@ PAGINATION_PATTERNS = (
 # folders ending in index.html. publishconf.py turns it off: clean /tags/ addresses from SITEURL.
 # Feeds, sitemaps, newsletters and canonical links are absolute either way.
 RELATIVE_URLS = True
-# Every story address the site has published and the story behind it, in the content folder:
-# kept by `newsdigest build`, commit it. Old addresses redirect; None turns it off.
-
 # Feeds: RSS, Atom and JSON Feed for the site (/feeds/all.*), every tag, section and source
 # (<term page>feed.*) and the editions, written by newsdigest with feedgen.
 FEED_MAX_ITEMS = 50  # entries per feed (Pelican's own default is 100)

@@ -75,8 +75,8 @@ def test_a_settings_file_without_newsdigest_settings_builds_the_defaults(tmp_pat
         site.add_article("old", title="An old story", date="2009-03-01T10:00:00Z", tags=["Mali"], section="World")
         site.add_article("new", title="A new story", date="2015-11-21T10:00:00Z", tags=["Mali", "Bamako"],
                          section="World", source="VICE News", note="Why this story matters.")
-    spelled = sites["spelled"].settings_file(**defaults)
-    bare = sites["bare"].settings_file()
+    spelled = sites["spelled"].settings_file(RELATIVE_URLS=False, **defaults)  # links from the root, as served
+    bare = sites["bare"].settings_file(RELATIVE_URLS=False)
     with bare.open("a", encoding="utf-8") as handle:
         handle.write(f"for _name in {sorted(defaults)!r}:\n    globals().pop(_name, None)\n")
     for name, settings in (("spelled", spelled), ("bare", bare)):
