@@ -11,6 +11,7 @@ its length. Similarities come from a sparse top-k product (never an n x n matrix
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import functools
 import itertools
@@ -27,9 +28,10 @@ from rapidfuzz import fuzz, process
 
 from newsdigest import setting_fields
 from newsdigest.cache import digest
+from newsdigest.parallel import map_chunks
 from newsdigest.setting_fields import SettingsGroup, setting
 
-# scipy, scikit-learn and sparse_dot_topn (1.5 s to import) are imported where a ranking is
+# scipy, igraph and sparse_dot_topn are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
@@ -162,46 +164,88 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
     return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
 
 
-def text_vectors(documents: list[Document], title_weight: float,
-                 default_lang: str = "en") -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+def text_vectors(documents: list[Document], title_weight: float, default_lang: str = "en",
+                 workers: int = 1) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
     """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
     blend, with the headline counted again, finds each story's nearest stories; `telling` is the
     same blend without the words every story has, so that its similarity is evidence of a shared
-    subject; the body alone tells copies apart, by every word."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-    from sklearn.preprocessing import normalize
+    subject; the body alone tells copies apart, by every word.
 
+    Weights are sublinear term counts (1 + log count) times the smoothed inverse document
+    frequency ln((1 + n) / (1 + df)) + 1, computed with numpy and scipy alone."""
+    languages = [doc.lang or default_lang for doc in documents]
+    vocabulary: dict[str, int] = {}
+    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages)]
+    full = count_matrix([line.split() for line in map_chunks(_word_lines, texts, workers, chunk_size=500)],
+                        vocabulary, grow=True)
+    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages)], vocabulary)
+    count = len(documents)
+    frequency = np.bincount(full.indices, minlength=full.shape[1])
     # Words in over half the stories say nothing about any one of them, but only a corpus of some
     # size can tell which words those are.
-    max_df = 0.5 if len(documents) >= 50 else 1.0
-    counter = CountVectorizer(analyzer=_given_words, max_df=max_df, dtype=np.float32)
-    languages = [doc.lang or default_lang for doc in documents]
-    try:
-        full = counter.fit_transform([words(f"{doc.title} {doc.standfirst} {doc.body}", lang)
-                                      for doc, lang in zip(documents, languages)])
-    except ValueError:  # no usable words at all (tiny or empty corpus)
-        empty = sparse.csr_matrix((len(documents), 1), dtype=np.float32)
-        return empty, empty, empty
-    titles = counter.transform([words(doc.title, lang) for doc, lang in zip(documents, languages)])
-    weighting = TfidfTransformer(sublinear_tf=True).fit(full)
-    blend = full + title_weight * titles
-    blended = normalize(weighting.transform(blend))
-    body = normalize(weighting.transform(full - titles))
-    # scikit-learn adds 1 to every word's idf, so that a word in every story still weighs 1.
-    weighting.idf_ = weighting.idf_ - 1.0
-    telling = normalize(weighting.transform(blend))
-    return tuple(matrix.astype(np.float32).tocsr() for matrix in (blended, telling, body))
+    kept = frequency <= (0.5 if count >= 50 else 1.0) * count
+    full, titles, frequency = full[:, kept], titles[:, kept], frequency[kept]
+    idf = (np.log((1.0 + count) / (1.0 + frequency)) + 1.0).astype(np.float32)
+    blend = (full + title_weight * titles).tocsr()
+    blended = unit_rows(_weighted(blend, idf))
+    body = unit_rows(_weighted((full - titles).tocsr(), idf))
+    # The smoothed idf is at least 1, so a word in every story still weighs 1: not here.
+    telling = unit_rows(_weighted(blend, idf - 1.0))
+    return blended, telling, body
 
 
-def _given_words(tokens: list[str]) -> list[str]:
-    """The vectorizer's analyzer: documents arrive as the word lists `words` made."""
-    return tokens
+def _word_lines(texts: list[tuple[str, str]]) -> list[str]:
+    """In a worker: each (text, language)'s words as one line (words hold no spaces), which
+    crosses back to the parent far faster than lists of words."""
+    return [" ".join(words(text, lang)) for text, lang in texts]
+
+
+def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow: bool = False) -> sparse.csr_matrix:
+    """Rows of word counts (float32) over `vocabulary` (word -> column). With `grow`, the words
+    found are added to it first, in sorted order (the same columns whatever order Python's sets
+    take); without it, words outside the vocabulary are left out."""
+    from scipy import sparse
+
+    if grow:
+        new = sorted(set().union(*token_lists).difference(vocabulary))
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new))))
+    columns = array.array("i")
+    bounds = [0]
+    for tokens in token_lists:
+        if grow:
+            columns.extend(map(vocabulary.__getitem__, tokens))
+        else:
+            columns.extend([vocabulary[token] for token in tokens if token in vocabulary])
+        bounds.append(len(columns))
+    indices = np.frombuffer(columns, dtype=np.int32) if columns else np.zeros(0, dtype=np.int32)
+    matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, np.asarray(bounds, dtype=np.int64)),
+                               shape=(len(token_lists), max(len(vocabulary), 1)))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear counts times each word's weight; entries at or below zero (a headline word
+    taken from the body only) are dropped."""
+    weighted = counts.copy()
+    positive = weighted.data > 0
+    weighted.data = np.where(positive, (1.0 + np.log(np.where(positive, weighted.data, 1.0))), 0.0).astype(np.float32)
+    weighted.data *= idf[weighted.indices]
+    weighted.eliminate_zeros()
+    return weighted
+
+
+def unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The rows of a CSR matrix scaled to unit length (empty rows stay empty), as float32."""
+    matrix = matrix.tocsr().astype(np.float32)
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel())
+    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0).astype(np.float32)
+    matrix.data *= np.repeat(scale, np.diff(matrix.indptr))
+    return matrix
 
 
 def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
     from scipy import sparse
-    from sklearn.preprocessing import normalize
 
     names = sorted({tag for doc in documents for tag in doc.tags})
     column = {name: position for position, name in enumerate(names)}
@@ -215,7 +259,7 @@ def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.
     count = len(documents)
     frequency = np.asarray(matrix.sum(axis=0)).ravel()
     weights = np.where(frequency / max(count, 1) > common_share, 0.0, np.log((1 + count) / (1 + frequency)) + 1)
-    return normalize(matrix @ sparse.diags(weights.astype(np.float32))).tocsr(), names
+    return unit_rows(matrix @ sparse.diags(weights.astype(np.float32))), names
 
 
 def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray,
@@ -246,14 +290,13 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     kept when the two stories share at least `min_shared` of their neighbourhoods (each counting
     itself): a rank-based test, so a short story whose similarities are all low keeps its true
     neighbours, and a story no other story is about keeps none."""
-    from sklearn.preprocessing import normalize
     from sparse_dot_topn import sp_matmul_topn
 
     count = len(documents)
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
         return ranking
-    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang)
+    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang, threads)
     tags, _ = tag_vectors(documents, settings.common_tag_share)
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
@@ -275,7 +318,7 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
         copies_of_row.sort()
 
     # A story's neighbourhood: itself and its most similar stories that are not copies of it.
-    neighbourhoods = normalize(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
+    neighbourhoods = unit_rows(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
     # Only each story's best candidates can be shown: the rest is scored for them alone.
     shortlist = ~copies & (place < settings.max_related + SHORTLIST_EXTRA)
     rows, cols = rows[shortlist], cols[shortlist]
@@ -325,8 +368,8 @@ def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -
     upper = symmetric.row < symmetric.col
     if not upper.any():
         return np.arange(count)
-    graph = igraph.Graph(n=count, edges=np.column_stack([symmetric.row[upper], symmetric.col[upper]]).tolist(),
-                         edge_attrs={"weight": symmetric.data[upper].astype(np.float64).tolist()})
+    graph = igraph.Graph(n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist())))
+    graph.es["weight"] = symmetric.data[upper].astype(np.float64).tolist()
     igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))  # the same areas every build
     try:
         partition = graph.community_leiden(objective_function="modularity", weights="weight",
