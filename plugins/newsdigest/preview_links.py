@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-# A tag (text cannot hold a raw "<"), and in it the attributes that hold addresses.
-_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+# A tag with an address in it (text cannot hold a raw "<"), and in it the attributes that hold
+# addresses; tags without one (most of a page) are not looked at twice.
+_TAG = re.compile(r'<[a-zA-Z][^<>]*\s(?:href|src|content)="[^<>]*>')
 _ATTRIBUTE = re.compile(r'(\s(href|src|content)=")([^"]*)(")')
 _IS_REFRESH = re.compile(r'\shttp-equiv="refresh"', re.IGNORECASE)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
