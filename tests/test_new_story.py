@@ -10,8 +10,15 @@ from conftest import run_cli
 
 
 def new(site, *args: str):
-    return run_cli("new", "--content", str(site.content), "--settings",
-                   str(site.settings_file(TIMEZONE="Asia/Kolkata")), *args, cwd=site.root)
+    return run_cli(
+        "new",
+        "--content",
+        str(site.content),
+        "--settings",
+        str(site.settings_file(TIMEZONE="Asia/Kolkata")),
+        *args,
+        cwd=site.root,
+    )
 
 
 def test_new_writes_a_story_that_builds_and_never_overwrites_one(site):
@@ -25,8 +32,11 @@ def test_new_writes_a_story_that_builds_and_never_overwrites_one(site):
     assert before <= moment <= dt.datetime.now(dt.timezone.utc)
     assert path.relative_to(site.content) == Path(f"articles/{moment:%Y}/{moment:%m}/storm-hits-the-coast-3-dead.md")
     assert {key: story.metadata[key] for key in ("title", "slug", "source", "source_url")} == {
-        "title": "Storm hits the coast: 3 dead", "slug": "storm-hits-the-coast-3-dead", "source": "BBC News",
-        "source_url": "https://bbc.co.uk/news/1"}
+        "title": "Storm hits the coast: 3 dead",
+        "slug": "storm-hits-the-coast-3-dead",
+        "source": "BBC News",
+        "source_url": "https://bbc.co.uk/news/1",
+    }
     written = path.read_bytes()
     again = new(site, "Storm hits the coast: 3 dead")
     assert again.returncode == 0 and again.stdout.strip().endswith("storm-hits-the-coast-3-dead-2.md")

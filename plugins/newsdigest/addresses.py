@@ -27,6 +27,8 @@ class Settings(SettingsGroup):
     """The address record's settings, with their defaults (README: Configuration)."""
 
     record_file: str | None = setting("ADDRESSES_FILE", "addresses.yml")  # in the content folder; None: no record
+
+
 HEADER = """\
 # Every story address this site has published, and the story behind it: its guid, or its file
 # in this folder; "gone" for a story deleted on purpose (it answers 410). Kept by newsdigest's
@@ -111,8 +113,9 @@ def write_record(record: dict[str, str]) -> str:
     """The text of addresses.yml: the header, then one line per address, in order."""
     if not record:
         return HEADER + "{}\n"
-    body = yaml.safe_dump(dict(sorted(record.items())), allow_unicode=True, sort_keys=False, width=1000,
-                          default_flow_style=False)
+    body = yaml.safe_dump(
+        dict(sorted(record.items())), allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+    )
     return HEADER + body
 
 

@@ -118,8 +118,9 @@ def start(settings: dict, previous_output: Path | None = None, site_settings: Si
     now, unless `site_settings` holds them already; a value that does not fit raises SettingsError)."""
     if site_settings is None:
         site_settings = SiteSettings.from_settings(settings)
-    build = settings[BUILD_KEY] = Build(cache_path=str(settings["CACHE_PATH"]), settings=site_settings,
-                                        previous_output=previous_output)
+    build = settings[BUILD_KEY] = Build(
+        cache_path=str(settings["CACHE_PATH"]), settings=site_settings, previous_output=previous_output
+    )
     return build
 
 

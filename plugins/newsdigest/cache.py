@@ -117,8 +117,9 @@ class BuildCache:
     def _connect(self) -> None:
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, "
-                         "PRIMARY KEY (namespace, key))")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, PRIMARY KEY (namespace, key))"
+        )
 
     def _guarded(self, operation):
         """Run `operation`; if the database turns out to be damaged, start a new one and run it again."""
@@ -127,8 +128,9 @@ class BuildCache:
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError):  # locked, disk full: not the file's fault
                 raise
-            logger.warning("%s: %s; starting an empty cache (the build takes longer this time)",
-                           display_path(self.path), error)
+            logger.warning(
+                "%s: %s; starting an empty cache (the build takes longer this time)", display_path(self.path), error
+            )
             if self._db is not None:
                 self._db.close()
             for suffix in ("", "-wal", "-shm"):
@@ -140,10 +142,13 @@ class BuildCache:
         def select() -> dict[str, str]:
             found: dict[str, str] = {}
             for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+                chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(
-                    f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]))
+                found.update(
+                    self._db.execute(
+                        f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]
+                    )
+                )
             return found
 
         found = self._guarded(select)
@@ -159,15 +164,27 @@ class BuildCache:
             except Exception:  # whatever a damaged entry makes the decoder raise, it is only a cache miss
                 unreadable.append(key)
         if unreadable:
-            logger.warning("%s: %d unreadable %s entr%s dropped; computed again", display_path(self.path),
-                           len(unreadable), namespace, "y" if len(unreadable) == 1 else "ies")
-            self._guarded(lambda: self._db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?",
-                                                       [(namespace, key) for key in unreadable]))
+            logger.warning(
+                "%s: %d unreadable %s entr%s dropped; computed again",
+                display_path(self.path),
+                len(unreadable),
+                namespace,
+                "y" if len(unreadable) == 1 else "ies",
+            )
+            self._guarded(
+                lambda: self._db.executemany(
+                    "DELETE FROM entries WHERE namespace = ? AND key = ?", [(namespace, key) for key in unreadable]
+                )
+            )
         return decoded
 
     def put_many(self, namespace: str, items: dict[str, str]) -> None:
-        self._guarded(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                                   [(namespace, key, value) for key, value in items.items()]))
+        self._guarded(
+            lambda: self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(namespace, key, value) for key, value in items.items()],
+            )
+        )
         self._used.setdefault(namespace, set()).update(items)
 
     def prune(self, namespace: str) -> None:
@@ -178,8 +195,9 @@ class BuildCache:
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
-            self._db.execute("DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)",
-                             [namespace])
+            self._db.execute(
+                "DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)", [namespace]
+            )
 
         self._guarded(delete_unused)
 

@@ -84,7 +84,8 @@ def absolute_links(html: str, base_url: str) -> str:
 
 def _inner_html(element) -> str:
     return html.escape(element.text or "", quote=False) + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in element)
+        lxml.html.tostring(child, encoding="unicode") for child in element
+    )
 
 
 def page_body_html(page: str, base_url: str) -> str:
@@ -97,7 +98,10 @@ def page_body_html(page: str, base_url: str) -> str:
     body = lxml.html.document_fromstring(page).body
     layout = []
     for table in body.xpath('.//table[@role="presentation"]'):
-        layout += [table, *table.xpath("./tbody | ./tr | ./tbody/tr | ./tr/td | ./tbody/tr/td | ./tr/th | ./tbody/tr/th")]
+        layout += [
+            table,
+            *table.xpath("./tbody | ./tr | ./tbody/tr | ./tr/td | ./tbody/tr/td | ./tr/th | ./tbody/tr/th"),
+        ]
     for element in layout:
         element.drop_tag()
     for paragraph in body.xpath(".//p[not(node())]"):  # spacers
@@ -120,16 +124,18 @@ def credited(author_names, source_name: str, source_page: str = "") -> tuple[Per
     return (Person(source_name, source_page),)
 
 
-def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "",
-                    note_label: str = NOTE_LABEL) -> str:
+def compose_content(
+    note: str, standfirst: str, body_html: str, note_language: str = "", note_label: str = NOTE_LABEL
+) -> str:
     """An entry's content: the curator's note first, as a labelled paragraph, then the
     standfirst, then the story (which is "" in summary-only feeds). `note_language` marks the
     note's language when it differs from the story's (an English note on a French story)."""
     parts = []
     if note:
         lang = f' lang="{note_language}"' if note_language else ""
-        parts.append(f"<p{lang}><strong>{html.escape(note_label, quote=False)}:</strong> "
-                     f"{html.escape(note, quote=False)}</p>")
+        parts.append(
+            f"<p{lang}><strong>{html.escape(note_label, quote=False)}:</strong> {html.escape(note, quote=False)}</p>"
+        )
     if standfirst:
         parts.append(f"<p><em>{html.escape(standfirst, quote=False)}</em></p>")
     if body_html:
@@ -282,8 +288,11 @@ def render_atom(feed: Feed) -> bytes:
             element.set(_XML_LANG, entry.language)
         alternate = element.find(f"{{{_ATOM}}}link")
         if entry.image_url:
-            alternate.addnext(lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure",
-                                                 type=_image_type(entry.image_url)))
+            alternate.addnext(
+                lxml.etree.Element(
+                    f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure", type=_image_type(entry.image_url)
+                )
+            )
         if entry.source_url:
             via = lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.source_url, rel="via")
             if entry.source_name:
@@ -340,7 +349,10 @@ def render_json(feed: Feed) -> bytes:
         if entry.language:
             item["language"] = entry.language
         if entry.source_name:
-            item["_source"] = {"name": xml_safe(entry.source_name), **({"url": entry.source_url} if entry.source_url else {})}
+            item["_source"] = {
+                "name": xml_safe(entry.source_name),
+                **({"url": entry.source_url} if entry.source_url else {}),
+            }
         items.append(item)
     document["items"] = items
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -110,8 +110,10 @@ def _refuse_aliases(root: yaml.Node, yaml_text: str, first_line: int) -> None:
         node = pending.pop()
         if id(node) in seen:
             line = _alias_line(yaml_text)
-            raise FrontMatterError("YAML aliases (*name) are not allowed here; write the value out",
-                                   first_line + (line if line is not None else node.start_mark.line))
+            raise FrontMatterError(
+                "YAML aliases (*name) are not allowed here; write the value out",
+                first_line + (line if line is not None else node.start_mark.line),
+            )
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)

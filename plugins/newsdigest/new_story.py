@@ -29,8 +29,9 @@ def front_matter(headline: str, moment: dt.datetime, slug: str, source: str = ""
     return {**{key: value for key, value in fields.items() if value}, "tags": [], "note": ""}
 
 
-def write_new_story(content: Path, headline: str, source: str = "", url: str = "", timezone: str = "UTC",
-                    now: dt.datetime | None = None) -> Path:
+def write_new_story(
+    content: Path, headline: str, source: str = "", url: str = "", timezone: str = "UTC", now: dt.datetime | None = None
+) -> Path:
     """Write content/articles/YYYY/MM/<slug>.md for a new story and return its path."""
     headline = one_line(visible_text(headline))
     if not any(char.isalnum() for char in headline):

@@ -47,9 +47,15 @@ def _entry(text: str) -> list[tuple[str, str, int, str]]:
     """A stored entry: [(relative path, blob, size, digest)]; raises on anything else."""
     files = []
     for relative, blob, size, sha256 in json.loads(text):
-        if (not isinstance(relative, str) or os.path.isabs(relative) or os.path.normpath(relative) != relative
-                or relative.startswith("..") or not _BLOB_NAME.fullmatch(blob) or type(size) is not int
-                or not isinstance(sha256, str)):
+        if (
+            not isinstance(relative, str)
+            or os.path.isabs(relative)
+            or os.path.normpath(relative) != relative
+            or relative.startswith("..")
+            or not _BLOB_NAME.fullmatch(blob)
+            or type(size) is not int
+            or not isinstance(sha256, str)
+        ):
             raise ValueError(f"not a page store entry: {text[:80]}")
         files.append((relative, blob, size, sha256))
     return files

@@ -24,6 +24,8 @@ class Settings(SettingsGroup):
     note_label: str = setting("NOTE_LABEL", "Why it matters")  # opens the curator's note everywhere it is shown
     age_notice_years: int = setting("AGE_NOTICE_YEARS", 1, minimum=0)  # older stories say how old they are
     site_description: str = setting("SITE_DESCRIPTION", "")  # the site's one-line description
+
+
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -99,9 +101,21 @@ def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
         return None, f"not a readable image ({error.__class__.__name__})"
 
 
-def news_article(*, headline: str, url: str, published: dt.datetime, modified: dt.datetime | None, site_name: str,
-                 description: str = "", authors: list[str] = (), source: str = "", source_url: str = "",
-                 image_url: str = "", section: str = "", language: str = "") -> dict:
+def news_article(
+    *,
+    headline: str,
+    url: str,
+    published: dt.datetime,
+    modified: dt.datetime | None,
+    site_name: str,
+    description: str = "",
+    authors: list[str] = (),
+    source: str = "",
+    source_url: str = "",
+    image_url: str = "",
+    section: str = "",
+    language: str = "",
+) -> dict:
     """The story as a schema.org NewsArticle: its authors are the original's (people, or the source
     when none are named), never the digest, which is only the publisher of this page; the original
     story is what it is based on."""

@@ -13,7 +13,17 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from newsdigest import addresses, editions, feeds, parallel, presentation, related, search_blocks, setting_fields, taxonomy
+from newsdigest import (
+    addresses,
+    editions,
+    feeds,
+    parallel,
+    presentation,
+    related,
+    search_blocks,
+    setting_fields,
+    taxonomy,
+)
 from newsdigest.setting_fields import SettingsError
 
 

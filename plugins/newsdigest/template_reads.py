@@ -18,8 +18,9 @@ def _own_names(tree: nodes.Template, own: frozenset[str]) -> frozenset[str]:
     rebound = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
     rebound |= {keyword.key for keyword in tree.find_all(nodes.Keyword)}  # {% with x=... %}, call kwargs
     rebound |= {node.target for node in tree.find_all(nodes.Import)}
-    rebound |= {name if isinstance(name, str) else name[-1]
-                for node in tree.find_all(nodes.FromImport) for name in node.names}
+    rebound |= {
+        name if isinstance(name, str) else name[-1] for node in tree.find_all(nodes.FromImport) for name in node.names
+    }
     return own - rebound
 
 
@@ -36,12 +37,15 @@ def _reads_fields(tree: nodes.Template, fields: frozenset[str], own: frozenset[s
     for node in tree.find_all(nodes.Getattr):
         if node.attr in fields and not on_own_item(node.node):
             return True
-    return any(isinstance(node.value, str) and node.value in fields and id(node) not in exempt
-               for node in tree.find_all(nodes.Const))
+    return any(
+        isinstance(node.value, str) and node.value in fields and id(node) not in exempt
+        for node in tree.find_all(nodes.Const)
+    )
 
 
-def reads_fields_of_others(environment: Environment, name: str, fields: tuple[str, ...],
-                           own: tuple[str, ...] = ()) -> bool:
+def reads_fields_of_others(
+    environment: Environment, name: str, fields: tuple[str, ...], own: tuple[str, ...] = ()
+) -> bool:
     """Whether template `name`, or any template it extends, includes or imports, may show one
     of `fields` of an item other than those passed to it under the names in `own`."""
     wanted, own_set = frozenset(fields), frozenset(own)

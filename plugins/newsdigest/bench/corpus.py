@@ -63,8 +63,11 @@ def ingest_tagger(stories: list[Story]):
 
     def tags(story: Story) -> list[str]:
         if id(story) not in chosen:  # a story recurs in larger corpora: tag it once
-            chosen[id(story)] = tagger.tags(ingest_story.Story(
-                title=story.headline, subtitle=story.paragraphs[0], paragraphs=list(story.paragraphs[1:])))
+            chosen[id(story)] = tagger.tags(
+                ingest_story.Story(
+                    title=story.headline, subtitle=story.paragraphs[0], paragraphs=list(story.paragraphs[1:])
+                )
+            )
         return chosen[id(story)]
 
     return tags
@@ -77,8 +80,9 @@ class GeneratedArticle:
     body: str
 
 
-def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1, 1), years: int = 4,
-             tagger=simple_tags) -> list[GeneratedArticle]:
+def generate(
+    count: int, stories: list[Story], start: dt.date = dt.date(2021, 1, 1), years: int = 4, tagger=simple_tags
+) -> list[GeneratedArticle]:
     """`count` articles cycling through `stories`, dates spread evenly over `years` years."""
     span_minutes = years * 365 * 24 * 60
     articles = []
@@ -87,7 +91,8 @@ def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1,
         round_ = index // len(stories)
         headline = story.headline if round_ == 0 else f"{story.headline} (update {round_})"
         moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc) + dt.timedelta(
-            minutes=span_minutes * index // max(count, 1))
+            minutes=span_minutes * index // max(count, 1)
+        )
         paragraphs = story.paragraphs
         if round_:  # a later story on the same subject, not a copy: reordered, with another story's paragraphs
             companion = stories[(index * 7 + round_) % len(stories)].paragraphs
@@ -103,11 +108,13 @@ def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1,
             "tags": tagger(story),
         }
         slug = slugify(headline)
-        articles.append(GeneratedArticle(
-            relative_path=f"articles/{moment:%Y/%m}/{slug}-{index}.md",
-            metadata=metadata,
-            body="\n\n".join(paragraphs[1:]) or paragraphs[0],
-        ))
+        articles.append(
+            GeneratedArticle(
+                relative_path=f"articles/{moment:%Y/%m}/{slug}-{index}.md",
+                metadata=metadata,
+                body="\n\n".join(paragraphs[1:]) or paragraphs[0],
+            )
+        )
     return articles
 
 

@@ -42,8 +42,9 @@ class Entry:
         return self.link or self.guid or "?"
 
 
-def entries(data: bytes, source_names: SourceNames | None = None,
-            skip: Callable[[str, str], object] = lambda link, guid: None) -> list[Entry]:
+def entries(
+    data: bytes, source_names: SourceNames | None = None, skip: Callable[[str, str], object] = lambda link, guid: None
+) -> list[Entry]:
     """The feed's entries. Those that `skip(link, guid)` gives a reason for are left out before
     any text is read: first with a quick reading of the XML (feedparser, which cleans every
     entry's HTML, takes seconds on a feed of thousands), then among what feedparser finds."""
@@ -79,8 +80,13 @@ def _without_skipped(data: bytes, skip: Callable[[str, str], object]) -> tuple[b
         return data, []
     if root.getroottree().docinfo.doctype:
         return data, []
-    items = [element for element in root.iter(lxml.etree.Element) if _local(element) in ("item", "entry")
-             and element.getparent() is not None and _local(element.getparent()) in _ENTRY_PARENTS]
+    items = [
+        element
+        for element in root.iter(lxml.etree.Element)
+        if _local(element) in ("item", "entry")
+        and element.getparent() is not None
+        and _local(element.getparent()) in _ENTRY_PARENTS
+    ]
     skipped = []
     for item in items:
         raw_link, guid = _identity(item)
@@ -141,12 +147,17 @@ def _story(entry, link: str, guid: str, source: str, feed_lang: str) -> Story:
     summary = plain_text(_TAG.sub(" ", entry.get("summary", "")))
     body = html_page.extract_body(html_page.parse_tree(f"<html><body><article>{html}</article></body></html>"), link)
     authors = [name for author in entry.get("authors", []) for name in bylines.names(author.get("name", ""))]
-    story = Story(title=title, paragraphs=[],
-                  subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
-                  source=source, source_url=link, guid=guid,
-                  authors=bylines.merge(authors),
-                  tags=[plain_text(t.get("term", "")) for t in entry.get("tags", []) if plain_text(t.get("term", ""))],
-                  notes=body.notes)
+    story = Story(
+        title=title,
+        paragraphs=[],
+        subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
+        source=source,
+        source_url=link,
+        guid=guid,
+        authors=bylines.merge(authors),
+        tags=[plain_text(t.get("term", "")) for t in entry.get("tags", []) if plain_text(t.get("term", ""))],
+        notes=body.notes,
+    )
     story.date = _moment(entry.get("published_parsed") or entry.get("updated_parsed"))
     blocks = body.blocks if any(block.text for block in body.blocks) else [Block(escape(summary), summary)]
     absorb_paragraphs(story, blocks)

@@ -66,8 +66,9 @@ def is_furniture_name(name: str) -> bool:
 
 def is_furniture_element(element) -> bool:
     names = names_of(element)
-    return (any(is_furniture_name(name) for name in names)
-            and not any(regex.search(name) for name in names for regex in _of_kind("story")))
+    return any(is_furniture_name(name) for name in names) and not any(
+        regex.search(name) for name in names for regex in _of_kind("story")
+    )
 
 
 def is_furniture_line(text: str) -> bool:

@@ -48,24 +48,33 @@ class EditionsGenerator(Generator):
         for story in stories:
             override = story.metadata.get("edition")
             try:
-                chosen[id(story)] = parse_edition(override, period) if override else \
-                    edition_date(story.date, timezone, period)
+                chosen[id(story)] = (
+                    parse_edition(override, period) if override else edition_date(story.date, timezone, period)
+                )
             except ValueError:
                 logger.error("%s: edition: %r is not a date (YYYY-MM-DD)", display_path(story.source_path), override)
                 chosen[id(story)] = edition_date(story.date, timezone, period)
-        intros, intro_files = _intros(Path(self.path) / read.path, period,
-                                      document.markdown_config(self.settings.get("MARKDOWN", {})))
+        intros, intro_files = _intros(
+            Path(self.path) / read.path, period, document.markdown_config(self.settings.get("MARKDOWN", {}))
+        )
         self.editions = build_editions(
-            stories, when=lambda story: chosen[id(story)],
+            stories,
+            when=lambda story: chosen[id(story)],
             section_of=lambda story: getattr(story, "section", "") or "",
             is_featured=lambda story: story.metadata.get("featured") is True,
-            sitename=self.settings.get("SITENAME", ""), period=period, intros=intros,
-            has_image=lambda story: bool(getattr(story, "image", "")))
+            sitename=self.settings.get("SITENAME", ""),
+            period=period,
+            intros=intros,
+            has_image=lambda story: bool(getattr(story, "image", "")),
+        )
         published = {edition.date for edition in self.editions}
         for day, path in sorted(intro_files.items()):
             if day not in published:  # a typo in the file name, or stories dated another day
-                logger.warning("%s: no story is in the edition of %s, so this introduction is not published",
-                               display_path(path), day.isoformat())
+                logger.warning(
+                    "%s: no story is in the edition of %s, so this introduction is not published",
+                    display_path(path),
+                    day.isoformat(),
+                )
         for edition in self.editions:
             for story in edition.articles:
                 story.edition_ref = edition
@@ -82,10 +91,18 @@ class EditionsGenerator(Generator):
     def generate_output(self, writer):
         if not self.editions:
             return
-        writer.write_file("editions/index.html", self.get_template("editions"), self.context,
-                          paginated={"editions": self.editions}, template_name="editions", url="editions/",
-                          editions=self.editions)
-        page, email_html, email_text = (self.get_template(name) for name in ("edition", "edition_email", "edition_email_text"))
+        writer.write_file(
+            "editions/index.html",
+            self.get_template("editions"),
+            self.context,
+            paginated={"editions": self.editions},
+            template_name="editions",
+            url="editions/",
+            editions=self.editions,
+        )
+        page, email_html, email_text = (
+            self.get_template(name) for name in ("edition", "edition_email", "edition_email_text")
+        )
         for edition in self.editions:
             writer.write_file(f"{edition.url}index.html", page, self.context, edition=edition, url=edition.url)
             writer.write_file(f"{edition.url}email.html", email_html, self.context, **self._email_variables(edition))

@@ -60,7 +60,9 @@ def warm_documents(pelican) -> None:
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
-        for key, value in map_chunks(_load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)):
+        for key, value in map_chunks(
+            _load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)
+        ):
             stop_points.reached("conversion")
             if value:
                 converted[key] = value
@@ -113,8 +115,12 @@ class FrontMatterMarkdownReader(BaseReader):
             logger.warning("%s", self._located(shown, loaded, warning))
         size = os.path.getsize(source_path)
         if size > content_model.LARGE_STORY_BYTES:
-            logger.warning("%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow "
-                           "for readers", shown, size // 1024, content_model.LARGE_STORY_BYTES // 1024)
+            logger.warning(
+                "%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow for readers",
+                shown,
+                size // 1024,
+                content_model.LARGE_STORY_BYTES // 1024,
+            )
         return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
 
     @staticmethod
@@ -137,8 +143,10 @@ class FrontMatterMarkdownReader(BaseReader):
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
         if "slug" in metadata:
             result["explicit_slug"] = True
-        result["tags"] = [self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
-                          for name in metadata.get("tags", [])]
+        result["tags"] = [
+            self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
+            for name in metadata.get("tags", [])
+        ]
         if metadata.get("authors"):
             result["authors"] = [Author(name, self.settings) for name in metadata["authors"]]
         if "summary" in metadata and summary_html is not None:

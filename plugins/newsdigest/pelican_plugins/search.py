@@ -41,8 +41,10 @@ def plan_blocks(generators) -> None:
     if not build.settings.search.enabled:
         context["search_bundles"] = []
         return
-    languages = {article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
-                 for article in context.get("articles", [])}
+    languages = {
+        article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
+        for article in context.get("articles", [])
+    }
     blocks = search_blocks.split(list(languages), build.settings.search.block_stories)
     build.search_blocks = blocks
     context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
@@ -91,8 +93,9 @@ class _Indexer:
             command = [executable, "--site", gathered, "--output-path", bundle, "--quiet"]
             if self.stopping:
                 return "stopped"
-            process = subprocess.Popen(dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       text=True)
+            process = subprocess.Popen(
+                dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             self.processes.append(process)
             stop_points.reached("search")
             try:
@@ -106,8 +109,11 @@ class _Indexer:
                 return f"pagefind failed: {lines[-1] if lines else f'exit {process.returncode}'}"
         finally:
             shutil.rmtree(gathered, ignore_errors=True)
-        return sorted(os.path.relpath(os.path.join(root, name), self.output_path)
-                      for root, _, names in os.walk(bundle) for name in names)
+        return sorted(
+            os.path.relpath(os.path.join(root, name), self.output_path)
+            for root, _, names in os.walk(bundle)
+            for name in names
+        )
 
     def stop(self) -> None:
         self.stopping = True
@@ -160,7 +166,6 @@ def remove_gathered(cache_path: str | os.PathLike) -> None:
         for entry in os.scandir(cache_path):
             if entry.name.startswith(GATHERED_PREFIX) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
-
 
 
 def register():

@@ -99,8 +99,11 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
-        self.build.pending.append(PendingPage(name, self._page_key(name, template, context, args, kwargs), origin,
-                                              template, context, args, kwargs))
+        self.build.pending.append(
+            PendingPage(
+                name, self._page_key(name, template, context, args, kwargs), origin, template, context, args, kwargs
+            )
+        )
         return None
 
     def _page_key(self, name, template, context, args, kwargs) -> str:
@@ -146,23 +149,36 @@ class SiteWriter(Writer):
             # listing key, made from its raw front matter, is the cheapest.
             listing_keys = self.build.listing_keys
             self._site_key_found = page_keys.site_key(
-                code=code_fingerprint(), settings=settings, build_moment=context.get("build_moment"),
+                code=code_fingerprint(),
+                settings=settings,
+                build_moment=context.get("build_moment"),
                 theme=tree_digest(settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", []), ignore=ignore),
                 # content files that are neither stories nor pages (tags.yml, edition intros…)
                 # (the address record is not one: the build writes it, and its pages have keys of their own)
-                side_files=tree_digest(settings["PATH"], ignore=ignore,
-                                       skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []),
-                                             *filter(None, [self.build.settings.addresses.record_file])]),
-                listings=[page_keys.listing(item.url, listing_keys.get(item.source_path)
-                                            or page_keys.listing_key(item.metadata))
-                          for item in _content_items(context)])
+                side_files=tree_digest(
+                    settings["PATH"],
+                    ignore=ignore,
+                    skip=[
+                        *settings.get("ARTICLE_PATHS", []),
+                        *settings.get("PAGE_PATHS", []),
+                        *filter(None, [self.build.settings.addresses.record_file]),
+                    ],
+                ),
+                listings=[
+                    page_keys.listing(
+                        item.url, listing_keys.get(item.source_path) or page_keys.listing_key(item.metadata)
+                    )
+                    for item in _content_items(context)
+                ],
+            )
         return self._site_key_found
 
     def write_keyed(self, name: str, context, key_parts: list, produce) -> None:
         """Files that are not rendered from a template (feeds): `produce()` returns relative
         path -> bytes; it is not called when an earlier build wrote them from the same inputs."""
-        key = page_keys.produced_key(self._site_key(context), name,
-                                     [page_keys.value_text(part, self._story_key) for part in key_parts])
+        key = page_keys.produced_key(
+            self._site_key(context), name, [page_keys.value_text(part, self._story_key) for part in key_parts]
+        )
         # linked from the page store or produced with the pages, by the same workers
         self.build.pending.append(PendingPage(name, key, name, context=context, produce=produce))
 
