@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest import publish
-
 from conftest import NEWSDIGEST, Site
 
 

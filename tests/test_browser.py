@@ -285,8 +285,9 @@ def test_a_broken_image_leaves_a_plain_box_of_the_same_shape(page, base_url):
         ratio = 16 / 9 if name.startswith("story") else 3 / 2
         assert box["width"] > 60 and abs(box["width"] / box["height"] - ratio) < 0.02, (name, box)
         shot = frame.screenshot()
-        from PIL import Image  # noqa: PLC0415 - Pillow is a project dependency; only this test reads pixels
-        import io  # noqa: PLC0415
+        import io
+
+        from PIL import Image  # Pillow is a project dependency; only this test reads pixels
 
         colours = Image.open(io.BytesIO(shot)).convert("RGB").getcolors(maxcolors=64)
         # one flat colour (allowing for the rounded corners' anti-aliasing): no icon, no alt text

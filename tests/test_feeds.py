@@ -190,9 +190,9 @@ def test_websub_hub_in_rss_atom_and_json(site):
     build_sample(site, FEED_WEBSUB_HUB="https://hub.example/")
     rss = ElementTree.parse(site.output / "feeds/all.rss.xml").getroot()
     atom_link = "{http://www.w3.org/2005/Atom}link"
-    assert [l.get("rel") for l in rss.find("channel").findall(atom_link)] == ["self", "hub"]
+    assert [link.get("rel") for link in rss.find("channel").findall(atom_link)] == ["self", "hub"]
     atom = feedparser.parse((site.output / "feeds/all.atom.xml").read_bytes())
-    assert {l.rel: l.href for l in atom.feed.links}["hub"] == "https://hub.example/"
+    assert {link.rel: link.href for link in atom.feed.links}["hub"] == "https://hub.example/"
     assert json.loads((site.output / "feeds/all.json").read_text())["hubs"] == [
         {"type": "WebSub", "url": "https://hub.example/"}
     ]

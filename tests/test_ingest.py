@@ -130,7 +130,7 @@ def test_bbc_corpus_sample_with_duplicates_and_latin1(tmp_path):
 def test_aeb_body_quality_and_structure():
     """The whole benchmark: body F1 stays at least 0.96, and stories keep their links and images."""
     require_shared(AEB)
-    f1, precision, recall, pages, structure = aeb_quality(AEB)
+    f1, _, _, pages, structure = aeb_quality(AEB)
     assert f1 >= 0.96, (f1, pages[:5])
     assert structure.pages == len(pages) == 181
     assert structure.with_link >= 0.7 * structure.pages and structure.with_image >= 0.5 * structure.pages
@@ -144,7 +144,7 @@ RSS = """<?xml version="1.0"?>
 &lt;p&gt;Streets were empty.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description><category>Mali</category></item>
 <item><title>Hotel reopens</title><link>https://wire.example/hotel</link><guid>wire-2</guid>
 <pubDate>Sun, 22 Nov 2015 10:00:00 +0000</pubDate><description>The hotel reopened.</description></item>
-</channel></rss>"""
+</channel></rss>"""  # noqa: E501 - a feed as servers send it, lines and all
 
 
 def test_feed_entries_become_stories_once(tmp_path):
@@ -179,7 +179,7 @@ def test_urls_of_pages_are_fetched(tmp_path):
     requests = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
             requests.append(self.path)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(pages)))
@@ -441,7 +441,7 @@ def test_an_unforeseen_error_fails_its_input_alone(tmp_path, monkeypatch):
     for name, text in (("a.txt", "This one trips the reader."), ("b.txt", "This one is fine.")):
         (tmp_path / name).write_text(f"Story {name}\n\n{text}\n")
     shown = []
-    report = ingest(
+    ingest(
         [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
         options(tmp_path, date=dt.datetime(2020, 1, 6, 9)),
         shown.append,
@@ -623,8 +623,10 @@ def test_forget_refuses_what_it_cannot_forget(tmp_path):
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert errors == [
-        f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
-        "fingerprint); not forgotten: delete it by hand",
+        (
+            f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
+            "fingerprint); not forgotten: delete it by hand"
+        ),
         f"ERROR: {elsewhere}: not a story file in {content}",
     ]
     assert handwritten.exists() and elsewhere.exists() and not (content / ".ingest-ignore").exists()
@@ -651,7 +653,7 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
     """A right-to-left override or a zero-width space makes one word look like another; ingest
     writes what a reader sees (the joiner inside an emoji stays, it draws the emoji)."""
     feed = tmp_path / "wire.xml"
-    feed.write_text(f"""<?xml version="1.0"?>
+    feed.write_text("""<?xml version="1.0"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Wire\u200b Service</title>
 <link>https://wire.example/</link><description>d</description>
 <item><title>Curfew in Ba\u200bmako \u202egpj.exe\u202c, coders 👩\u200d💻 stay home</title>

@@ -250,7 +250,7 @@ def test_headline_candidates_agree_and_the_generic_title_loses():
 
 def test_the_most_precise_date_wins_and_a_day_stays_a_day():
     assert moments.most_precise(["2019-11-18T10:15:00", "2019-11-18T09:15:00.250Z"]) == dt.datetime(
-        2019, 11, 18, 9, 15, tzinfo=dt.timezone.utc
+        2019, 11, 18, 9, 15, tzinfo=dt.UTC
     )
     assert moments.most_precise(["2019-11-18", "November 18, 2019"]) == dt.date(2019, 11, 18)
     assert moments.most_precise(["2019-11-18", "2019-11-18T08:00:00"]) == dt.datetime(2019, 11, 18, 8, 0)
@@ -363,16 +363,19 @@ def test_hostile_markup_never_reaches_the_markdown(tmp_path):
         + "".join(
             f"<p>Paragraph {i} of a story long enough to be read as the article by the extractor.</p>" for i in range(4)
         )
-        + '<p><a href="javascript:alert(1)">js</a> <a href="JaVaScRiPt:alert(2)">js2</a> <a href="java\tscript:x">tab</a> '
+        + '<p><a href="javascript:alert(1)">js</a> <a href="JaVaScRiPt:alert(2)">js2</a> '
+        '<a href="java\tscript:x">tab</a> '
         '<a href="vbscript:msgbox">vb</a> <a href="data:text/html;base64,PHNjcmlwdD4=">data</a> '
         '<a href="https://good.example/ok" onclick="alert(3)">fine</a></p>'
-        '<p><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="d"><img src="https://good.example/a.jpg" onerror="x()" alt="ok">'
+        '<p><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="d">'
+        '<img src="https://good.example/a.jpg" onerror="x()" alt="ok">'
         '</p><svg onload="alert(4)"><script>alert(5)</script></svg><iframe srcdoc="&lt;script&gt;"></iframe>'
-        "<style>p{}</style><script>alert(6)</script><p>The last paragraph with &lt;marquee&gt;scrolling&lt;/marquee&gt; as text.</p>"
+        "<style>p{}</style><script>alert(6)</script>"
+        "<p>The last paragraph with &lt;marquee&gt;scrolling&lt;/marquee&gt; as text.</p>"
         "</article></body></html>",
         encoding="utf-8",
     )
-    report, written = ingest_one(tmp_path, page)
+    _, written = ingest_one(tmp_path, page)
     [text] = written.values()
     for active in (
         "javascript",
@@ -408,7 +411,7 @@ def test_feed_entries_keep_links_images_and_language(tmp_path):
 &lt;figure&gt;&lt;img src="https://quotidien.example/pont.jpg" alt="Le pont"&gt;&lt;figcaption&gt;Le pont au matin. Photo : Luc Roy&lt;/figcaption&gt;&lt;/figure&gt;
 &lt;ul&gt;&lt;li&gt;Deux voies&lt;/li&gt;&lt;li&gt;Une piste cyclable&lt;/li&gt;&lt;/ul&gt;
 &lt;p&gt;Les travaux ont coûté douze millions d'euros, payés par la région et la ville.&lt;/p&gt;</content></entry>
-</feed>""",
+</feed>""",  # noqa: E501 - a feed as servers send it, lines and all
         encoding="utf-8",
     )
     report, written = ingest_one(tmp_path, feed)
@@ -435,7 +438,7 @@ def test_the_seed_and_plain_clippings_gain_no_language_in_the_site_language(tmp_
         "travaux, a annoncé la mairie, qui promet une piste cyclable.\n",
         encoding="utf-8",
     )
-    report, written = ingest_one(tmp_path, clipping, french)
+    _, written = ingest_one(tmp_path, clipping, french)
     langs = {
         frontmatter.parse(text).metadata["title"]: frontmatter.parse(text).metadata.get("lang")
         for text in written.values()

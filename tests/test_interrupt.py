@@ -58,7 +58,7 @@ def interrupt_once_workers_start(site, worker_name=None, **settings):
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate(timeout=60)
     assert build.returncode == 130, stderr
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers still running after Ctrl-C: {alive}"
     assert (site.output / "index.html").read_bytes() == before
     assert site.leftovers() == []

@@ -95,7 +95,7 @@ def test_publish_to_a_folder_with_rsync_moves_only_what_changed_and_nginx_serves
         assert tree(deployed) == tree(site.output)
 
         with nginx(deployed, rules=deployed) as server:
-            status, headers, body = fetch(server + "/2015/11/11/bridges-rivers/")
+            status, _, body = fetch(server + "/2015/11/11/bridges-rivers/")
             assert status == 200 and b"One more paragraph." in body
             assert fetch(server + "/feeds/all.atom.xml")[1]["content-type"] == "application/atom+xml; charset=utf-8"
             assert fetch(server + "/2015/11/12/comets-telescopes/")[0] == 404

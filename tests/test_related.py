@@ -38,7 +38,7 @@ def seed_like_site(site):
         title="Putin Calls for Fight Against 'Global Terror' as Mali Hunts Suspects",
         tags=["Mali", "Bamako"],
         date="2015-11-21T17:01:00-05:00",
-        related=SEED_RELATED + ["A Story Nobody Wrote"],
+        related=[*SEED_RELATED, "A Story Nobody Wrote"],
         body="Gunmen stormed the Radisson Blu hotel in Bamako, Mali. Militants took hostages.",
     )
     site.add_article(
@@ -220,7 +220,7 @@ def bbc_documents(stories):
 
 def test_short_stories_get_related_stories_and_a_story_on_its_own_gets_none():
     stories = corpus.read_bbc(require_shared(BBC))[::5]  # every fifth story: all five topics
-    documents = bbc_documents(stories) + [BEES]
+    documents = [*bbc_documents(stories), BEES]
     ranking = related.rank(documents)
     assert ranking.neighbours[-1] == []  # no other story is about bees
     short = [row for row, doc in enumerate(documents[:-1]) if len(doc.body.split()) < 150]
@@ -232,25 +232,33 @@ def test_short_stories_get_related_stories_and_a_story_on_its_own_gets_none():
 FRENCH = [
     (
         "Le Parlement adopte la réforme des retraites",
-        "Les députés ont voté la réforme des retraites mardi. "
-        "Le gouvernement a défendu le texte, et les syndicats ont annoncé une nouvelle grève.",
+        (
+            "Les députés ont voté la réforme des retraites mardi. "
+            "Le gouvernement a défendu le texte, et les syndicats ont annoncé une nouvelle grève."
+        ),
     ),
     (
         "Un festival de jazz attire des milliers de visiteurs à Marciac",
-        "Le festival de jazz de Marciac a "
-        "accueilli des milliers de visiteurs cet été. Les concerts ont été complets chaque soir.",
+        (
+            "Le festival de jazz de Marciac a "
+            "accueilli des milliers de visiteurs cet été. Les concerts ont été complets chaque soir."
+        ),
     ),
 ]
 ENGLISH = [
     (
         "Storm floods coastal towns",
-        "Heavy rain and a storm surge flooded coastal towns on Sunday. "
-        "Residents were evacuated and roads were closed as the river burst its banks.",
+        (
+            "Heavy rain and a storm surge flooded coastal towns on Sunday. "
+            "Residents were evacuated and roads were closed as the river burst its banks."
+        ),
     ),
     (
         "Chip maker opens new factory",
-        "A chip maker opened a new factory that will employ 2,000 workers. "
-        "The plant will make processors for phones and cars.",
+        (
+            "A chip maker opened a new factory that will employ 2,000 workers. "
+            "The plant will make processors for phones and cars."
+        ),
     ),
 ]
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Site, run_cli
 from newsdigest.build import build
 from newsdigest.site_settings import SiteSettings
+
+from conftest import ROOT, Site, run_cli
 
 
 def tree(folder: Path) -> dict:

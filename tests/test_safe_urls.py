@@ -69,7 +69,7 @@ def test_a_story_with_a_javascript_source_link_builds_without_it(site, caplog):
 
 
 def test_feed_entries_carry_only_web_addresses():
-    moment = dt.datetime(2015, 11, 21, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2015, 11, 21, tzinfo=dt.UTC)
     entry = feeds.Entry(
         id="tag:x,2015-11-21:a",
         title="A",

@@ -5,11 +5,12 @@ import dataclasses
 
 import pytest
 
-from conftest import run_cli
 from newsdigest import editions, feeds, presentation, related, search_blocks, setting_fields, taxonomy
 from newsdigest.ingest import sources
 from newsdigest.setting_fields import SettingsError
 from newsdigest.site_settings import SiteSettings
+
+from conftest import run_cli
 
 
 def problems(group, mapping) -> list[str]:

@@ -73,8 +73,9 @@ def test_two_stories_claiming_the_same_address_fail(site):
 
 def test_template_error_names_the_content_file(site, tmp_path):
     theme = tmp_path / "theme"
-    from conftest import ROOT
     import shutil
+
+    from conftest import ROOT
 
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"
@@ -114,8 +115,9 @@ def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
 
 
 def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
-    from conftest import ROOT
     import shutil
+
+    from conftest import ROOT
 
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
@@ -131,7 +133,10 @@ def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
 
 BILLION_LAUGHS = "".join(
     ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", f"a: &a [{', '.join(['lol'] * 9)}]\n"]
-    + [f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")]
+    + [
+        f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
     + ["tags: *i\n---\nBody\n"]
 )
 

@@ -68,6 +68,8 @@ def test_an_edition_introduction_whose_date_has_no_story_is_named(site, warnings
     site.write("editions/2015-11-12.md", "---\ntitle: A typo for the 21st\n---\nNobody will read this.\n")
     site.build(SEARCH_ENABLED=False)
     assert [line for line in warnings() if "introduction" in line] == [
-        f"{site.content / 'editions/2015-11-12.md'}: no story is in the edition of 2015-11-12, "
-        "so this introduction is not published"
+        (
+            f"{site.content / 'editions/2015-11-12.md'}: no story is in the edition of 2015-11-12, "
+            "so this introduction is not published"
+        )
     ]

@@ -3,8 +3,9 @@ it), with the server files the build writes. Every page, feed and asset answers 
 right Content-Type, a missing address the site's 404 page, an old address its redirect, a story
 gone 410."""
 
-import pytest
 import os
+
+import pytest
 
 from conftest import Site
 from web_server import expected_type, fetch, nginx, project_folder, site_urls

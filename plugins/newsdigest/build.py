@@ -132,7 +132,8 @@ def _run_pelican(settings: dict) -> None:
     except BuildFailed:
         raise
     except jinja2.TemplateSyntaxError as error:
-        problem = f"{display_path(error.filename or error.name or 'template')}:{error.lineno}: template syntax error: {error.message}"
+        where = display_path(error.filename or error.name or "template")
+        problem = f"{where}:{error.lineno}: template syntax error: {error.message}"
         logger.error("%s", problem)
         raise BuildFailed([problem]) from error
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too

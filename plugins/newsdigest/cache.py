@@ -161,7 +161,7 @@ class BuildCache:
         for key, text in self.get_many(namespace, keys).items():
             try:
                 decoded[key] = decode(text)
-            except Exception:  # whatever a damaged entry makes the decoder raise, it is only a cache miss
+            except Exception:  # noqa: BLE001 - whatever a damaged entry makes the decoder raise, it is only a cache miss
                 unreadable.append(key)
         if unreadable:
             logger.warning(

@@ -111,8 +111,8 @@ def _cmd_ingest(args) -> int:
     from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from newsdigest.build import load_settings
     from newsdigest import taxonomy
+    from newsdigest.build import load_settings
     from newsdigest.ingest import Options, forget, ingest, sources
     from newsdigest.ingest.forgotten import IgnoreFileError
     from newsdigest.setting_fields import SettingsError

@@ -7,6 +7,7 @@ timezone, unless its front matter names another (`edition: 2015-11-21`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from newsdigest.setting_fields import SettingsGroup, setting
@@ -123,6 +124,6 @@ def build_editions(
         editions.append(
             Edition(day, period, title or default_title(day, period, sitename), intro, lead, ordered, named=bool(title))
         )
-    for newer, older in zip(editions, editions[1:]):
+    for newer, older in itertools.pairwise(editions):
         newer.previous, older.next = older, newer
     return editions

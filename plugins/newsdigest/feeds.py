@@ -36,7 +36,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # An IETF language tag as readers accept it ("en", "fr", "pt-BR", "zh-Hant-TW").
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ def render_atom(feed: Feed) -> bytes:
     # feedgen 1.0.0 drops rel and type from entry links, so its enclosures would read as a
     # second alternate link: add them here, and the original story as a "via" link (RFC 4287
     # 4.2.7.2), which atom:source (meant for entries copied from another feed) is not.
-    for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries):
+    for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries, strict=True):
         _as_html_text(element.find(f"{{{_ATOM}}}title"))
         summary = element.find(f"{{{_ATOM}}}summary")
         if summary is not None:

@@ -42,7 +42,7 @@ def write_new_story(
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise NewStoryError(f"TIMEZONE {timezone!r} is not a time zone", usage=True) from error
-    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(zone).replace(microsecond=0)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(zone).replace(microsecond=0)
     folder = content / "articles" / f"{moment:%Y}" / f"{moment:%m}"
     folder.mkdir(parents=True, exist_ok=True)
     base = slugify(headline, fallback="story")

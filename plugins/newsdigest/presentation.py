@@ -34,8 +34,8 @@ def build_moment(newest: dt.datetime | None, environ=os.environ) -> dt.datetime:
     else the newest story's date, never the clock, so the same content gives the same site."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return newest or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def reading_minutes(html: str) -> int:

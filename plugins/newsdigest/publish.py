@@ -169,7 +169,8 @@ def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry], dict[str, int]]:
         path, prefix = pending.pop()
         with os.scandir(path) as entries:
             count = 0
-            for count, entry in enumerate(entries, start=1):
+            for entry in entries:
+                count += 1
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{prefix}{entry.name}/"))
                 else:

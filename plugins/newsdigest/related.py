@@ -21,6 +21,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import stop_words
@@ -33,6 +34,8 @@ from newsdigest.setting_fields import SettingsGroup, setting
 
 # scipy, igraph and sparse_dot_topn are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -176,11 +179,11 @@ def text_vectors(
     frequency ln((1 + n) / (1 + df)) + 1, computed with numpy and scipy alone."""
     languages = [doc.lang or default_lang for doc in documents]
     vocabulary: dict[str, int] = {}
-    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages)]
+    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages, strict=True)]
     full = count_matrix(
         [line.split() for line in map_chunks(_word_lines, texts, workers, chunk_size=500)], vocabulary, grow=True
     )
-    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages)], vocabulary)
+    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages, strict=True)], vocabulary)
     count = len(documents)
     frequency = np.bincount(full.indices, minlength=full.shape[1])
     # Words in over half the stories say nothing about any one of them, but only a corpus of some
@@ -210,7 +213,7 @@ def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow:
 
     if grow:
         new = sorted(set().union(*token_lists).difference(vocabulary))
-        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new))))
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
     columns = array.array("i")
     bounds = [0]
     for tokens in token_lists:
@@ -322,7 +325,7 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     maybe_copy = text_scores >= settings.duplicate_threshold * 0.8
     copies = np.zeros(len(rows), dtype=bool)
     copies[maybe_copy] = _pair_similarity(bodies, rows[maybe_copy], cols[maybe_copy]) >= settings.duplicate_threshold
-    for row, col in zip(rows[copies], cols[copies]):
+    for row, col in zip(rows[copies], cols[copies], strict=True):
         ranking.duplicates[int(row)].append(int(col))
     for copies_of_row in ranking.duplicates:
         copies_of_row.sort()
@@ -382,7 +385,9 @@ def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -
     upper = symmetric.row < symmetric.col
     if not upper.any():
         return np.arange(count)
-    graph = igraph.Graph(n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist())))
+    graph = igraph.Graph(
+        n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist(), strict=True))
+    )
     graph.es["weight"] = symmetric.data[upper].astype(np.float64).tolist()
     igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))  # the same areas every build
     try:

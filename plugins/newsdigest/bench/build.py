@@ -8,7 +8,6 @@ one article's body is edited, and after a note is added to another's front matte
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -209,7 +208,8 @@ def run(args) -> int:
         f"  {'A: empty output, warm .cache':<34}        {warm.seconds:8.2f} s   peak {warm.peak_bytes / 2**20:8.0f} MiB"
     )
     print(
-        f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   peak {rebuild.peak_bytes / 2**20:8.0f} MiB"
+        f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   "
+        f"peak {rebuild.peak_bytes / 2**20:8.0f} MiB"
     )
     print(
         f"  {'A: rebuild after a note is added':<34}        {rebuild_note.seconds:8.2f} s   "

@@ -54,8 +54,7 @@ def simple_tags(story: Story, limit: int = 5) -> list[str]:
 
 def ingest_tagger(stories: list[Story]):
     """The tags ingest would suggest (places, recurring names, distinctive terms), against this corpus."""
-    from newsdigest.ingest import story as ingest_story
-    from newsdigest.ingest import tagging
+    from newsdigest.ingest import story as ingest_story, tagging
 
     texts = [f"{story.headline} {' '.join(story.paragraphs)}" for story in stories]
     tagger = tagging.Tagger(document_frequency=tagging.document_frequency(texts), corpus_size=len(texts))
@@ -90,7 +89,7 @@ def generate(
         story = stories[index % len(stories)]
         round_ = index // len(stories)
         headline = story.headline if round_ == 0 else f"{story.headline} (update {round_})"
-        moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc) + dt.timedelta(
+        moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
             minutes=span_minutes * index // max(count, 1)
         )
         paragraphs = story.paragraphs

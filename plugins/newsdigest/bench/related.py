@@ -40,7 +40,7 @@ def ingest_in_batches(content: Path, folder: Path = corpus.DEFAULT_BBC, batches:
     from newsdigest.ingest import Options, ingest
 
     by_topic = [sorted(topic.glob("*.txt")) for topic in sorted(folder.iterdir()) if topic.is_dir()]
-    mixed = [path for round_ in zip(*by_topic) for path in round_]
+    mixed = [path for round_ in zip(*by_topic, strict=False) for path in round_]
     longest = max(len(files) for files in by_topic)
     mixed += [
         files[i] for i in range(min(len(files) for files in by_topic), longest) for files in by_topic if i < len(files)

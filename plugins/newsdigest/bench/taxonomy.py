@@ -14,7 +14,7 @@ import time
 
 from newsdigest import publish
 from newsdigest.bench import corpus
-from newsdigest.bench.build import PROJECT, BIN, measure
+from newsdigest.bench.build import BIN, PROJECT, measure
 from newsdigest.taxonomy import build_terms
 
 describe = "time the tag/section/source pages for N stories and T tags"

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest import content_model, safe_urls
+from newsdigest import content_model, safe_urls, taxonomy
 from newsdigest.ingest import clipping, feed, forgotten, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
-from newsdigest import taxonomy
 from newsdigest.taxonomy import Vocabulary
 
 _log = logging.getLogger(__name__)
@@ -303,7 +302,7 @@ def _place(
     # nor figure captions, which run into the next paragraph's first words.
     prose = [
         text
-        for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
+        for markdown, text in zip(story.paragraphs, story.plain_paragraphs, strict=True)
         if not markdown.startswith(FIGURE_OPENING)
     ]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)

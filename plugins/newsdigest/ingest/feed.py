@@ -129,7 +129,7 @@ def _identity(item) -> tuple[str, str]:
 def _moment(parsed) -> dt.datetime | None:
     """feedparser's UTC time tuple as a datetime; None for a date no calendar has (year 0)."""
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc) if parsed else None
+        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC) if parsed else None
     except (ValueError, OverflowError, OSError):
         return None
 

@@ -341,7 +341,8 @@ def _real_source(image) -> str:
     sets = [image.get(attribute) for attribute in _LAZY_SOURCE_SETS]
     # lxml's parser knows no void <source>: the <img> may sit inside one, inside the <picture>.
     picture = next(
-        (ancestor for _, ancestor in zip(range(3), image.iterancestors()) if ancestor.tag == "picture"), None
+        (ancestor for _, ancestor in zip(range(3), image.iterancestors(), strict=False) if ancestor.tag == "picture"),
+        None,
     )
     if picture is not None:
         sets += [source.get("srcset") or source.get("data-srcset") for source in picture.iter("source")]

@@ -133,7 +133,7 @@ def safe_markdown(paragraph: str) -> str:
     paragraph = _UNSAFE_TAG_OPENING.sub("&lt;", paragraph)
 
     def keep_if_safe(match: re.Match) -> str:
-        bang, text, url = match.groups()
+        _bang, text, url = match.groups()
         if url.lower().startswith(_SAFE_SCHEMES):
             return match.group(0)
         return text

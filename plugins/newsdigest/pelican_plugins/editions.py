@@ -14,7 +14,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state, content_model, document, frontmatter
+from newsdigest import build_state, content_model, document
 from newsdigest.editions import build_editions, edition_date, parse_edition
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl

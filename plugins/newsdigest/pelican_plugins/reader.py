@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import ClassVar
 
 from pelican import signals
 from pelican.contents import Author, Tag
@@ -85,7 +86,7 @@ class FrontMatterMarkdownReader(BaseReader):
     """Reads `.md` files: YAML front matter between `---` lines, then a Markdown body."""
 
     enabled = True
-    file_extensions = ["md", "markdown"]
+    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
 
     def __init__(self, settings):
         super().__init__(settings)

@@ -153,7 +153,7 @@ def index_site(pelican) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
-    for (block, _, key), outcome in zip(pending, outcomes):
+    for (block, _, key), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, str):
             logger.error("search index: block %s: %s", block.name, outcome)
         else:

@@ -207,7 +207,7 @@ class PageRenderer(Writer):
                 with open(path, "wb") as handle:
                     handle.write(data)
                 files.append(relative)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - as in render: the error names the story; the build goes on
             return files, f"{page.origin}: {type(error).__name__} while writing: {error}"
         return files, None
 
@@ -223,7 +223,7 @@ class PageRenderer(Writer):
             return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
         except FileOverwriteFailedError as error:
             return files, f"{page.origin}: {error}"
-        except Exception as error:  # a filter choking on odd data must name the story, not crash the build
+        except Exception as error:  # noqa: BLE001 - a filter choking on odd data must name the story, not crash the build
             return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}"
         finally:
             self._recording = None
