@@ -41,9 +41,9 @@ class BuildResult:
 
 
 def load_settings(
-    settings_file: str | os.PathLike,
-    content: str | os.PathLike | None = None,
-    output: str | os.PathLike | None = None,
+    settings_file: str | os.PathLike[str],
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
     overrides: dict | None = None,
 ) -> dict:
     """Pelican settings from `settings_file`, with the content and output folders overridden."""
@@ -56,9 +56,9 @@ def load_settings(
 
 
 def build(
-    settings_file: str | os.PathLike = "pelicanconf.py",
-    content: str | os.PathLike | None = None,
-    output: str | os.PathLike | None = None,
+    settings_file: str | os.PathLike[str] = "pelicanconf.py",
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
     overrides: dict | None = None,
     wait: bool = True,
     record_addresses: bool = True,

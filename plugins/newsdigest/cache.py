@@ -31,12 +31,12 @@ RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
 PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.page_store)
 
 
-def store_path(cache_path: str | os.PathLike) -> Path:
+def store_path(cache_path: str | os.PathLike[str]) -> Path:
     """The SQLite file of every namespace, under the settings' CACHE_PATH."""
     return Path(cache_path) / STORE_NAME
 
 
-def pages_folder(cache_path: str | os.PathLike) -> Path:
+def pages_folder(cache_path: str | os.PathLike[str]) -> Path:
     """The page store's files (newsdigest.page_store), under the settings' CACHE_PATH."""
     return Path(cache_path) / PAGES_FOLDER
 
@@ -72,7 +72,7 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def tree_digest(*folders: str | os.PathLike, ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
+def tree_digest(*folders: str | os.PathLike[str], ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
     """Digest of every file's path (relative to its folder) and bytes under `folders`, but the
     files the build ignores (`ignore`: IGNORE_FILES patterns) and those in the top-level
     folders named in `skip`."""
@@ -92,7 +92,7 @@ def tree_digest(*folders: str | os.PathLike, ignore: Iterable[str] = (), skip: I
     return hasher.hexdigest()
 
 
-def file_digest(path: str | os.PathLike) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -111,11 +111,17 @@ class BuildCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._used: dict[str, set[str]] = {}
-        self._db = None
+        self._connection: sqlite3.Connection | None = None
         self._guarded(self._connect)
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError(f"{self.path}: the cache is not open")
+        return self._connection
+
     def _connect(self) -> None:
-        self._db = sqlite3.connect(self.path)
+        self._connection = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, PRIMARY KEY (namespace, key))"
@@ -131,8 +137,8 @@ class BuildCache:
             logger.warning(
                 "%s: %s; starting an empty cache (the build takes longer this time)", display_path(self.path), error
             )
-            if self._db is not None:
-                self._db.close()
+            if self._connection is not None:
+                self._connection.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self._connect()

@@ -96,6 +96,8 @@ def page_body_html(page: str, base_url: str) -> str:
     headings, paragraphs and links, made absolute against `base_url`.
     """
     body = lxml.html.document_fromstring(page).body
+    if body is None:  # a page of <head> alone
+        return ""
     layout = []
     for table in body.xpath('.//table[@role="presentation"]'):
         layout += [
@@ -252,12 +254,19 @@ def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
     return generator
 
 
+def _written(parent: lxml.etree._Element, path: str) -> lxml.etree._Element:
+    """The element feedgen always writes at `path` under `parent`."""
+    found = parent.find(path)
+    if found is None:
+        raise ValueError(f"feedgen wrote no {path}")
+    return found
+
+
 def render_rss(feed: Feed) -> bytes:
     generator = _feedgen(feed, "rss")
     tree = lxml.etree.fromstring(generator.rss_str())
     if feed.hub_url:  # WebSub in RSS: an atom:link rel="hub" beside the self link
-        channel = tree.find("channel")
-        self_link = channel.find(f"{{{_ATOM}}}link")
+        self_link = _written(tree, f"channel/{{{_ATOM}}}link")
         hub = lxml.etree.Element(f"{{{_ATOM}}}link", href=feed.hub_url, rel="hub")
         self_link.addnext(hub)
     return lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -286,7 +295,7 @@ def render_atom(feed: Feed) -> bytes:
             summary.set("type", "html")
         if entry.language:
             element.set(_XML_LANG, entry.language)
-        alternate = element.find(f"{{{_ATOM}}}link")
+        alternate = _written(element, f"{{{_ATOM}}}link")
         if entry.image_url:
             alternate.addnext(
                 lxml.etree.Element(
@@ -311,7 +320,7 @@ def _json_time(moment: dt.datetime) -> str:
 
 
 def render_json(feed: Feed) -> bytes:
-    document = {
+    document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": xml_safe(feed.title),
         "home_page_url": feed.home_url,
@@ -326,7 +335,7 @@ def render_json(feed: Feed) -> bytes:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
     items = []
     for entry in feed.entries:
-        item = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
+        item: dict[str, object] = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
         if entry.language:
             item["language"] = entry.language
         if entry.source_url:

@@ -18,6 +18,8 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkProcess
 
 from newsdigest.setting_fields import SettingsGroup, setting
 
@@ -71,7 +73,8 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
         return
     context = multiprocessing.get_context("fork")
     workers = min(workers, len(chunks))
-    connections, processes = [], []
+    connections: list[Connection] = []
+    processes: list[ForkProcess] = []
     try:
         for share in range(workers):
             ours, theirs = context.Pipe()

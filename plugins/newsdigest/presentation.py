@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,13 +80,15 @@ def lead_image(metadata: dict, content_root: Path) -> tuple[LeadImage | None, st
     image = safe_urls.image_url(metadata.get("image"))
     if not image:
         return None, None
-    text = {key: str(metadata.get(f"image_{key}") or "").strip() for key in ("alt", "caption")}
+    alt, caption = (str(metadata.get(f"image_{key}") or "").strip() for key in ("alt", "caption"))
     if safe_urls.web_url(image):
-        return LeadImage(image, False, **text), None
+        return LeadImage(image, False, alt=alt, caption=caption), None
     src = image.lstrip("/")
     size, problem = _image_size(content_root / src)
     width, height = size or (None, None)
-    return LeadImage(src, True, width=width, height=height, **text), problem and f"image: {image}: {problem}"
+    return LeadImage(
+        src, True, alt=alt, caption=caption, width=width, height=height
+    ), problem and f"image: {image}: {problem}"
 
 
 def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
@@ -109,7 +112,7 @@ def news_article(
     modified: dt.datetime | None,
     site_name: str,
     description: str = "",
-    authors: list[str] = (),
+    authors: Sequence[str] = (),
     source: str = "",
     source_url: str = "",
     image_url: str = "",
@@ -121,7 +124,7 @@ def news_article(
     story is what it is based on."""
     people = [{"@type": "Person", "name": name} for name in authors]
     original_publisher = {"@type": "Organization", "name": source} if source else None
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": headline,
@@ -142,7 +145,7 @@ def news_article(
     if language:
         data["inLanguage"] = language
     if source_url or original_publisher:
-        original = {"@type": "NewsArticle"}
+        original: dict[str, object] = {"@type": "NewsArticle"}
         if source_url:
             original["url"] = source_url
         if original_publisher:

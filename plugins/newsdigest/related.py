@@ -267,7 +267,7 @@ def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.
     count = len(documents)
     frequency = np.asarray(matrix.sum(axis=0)).ravel()
     weights = np.where(frequency / max(count, 1) > common_share, 0.0, np.log((1 + count) / (1 + frequency)) + 1)
-    return unit_rows(matrix @ sparse.diags(weights.astype(np.float32))), names
+    return unit_rows((matrix @ sparse.diags(weights.astype(np.float32))).tocsr()), names  # tocsr: already one
 
 
 def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 50_000) -> np.ndarray:

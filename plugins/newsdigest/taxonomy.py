@@ -141,7 +141,7 @@ def build_terms(
     kind: str,
     tagged: list[tuple[object, list[str]]],
     vocabulary: Vocabulary | None = None,
-    min_count: int = Settings.min_count,
+    min_count: float = Settings.min_count,  # float("inf"): no term has a page
     related_limit: int = Settings.related_limit,
 ) -> tuple[list[Term], dict[int, list[Term]]]:
     """Fold the names on each item into terms.

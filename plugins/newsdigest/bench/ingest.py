@@ -109,8 +109,8 @@ class Structure:
         raw_tag, entity = _RAW_TAG.search(shown), _ENTITY.search(shown)
         self.no_raw_tag += raw_tag is None
         self.no_entity += entity is None
-        if raw_tag or entity:
-            self.problems.append(f"{(raw_tag or entity).group(0)!r} in {name}")
+        if found := raw_tag or entity:
+            self.problems.append(f"{found.group(0)!r} in {name}")
 
     def share(self, count: int) -> str:
         return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"

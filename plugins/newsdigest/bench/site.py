@@ -82,7 +82,10 @@ def pages_to_score(output: Path) -> dict[str, str]:
         if 'class="lead-figure"' in page.read_text(encoding="utf-8")
     )
     tags = (output / "tags/index.html").read_text(encoding="utf-8")
-    tag = re.search(r'class="top-terms".*?href="[^"]*?/(tags/[^"]+/)"', tags, re.S).group(1)
+    top_term = re.search(r'class="top-terms".*?href="[^"]*?/(tags/[^"]+/)"', tags, re.S)
+    if top_term is None:
+        raise RuntimeError(f"bench: {output / 'tags/index.html'} lists no top terms")
+    tag = top_term.group(1)
     edition = sorted(path.name for path in (output / "editions").iterdir() if path.is_dir())[-1]
     return {
         "front page": "/",

@@ -8,6 +8,7 @@ set that was suggested. Tags compare folded (case, accents, punctuation aside).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def cases(path: Path = FIXTURES, bbc: Path = DEFAULT_BBC) -> list[Case]:
     return found
 
 
-def score(fixtures: list[Case], background: list[str] = ()) -> tuple[float, float, list[Scored]]:
+def score(fixtures: list[Case], background: Sequence[str] = ()) -> tuple[float, float, list[Scored]]:
     """(precision, recall, each case scored), the tagger run as ingest runs it, on these stories in a
     content folder that already holds `background` (texts that make a term distinctive or ordinary)."""
     texts = [f"{case.story.title} {case.story.body}" for case in fixtures] + list(background)

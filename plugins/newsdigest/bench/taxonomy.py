@@ -65,7 +65,7 @@ def run(args) -> int:
             lines.append(extra)
         path.write_text("\n".join(lines) + "\n")
         settings[name] = path
-    runs = {name: [] for name in variants}
+    runs: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(repeat):
         for name in variants:
             publish.remove_site(work / f"out-{name}")

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsdigest import content_model, safe_urls, taxonomy
@@ -220,9 +221,9 @@ def _parse(
 
         stories = []
         for entry in feed.entries(raw.data, names, skip):
-            if entry.skipped:
+            if entry.skipped is not None:
                 _record(report, on_outcome, entry.skipped)
-            else:
+            elif entry.story is not None:  # an entry not skipped has one
                 with _one_input(report, on_outcome, name, entry.label):
                     stories.append(_Parsed(name, _visible(entry.story()), entry.label))
         return stories
@@ -240,7 +241,7 @@ def _visible(story: Story) -> Story:
     """The story with its headline, standfirst, names and tags as a reader sees them: no
     bidirectional overrides or zero-width characters (the content model's rule, applied before
     the story is fingerprinted, tagged and named)."""
-    changes = {}
+    changes: dict[str, Any] = {}  # the shown fields: strings and lists of strings
     for key in content_model.SHOWN_KEYS:
         value = getattr(story, key, None)
         if isinstance(value, str):

@@ -52,7 +52,7 @@ def _of_kind(kind: str) -> tuple[re.Pattern, ...]:
 def names_of(element) -> list[str]:
     """The words an element's class, id and component attributes give it, lower case:
     "ArticleShare_bar share-tools" -> ["article-share", "bar", "share-tools"]."""
-    words = []
+    words: list[str] = []
     for attribute in NAMING_ATTRIBUTES:
         value = element.get(attribute)
         if value:

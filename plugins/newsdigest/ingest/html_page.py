@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from newsdigest import safe_urls
 from newsdigest.ingest import bylines, headlines, language, moments, page_tree
@@ -51,7 +52,7 @@ def extract_body(tree, base: str) -> ExtractedBody:
         deduplicate=False,
         as_dict=False,
     )
-    body = markdown_blocks(document.body if document is not None else None, prepared.figures)
+    body = markdown_blocks(document.body if isinstance(document, Document) else None, prepared.figures)  # as_dict=False
     return ExtractedBody(body.blocks, prepared.figures, prepared.notes + body.notes)
 
 

@@ -172,19 +172,20 @@ class _Writer:
     def list_block(self, element, depth: int) -> Block | None:
         """A list, item by item, nested lists indented under their item."""
         ordered = element.get("rend") == "ol"
-        lines, texts = [], []
+        lines: list[str] = []
+        texts: list[str] = []
         for item in element.iterchildren("item"):
             pieces, nested = [self.text(item.text)], []
             for child in item:
                 if child.tag == "list":
-                    nested.append(self.list_block(child, depth + 1))
+                    if (block := self.list_block(child, depth + 1)) is not None:
+                        nested.append(block)
                 elif child.tag == "lb":
                     pieces.append((" ", " "))
                 else:
                     pieces.append(self.inline(child))
                 pieces.append(self.text(child.tail))
             line = _block(pieces)
-            nested = [block for block in nested if block is not None]
             if line is None and not nested:
                 continue
             marker = f"{len(lines) + 1}. " if ordered else "- "

@@ -208,13 +208,15 @@ def _resolve_images(tree, base: str, page: PreparedPage) -> None:
                 image.tail = None
                 replacement.append(image)
         replacement.tail = container.tail
-        container.getparent().replace(container, replacement)
+        parent = container.getparent()
+        if parent is not None:  # _figures keeps only figures with a parent
+            parent.replace(container, replacement)
     for image in list(tree.iter("img")):
         if image not in in_figures:
             _key_image(image, base, page, "", "")
 
 
-def _figures(tree) -> list[tuple[object, list]]:
+def _figures(tree) -> list[tuple[lxml.etree._Element, list[lxml.etree._Element]]]:
     """(container, caption elements) of each figure: a <figure>, or the nearest element around
     one image and its caption (WordPress's "wp-caption", an image's aria-describedby)."""
     figures: dict = {}

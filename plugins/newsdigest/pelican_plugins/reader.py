@@ -32,7 +32,7 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
 def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
     """Worker: (key, path, markdown config) -> (key, LoadedDocument JSON, or None when it fails)."""
-    results = []
+    results: list[tuple[str, str | None]] = []
     for key, path, config_json in chunk:
         try:
             text = Path(path).read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest import build_state, related, safe_urls
@@ -26,7 +27,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 @dataclass(frozen=True)
 class RelatedStory:
-    article: object | None  # None: an explicit reference that matched no story
+    article: Article | None  # None: an explicit reference that matched no story
     score: float
     reason: str
     text: str = ""

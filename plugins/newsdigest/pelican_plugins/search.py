@@ -134,8 +134,9 @@ def index_site(pelican) -> None:
     tool = f"pagefind {executable} {os.path.getsize(executable)} by page language"
     pending = []
     for block in blocks:
-        sources = {page: indexer.source(page) for page in block.pages}
-        missing = [page for page, source in sources.items() if source is None]
+        found = {page: indexer.source(page) for page in block.pages}
+        sources = {page: source for page, source in found.items() if source is not None}
+        missing = [page for page in found if page not in sources]
         if missing:
             logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
             continue
@@ -160,7 +161,7 @@ def index_site(pelican) -> None:
             build.record(block.bundle, key, outcome)
 
 
-def remove_gathered(cache_path: str | os.PathLike) -> None:
+def remove_gathered(cache_path: str | os.PathLike[str]) -> None:
     """Remove the folders of gathered pages a killed build left in the cache."""
     if os.path.isdir(cache_path):
         for entry in os.scandir(cache_path):

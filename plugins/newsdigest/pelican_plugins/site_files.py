@@ -75,14 +75,14 @@ def write_site_files(pelican) -> None:
         for story in stories
     ]
     output = pelican.output_path
-    files = {
+    site_files = {
         "sitemap.xml": sitemaps.sitemap(sorted(pages)),
         "news-sitemap.xml": sitemaps.news_sitemap(
             news, moment, settings.get("SITENAME", ""), settings.get("DEFAULT_LANG", "en")
         ),
         "robots.txt": sitemaps.robots(siteurl),
     }
-    for name, data in files.items():
+    for name, data in site_files.items():
         with open(os.path.join(output, name), "wb") as handle:
             handle.write(data)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections.abc import Callable
 
 import jinja2
 from pelican import signals
@@ -197,10 +198,10 @@ class PageRenderer(Writer):
             _unlink_if_there(filename)
         return super()._open_w(filename, encoding, override=override)
 
-    def _produce(self, page: PendingPage) -> tuple[list[str], str | None]:
+    def _produce(self, page: PendingPage, produce: Callable[[], dict[str, bytes]]) -> tuple[list[str], str | None]:
         files: list[str] = []
         try:
-            for relative, data in page.produce().items():
+            for relative, data in produce().items():
                 path = os.path.join(self.output_path, relative)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 _unlink_if_there(path)
@@ -214,7 +215,7 @@ class PageRenderer(Writer):
     def render(self, page: PendingPage) -> tuple[list[str], str | None]:
         """Render one page; returns the files it wrote and an error line, or None."""
         if page.produce is not None:
-            return self._produce(page)
+            return self._produce(page, page.produce)
         files = self._recording = []
         template = _PreviewTemplate(page.template) if page.kwargs.get("relative_urls") else page.template
         try:
