@@ -103,7 +103,6 @@ def _write_settings(work: Path) -> tuple[Path, Path]:
         from pelicanconf import *
         THEME = {str(PROJECT / "theme")!r}
         CACHE_PATH = {str(work / "cache" / "pelican")!r}
-        NEWSDIGEST_CACHE_PATH = {str(work / "cache")!r}
         SITEURL = "https://bench.example"
         """)
     )
