@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # Test tools from npm (the W3C HTML checker), installed when npm is there.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test check serve ingest bench clean publish
+.PHONY: build lint test check serve ingest bench clean publish
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,15 @@ build: $(STAMP)
 $(NODE_STAMP): package.json package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $(NODE_STAMP); fi
 
-test: $(STAMP) $(NODE_STAMP)
+# The quality gates (ruff's lint and format check, mypy), before any test runs.
+lint: $(STAMP)
+	$(VENV)/bin/invoke lint
+
+test: $(STAMP) $(NODE_STAMP) lint
 	$(VENV)/bin/invoke test
 
 # The fast tier: unit tests and small builds, without the browser and slow tests.
-check: $(STAMP)
+check: $(STAMP) lint
 	$(VENV)/bin/invoke test --fast
 
 serve: $(STAMP)

@@ -21,11 +21,20 @@ SOURCE_TIMEZONES = {"VICE News": "America/New_York"}
 # the right. Spellings that differ only in case, accents or punctuation are one name already;
 # a site with no entry is named from its address ("tmz.com" -> "TMZ", "breitbart.com" -> "Breitbart").
 SOURCE_NAMES = {
-    "theguardian.com": "The Guardian", "guardian.co.uk": "The Guardian",
-    "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post",
-    "bbc.co.uk": "BBC News", "bbc.com": "BBC News", "reuters.com": "Reuters", "apnews.com": "Associated Press",
-    "news.vice.com": "VICE News", "telegraph.co.uk": "The Telegraph", "lemonde.fr": "Le Monde",
-    "wsj.com": "The Wall Street Journal", "cnbc.com": "CNBC", "seattletimes.com": "The Seattle Times",
+    "theguardian.com": "The Guardian",
+    "guardian.co.uk": "The Guardian",
+    "nytimes.com": "The New York Times",
+    "washingtonpost.com": "The Washington Post",
+    "bbc.co.uk": "BBC News",
+    "bbc.com": "BBC News",
+    "reuters.com": "Reuters",
+    "apnews.com": "Associated Press",
+    "news.vice.com": "VICE News",
+    "telegraph.co.uk": "The Telegraph",
+    "lemonde.fr": "Le Monde",
+    "wsj.com": "The Wall Street Journal",
+    "cnbc.com": "CNBC",
+    "seattletimes.com": "The Seattle Times",
 }
 
 PATH = "content"

@@ -31,6 +31,15 @@ def ingest(c, paths, options=""):
     c.run(f"{NEWSDIGEST} ingest {options} {paths}")
 
 
+@task
+def lint(c):
+    """The quality gates: ruff's lint and format check over the tree, mypy over the newsdigest package."""
+    with c.cd(str(ROOT)):
+        c.run(f"{BIN / 'ruff'} check .", pty=False)
+        c.run(f"{BIN / 'ruff'} format --check .", pty=False)
+        c.run(f"{BIN / 'mypy'}", pty=False)
+
+
 # The fast tier leaves out the tests pyproject.toml marks as browser or slow.
 FAST_TIER = '-m "not browser and not slow"'
 

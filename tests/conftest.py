@@ -60,8 +60,13 @@ class Site:
 
     def settings_file(self, **overrides) -> Path:
         """A settings file for the command line: the project's settings, this site's cache."""
-        lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *",
-                 f"THEME = {str(ROOT / 'theme')!r}", f"CACHE_PATH = {str(self.root / '.cache')!r}"]
+        lines = [
+            "import sys",
+            f"sys.path.insert(0, {str(ROOT)!r})",
+            "from pelicanconf import *",
+            f"THEME = {str(ROOT / 'theme')!r}",
+            f"CACHE_PATH = {str(self.root / '.cache')!r}",
+        ]
         lines += [f"{key} = {value!r}" for key, value in {**FIXTURE_SETTINGS, **overrides}.items()]
         path = self.root / "settings.py"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -76,8 +81,13 @@ class Site:
         folders of the old generation, kept without files for the next build)."""
         live = self.output.resolve().name if self.output.is_symlink() else None
         found = [name for name in self.generations() if name != live]
-        spares = [name for name in found if ".spare-" in name and not (self.root / name).is_symlink()
-                  and not any(path.is_file() for path in (self.root / name).rglob("*"))]
+        spares = [
+            name
+            for name in found
+            if ".spare-" in name
+            and not (self.root / name).is_symlink()
+            and not any(path.is_file() for path in (self.root / name).rglob("*"))
+        ]
         return [name for name in found if name not in spares[:1]]
 
     def remove_output(self) -> None:

@@ -15,11 +15,13 @@ from conftest import run_cli
 
 
 def story(file, address, published=True, gone=False, aliases=(), identity=None):
-    return addresses.Story(identity=identity or file, file=file, address=address, published=published, gone=gone,
-                           aliases=tuple(aliases))
+    return addresses.Story(
+        identity=identity or file, file=file, address=address, published=published, gone=gone, aliases=tuple(aliases)
+    )
 
 
 # -- the plain rules -----------------------------------------------------------------------------
+
 
 def test_an_address_is_a_path_on_the_site_in_one_spelling():
     assert addresses.address("2015/11/21/old-slug") == "/2015/11/21/old-slug/"
@@ -31,12 +33,17 @@ def test_an_address_is_a_path_on_the_site_in_one_spelling():
 
 
 def test_an_old_address_follows_its_story_and_the_plan_is_the_same_the_next_time():
-    record = {"/2015/11/21/old/": "articles/a.md", "/2015/11/21/older/": "articles/a.md",
-              "/2015/11/20/b/": "articles/b.md"}
+    record = {
+        "/2015/11/21/old/": "articles/a.md",
+        "/2015/11/21/older/": "articles/a.md",
+        "/2015/11/20/b/": "articles/b.md",
+    }
     stories = [story("articles/a.md", "/2015/11/22/new/"), story("articles/b.md", "/2015/11/20/b/")]
     plan = addresses.plan(record, stories)
     assert {old: target.address for old, target in plan.redirects.items()} == {
-        "/2015/11/21/old/": "/2015/11/22/new/", "/2015/11/21/older/": "/2015/11/22/new/"}  # never a chain
+        "/2015/11/21/old/": "/2015/11/22/new/",
+        "/2015/11/21/older/": "/2015/11/22/new/",
+    }  # never a chain
     assert plan.record["/2015/11/22/new/"] == "articles/a.md" and plan.gone == [] and plan.lost == {}
     again = addresses.plan(plan.record, stories)
     assert again.redirects == plan.redirects and again.record == plan.record
@@ -65,7 +72,8 @@ def test_an_address_whose_story_is_nowhere_is_named_and_kept_and_aliases_are_che
     assert plan.lost == {} and plan.redirects["/2015/11/21/lost/"] == keeper
     assert [(culprit.file, problem) for culprit, problem in plan.problems] == [
         ("articles/a.md", "aliases: /2015/11/21/b/ is the address of articles/b.md"),
-        ("articles/b.md", "aliases: /2015/11/21/lost/ is also an alias of articles/a.md")]
+        ("articles/b.md", "aliases: /2015/11/21/lost/ is also an alias of articles/a.md"),
+    ]
 
 
 def test_the_record_reads_back_what_it_writes_and_a_bad_one_is_named_by_line():
@@ -79,6 +87,7 @@ def test_the_record_reads_back_what_it_writes_and_a_bad_one_is_named_by_line():
 
 
 # -- in a real build -----------------------------------------------------------------------------
+
 
 def test_ingest_writes_the_slug_so_editing_the_headline_keeps_the_address(site, tmp_path):
     clipping = tmp_path / "clip.txt"
@@ -161,7 +170,8 @@ def test_an_alias_that_is_not_a_site_address_or_is_another_storys_fails_the_buil
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert failure.value.problems == [
-        f"{site.content / 'articles/story.md'}: aliases: /2015/11/21/other/ is the address of articles/other.md"]
+        f"{site.content / 'articles/story.md'}: aliases: /2015/11/21/other/ is the address of articles/other.md"
+    ]
 
 
 def test_the_record_is_written_only_when_it_changes_and_never_by_a_failed_build(site):
@@ -184,18 +194,29 @@ def test_a_damaged_record_fails_the_build_with_its_line_and_a_lost_address_is_na
     site.write("addresses.yml", "/2015/11/21/story/: articles/story.md\n/bad address/: x\n")
     with pytest.raises(BuildFailed) as failure:
         site.build()
-    assert failure.value.problems == [f"{site.content / 'addresses.yml'}:2: "
-                                      "'/bad address/' is not a site address (like /2015/11/21/slug/)"]
+    assert failure.value.problems == [
+        f"{site.content / 'addresses.yml'}:2: '/bad address/' is not a site address (like /2015/11/21/slug/)"
+    ]
     site.write("addresses.yml", "/2015/11/20/deleted/: articles/deleted.md\n")
     with caplog.at_level(logging.WARNING):
         site.build()
-    assert any("/2015/11/20/deleted/ was published for articles/deleted.md, which no story is now" in message
-               for message in caplog.messages)
+    assert any(
+        "/2015/11/20/deleted/ was published for articles/deleted.md, which no story is now" in message
+        for message in caplog.messages
+    )
 
 
 def test_the_command_line_build_keeps_the_record_in_the_content_folder(site):
     site.add_article("story", title="Story")
-    result = run_cli("build", "--settings", str(site.settings_file()), "--content", str(site.content),
-                     "--output", str(site.output), cwd=site.root)
+    result = run_cli(
+        "build",
+        "--settings",
+        str(site.settings_file()),
+        "--content",
+        str(site.content),
+        "--output",
+        str(site.output),
+        cwd=site.root,
+    )
     assert result.returncode == 0, result.stderr
     assert "/2015/11/21/story/: articles/story.md" in (site.content / "addresses.yml").read_text()

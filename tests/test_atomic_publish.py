@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest import publish
-
 from conftest import NEWSDIGEST, Site
 
 
@@ -76,8 +74,9 @@ def test_rsync_with_a_trailing_slash_deploys_the_site_and_sends_only_what_change
     if shutil.which("rsync") is None:
         pytest.skip("rsync is not installed (apt-get install rsync; .ci/run does)")
     for number, subject in enumerate(["Apples orchards", "Bridges rivers", "Comets telescopes"]):
-        site.add_article(f"story-{number}", title=subject, date=f"2015-11-{10 + number}T10:00:00Z",
-                         body=subject)  # no shared words: no related stories to shift
+        site.add_article(
+            f"story-{number}", title=subject, date=f"2015-11-{10 + number}T10:00:00Z", body=subject
+        )  # no shared words: no related stories to shift
     site.build()
     deployed = tmp_path / "deployed"
     subprocess.run(["rsync", "-a", "--delete", f"{site.output}/", f"{deployed}/"], check=True)
@@ -86,11 +85,19 @@ def test_rsync_with_a_trailing_slash_deploys_the_site_and_sends_only_what_change
     story = site.content / "articles/story-1.md"
     story.write_text(story.read_text() + "\nOne more paragraph.\n")
     site.build()
-    changes = subprocess.run(["rsync", "-a", "--delete", "--itemize-changes", f"{site.output}/", f"{deployed}/"],
-                             check=True, capture_output=True, text=True).stdout.splitlines()
+    changes = subprocess.run(
+        ["rsync", "-a", "--delete", "--itemize-changes", f"{site.output}/", f"{deployed}/"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
     files = sorted(line.split(" ", 1)[1] for line in changes if line.startswith(">f"))  # files sent
-    assert files == ["2015/11/11/bridges-rivers/index.html", "feeds/all.atom.xml", "feeds/all.json",
-                     "feeds/all.rss.xml"]
+    assert files == [
+        "2015/11/11/bridges-rivers/index.html",
+        "feeds/all.atom.xml",
+        "feeds/all.json",
+        "feeds/all.rss.xml",
+    ]
     assert tree(deployed) == tree(site.output)
 
 
@@ -121,9 +128,23 @@ def unprivileged(tmp_path):
 
 def run_build(site, prefix):
     settings = site.settings_file()
-    return subprocess.run([*prefix, str(NEWSDIGEST), "build", "--settings", str(settings),
-                           "--content", str(site.content), "--output", str(site.output)],
-                          cwd=site.root, capture_output=True, text=True, env={**os.environ, "HOME": str(site.root)})
+    return subprocess.run(
+        [
+            *prefix,
+            str(NEWSDIGEST),
+            "build",
+            "--settings",
+            str(settings),
+            "--content",
+            str(site.content),
+            "--output",
+            str(site.output),
+        ],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(site.root)},
+    )
 
 
 @pytest.mark.slow  # builds run as another user, through the command line

@@ -23,11 +23,23 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "tests/artifacts"
 # Debian's Chromium, never a downloaded one; no background traffic on this closed network.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)")]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
+]
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
 # An address nothing answers on: the image every browser fails to load.
@@ -63,9 +75,19 @@ PAGE_TYPES = {
     "story in french": "2015/11/20/la-greve-continue-a-paris/",
     "story with a broken image": "2015/11/20/a-photo-that-never-loads/",
     "hostile story": "2015/11/21/breaking-script-alert-document-domain-script/",
-    "tags": "tags/", "tag": "tags/mali/", "section": "sections/world/", "source": "sources/vice-news/",
-    "author": "authors/jane-doe/", "edition": "editions/2015-11-21/", "editions": "editions/", "archive": "archives/",
-    "month": "archives/2015/11/", "page": "about/", "feeds": "feeds/", "search": "search/", "404": "404.html",
+    "tags": "tags/",
+    "tag": "tags/mali/",
+    "section": "sections/world/",
+    "source": "sources/vice-news/",
+    "author": "authors/jane-doe/",
+    "edition": "editions/2015-11-21/",
+    "editions": "editions/",
+    "archive": "archives/",
+    "month": "archives/2015/11/",
+    "page": "about/",
+    "feeds": "feeds/",
+    "search": "search/",
+    "404": "404.html",
 }
 
 
@@ -74,23 +96,55 @@ def build_browser_site(root: Path) -> Site:
     write_sample_site(site.content)
     illustration(site.content / "images/feature.jpg", "feature")
     illustration(site.content / "images/feature-inline.jpg", "inline", size=(900, 600))
-    site.add_article("feature", title="Council approves new cycle lanes", authors=["Jane Doe", "Sam Okafor"],
-                     source="Sample Gazette", source_url="https://news.example/cycle-lanes", section="World",
-                     subtitle="Four routes and twenty junctions will change by 2017.", tags=["Mali", "Transport"],
-                     image="/images/feature.jpg", image_alt="Cyclists waiting at a red light",
-                     image_caption="Morning traffic on North Road.", image_credit="Sample illustration",
-                     note="A city-wide plan that other councils are watching.", contributors=["Wire Service"],
-                     date="2015-11-21T18:30:00-05:00", body=FEATURE_BODY)
-    site.add_article("paris", title="La grève continue à Paris", lang="fr", tags=["Mali"], section="World",
-                     source="Le Courrier", subtitle="Les syndicats appellent à une nouvelle journée de mobilisation.",
-                     date="2015-11-20T09:00:00+01:00",
-                     body="Les syndicats appellent à une nouvelle journée de grève jeudi.\n\nLes transports seront perturbés.")
-    site.add_article("broken", title="A photo that never loads", image=UNREACHABLE_IMAGE, tags=["Mali"],
-                     image_alt="A photo that is not there", image_credit="Nobody", section="World",
-                     subtitle="Its lead image lives on a server that does not answer.", date="2015-11-20T12:00:00Z")
-    site.add_article("hostile", title="Breaking <script>alert(document.domain)</script>", tags=["Mali"],
-                     subtitle="Standfirst </script><script>alert(2)</script>", section="World",
-                     date="2015-11-21T10:00:00Z", body='Text <img src="/theme/favicon.svg" onerror="alert(3)"> and more.')
+    site.add_article(
+        "feature",
+        title="Council approves new cycle lanes",
+        authors=["Jane Doe", "Sam Okafor"],
+        source="Sample Gazette",
+        source_url="https://news.example/cycle-lanes",
+        section="World",
+        subtitle="Four routes and twenty junctions will change by 2017.",
+        tags=["Mali", "Transport"],
+        image="/images/feature.jpg",
+        image_alt="Cyclists waiting at a red light",
+        image_caption="Morning traffic on North Road.",
+        image_credit="Sample illustration",
+        note="A city-wide plan that other councils are watching.",
+        contributors=["Wire Service"],
+        date="2015-11-21T18:30:00-05:00",
+        body=FEATURE_BODY,
+    )
+    site.add_article(
+        "paris",
+        title="La grève continue à Paris",
+        lang="fr",
+        tags=["Mali"],
+        section="World",
+        source="Le Courrier",
+        subtitle="Les syndicats appellent à une nouvelle journée de mobilisation.",
+        date="2015-11-20T09:00:00+01:00",
+        body="Les syndicats appellent à une nouvelle journée de grève jeudi.\n\nLes transports seront perturbés.",
+    )
+    site.add_article(
+        "broken",
+        title="A photo that never loads",
+        image=UNREACHABLE_IMAGE,
+        tags=["Mali"],
+        image_alt="A photo that is not there",
+        image_credit="Nobody",
+        section="World",
+        subtitle="Its lead image lives on a server that does not answer.",
+        date="2015-11-20T12:00:00Z",
+    )
+    site.add_article(
+        "hostile",
+        title="Breaking <script>alert(document.domain)</script>",
+        tags=["Mali"],
+        subtitle="Standfirst </script><script>alert(2)</script>",
+        section="World",
+        date="2015-11-21T10:00:00Z",
+        body='Text <img src="/theme/favicon.svg" onerror="alert(3)"> and more.',
+    )
     site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=2, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"])
     return site
 
@@ -159,7 +213,8 @@ def test_search_finds_stories_offline_in_their_own_language_as_cards(page, base_
     page.goto(base_url + "search/?q=cycle+lanes")
     page.wait_for_selector("#search-results .card-image img", timeout=15000)
     assert base_url + PAGE_TYPES["story with image"] in page.eval_on_selector_all(
-        "#search-results .card-title a", "links => links.map(a => a.href)")
+        "#search-results .card-title a", "links => links.map(a => a.href)"
+    )
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
@@ -230,8 +285,9 @@ def test_a_broken_image_leaves_a_plain_box_of_the_same_shape(page, base_url):
         ratio = 16 / 9 if name.startswith("story") else 3 / 2
         assert box["width"] > 60 and abs(box["width"] / box["height"] - ratio) < 0.02, (name, box)
         shot = frame.screenshot()
-        from PIL import Image  # noqa: PLC0415 - Pillow is a project dependency; only this test reads pixels
-        import io  # noqa: PLC0415
+        import io
+
+        from PIL import Image  # Pillow is a project dependency; only this test reads pixels
 
         colours = Image.open(io.BytesIO(shot)).convert("RGB").getcolors(maxcolors=64)
         # one flat colour (allowing for the rounded corners' anti-aliasing): no icon, no alt text
@@ -271,8 +327,9 @@ def test_every_internal_link_resolves_in_the_browser(page, base_url):
     checked, broken = set(), []
     for name, path in PAGE_TYPES.items():
         page.goto(base_url + path)
-        links = page.eval_on_selector_all("a[href], link[href], script[src], img[src]",
-                                          "nodes => nodes.map(n => n.href || n.src)")
+        links = page.eval_on_selector_all(
+            "a[href], link[href], script[src], img[src]", "nodes => nodes.map(n => n.href || n.src)"
+        )
         for link in links:
             target = link.split("#", 1)[0]
             if not target.startswith(base_url) or target in checked:

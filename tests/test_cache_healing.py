@@ -15,8 +15,13 @@ def tree(folder):
 
 def small_site(site: Site) -> dict:
     for number, subject in enumerate(["apples orchards", "bridges rivers", "comets telescopes"]):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"],
-                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"All about {subject}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            tags=["Mali"],
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"All about {subject}.",
+        )
     site.build()
     return tree(site.output)
 

@@ -9,7 +9,18 @@ from newsdigest import content_model, frontmatter
 
 
 def test_round_trip_survives_any_title():
-    nasty = ["Colon: here", "It's \"quoted\"", "---", "# not a heading", "line\nbreak", "no", "2015", "null", "[x]", "  padded  "]
+    nasty = [
+        "Colon: here",
+        'It\'s "quoted"',
+        "---",
+        "# not a heading",
+        "line\nbreak",
+        "no",
+        "2015",
+        "null",
+        "[x]",
+        "  padded  ",
+    ]
     for title in nasty:
         text = frontmatter.dump({"title": title, "tags": ["no", "on", "a, b"]}, "Body")
         document = frontmatter.parse(text)
@@ -21,7 +32,8 @@ def test_round_trip_survives_any_title():
 def test_lists_stay_lists_and_a_single_value_becomes_one_item():
     metadata = content_model.normalise(
         {"title": "T", "date": "2015-11-21T17:01:00-05:00", "tags": "Mali, Bamako", "authors": ["Doe, Jane"]},
-        require_date=True, timezone=None,
+        require_date=True,
+        timezone=None,
     )
     assert metadata["tags"] == ["Mali, Bamako"]
     assert metadata["authors"] == ["Doe, Jane"]
@@ -30,7 +42,7 @@ def test_lists_stay_lists_and_a_single_value_becomes_one_item():
 def test_dates_keep_their_instant_and_take_the_site_zone():
     zone = ZoneInfo("Asia/Tokyo")
     metadata = content_model.normalise({"title": "T", "date": "2015-11-21T23:30:00Z"}, require_date=True, timezone=zone)
-    assert metadata["date"] == dt.datetime(2015, 11, 21, 23, 30, tzinfo=dt.timezone.utc)
+    assert metadata["date"] == dt.datetime(2015, 11, 21, 23, 30, tzinfo=dt.UTC)
     assert metadata["date"].utcoffset() == dt.timedelta(hours=9)
 
 
@@ -52,9 +64,15 @@ def test_front_matter_errors_carry_file_line_numbers():
 
 def test_article_page_shows_the_model(site):
     site.add_article(
-        "seedlike", title="Headline", subtitle="A “curly” standfirst", source="VICE News",
-        source_url="https://news.example/story", contributors=["Reuters"], image_credit="Joe Penney/Reuters",
-        note="Why it matters.", body="Para one.\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\nPara two.",
+        "seedlike",
+        title="Headline",
+        subtitle="A “curly” standfirst",
+        source="VICE News",
+        source_url="https://news.example/story",
+        contributors=["Reuters"],
+        image_credit="Joe Penney/Reuters",
+        note="Why it matters.",
+        body="Para one.\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\nPara two.",
     )
     site.build()
     page = site.page("2015/11/21/headline/")
@@ -68,8 +86,15 @@ def test_article_page_shows_the_model(site):
 
 def test_invisible_characters_leave_headlines_names_and_tags():
     metadata = content_model.normalise(
-        {"title": "Mali \u202egpj.exe\u202c hotel siege\u200b", "tags": ["Ma\u200bli", "\u2066Bamako\u2069", "\u200b"],
-         "authors": ["Jane\u200d Doe"], "source": "\ufeffVICE News"}, require_date=False, timezone=None)
+        {
+            "title": "Mali \u202egpj.exe\u202c hotel siege\u200b",
+            "tags": ["Ma\u200bli", "\u2066Bamako\u2069", "\u200b"],
+            "authors": ["Jane\u200d Doe"],
+            "source": "\ufeffVICE News",
+        },
+        require_date=False,
+        timezone=None,
+    )
     assert metadata["title"] == "Mali gpj.exe hotel siege"
     assert metadata["tags"] == ["Mali", "Bamako"]
     assert metadata["authors"] == ["Jane Doe"] and metadata["source"] == "VICE News"
@@ -96,7 +121,8 @@ def test_a_language_tag_is_kept_normalised_and_anything_else_left_out_with_a_war
     warnings = []
     for value, kept in (("fr", "fr"), ("pt_BR", "pt-BR"), ("zh-Hant", "zh-Hant")):
         assert content_model.normalise({"title": "T", "lang": value}, require_date=False, timezone=None)["lang"] == kept
-    metadata = content_model.normalise({"title": "T", "lang": 'en" onload="x'}, require_date=False, timezone=None,
-                                       warnings=warnings)
+    metadata = content_model.normalise(
+        {"title": "T", "lang": 'en" onload="x'}, require_date=False, timezone=None, warnings=warnings
+    )
     assert "lang" not in metadata and [warning.key for warning in warnings] == ["lang"]
     assert "is not a language tag" in warnings[0].message

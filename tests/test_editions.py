@@ -4,7 +4,6 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -26,8 +25,15 @@ def test_grouping_follows_the_site_timezone(site):
 
 
 def test_edition_override_lead_sections_and_notes(site):
-    site.add_article("a", title="World story", section="World", date="2015-11-21T10:00:00Z", note="Why A matters.",
-                     subtitle="Standfirst A.", source="VICE News")
+    site.add_article(
+        "a",
+        title="World story",
+        section="World",
+        date="2015-11-21T10:00:00Z",
+        note="Why A matters.",
+        subtitle="Standfirst A.",
+        source="VICE News",
+    )
     site.add_article("b", title="Business story", section="Business", date="2015-11-21T11:00:00Z")
     site.add_article("c", title="Lead story", section="World", featured=True, date="2015-11-21T09:00:00Z")
     site.add_article("d", title="Held over", date="2015-11-22T08:00:00Z", edition="2015-11-21")
@@ -82,7 +88,10 @@ def test_editions_feed_parses(site):
     for name in ("editions/feed.rss.xml", "editions/feed.atom.xml"):
         parsed = feedparser.parse((site.output / name).read_bytes())
         assert not parsed.bozo
-        assert [e.link for e in parsed.entries] == [f"{SITEURL}/editions/2015-11-21/", f"{SITEURL}/editions/2015-11-20/"]
+        assert [e.link for e in parsed.entries] == [
+            f"{SITEURL}/editions/2015-11-21/",
+            f"{SITEURL}/editions/2015-11-20/",
+        ]
         assert f"{SITEURL}/2015/11/21/story-b/" in parsed.entries[0].content[0].value
 
 
@@ -97,8 +106,13 @@ class _Links(HTMLParser):
 
 
 def test_newsletter_is_absolute_script_free_and_plain_text_too(site):
-    site.add_article("a", title="A <b>bold</b> headline", date="2015-11-21T12:00:00Z", note="Note & more.",
-                     subtitle="Standfirst </script> here.")
+    site.add_article(
+        "a",
+        title="A <b>bold</b> headline",
+        date="2015-11-21T12:00:00Z",
+        note="Note & more.",
+        subtitle="Standfirst </script> here.",
+    )
     site.build(SITEURL=SITEURL, TIMEZONE="UTC")
     html = site.page("editions/2015-11-21/email.html")
     links = _Links()
@@ -111,22 +125,30 @@ def test_newsletter_is_absolute_script_free_and_plain_text_too(site):
     assert re.search(rf"^{SITEURL}/2015/11/21/[a-z-]+/$", text, re.M)
     result = run_cli("edition", "2015-11-21", "--output", str(site.output))
     assert result.returncode == 0
-    assert result.stdout.split() == [str(site.output / "editions/2015-11-21/email.html"),
-                                     str(site.output / "editions/2015-11-21/email.txt")]
+    assert result.stdout.split() == [
+        str(site.output / "editions/2015-11-21/email.html"),
+        str(site.output / "editions/2015-11-21/email.txt"),
+    ]
     assert run_cli("edition", "2015-11-30", "--output", str(site.output)).returncode == 1
 
 
 @pytest.mark.slow  # the W3C checker starts a Java VM
-@pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
-                    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
+@pytest.mark.skipif(
+    not VNU.is_file() or shutil.which("java") is None,
+    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+)
 def test_newsletter_and_edition_pages_pass_the_w3c_checker(site):
     site.add_article("a", title="A story", section="World", featured=True, date="2015-11-21T12:00:00Z", note="Why.")
     site.add_article("b", title="B story", section="Business", date="2015-11-21T13:00:00Z", subtitle="Standfirst.")
     site.build(SITEURL=SITEURL, TIMEZONE="UTC")
-    pages = [site.output / "editions/2015-11-21/email.html", site.output / "editions/2015-11-21/index.html",
-             site.output / "editions/index.html"]
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *map(str, pages)],
-                            capture_output=True, text=True, timeout=300)
+    pages = [
+        site.output / "editions/2015-11-21/email.html",
+        site.output / "editions/2015-11-21/index.html",
+        site.output / "editions/index.html",
+    ]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *map(str, pages)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -20,8 +20,14 @@ pytestmark = pytest.mark.slow  # a 205-story site built and killed at every stop
 STORIES = 205  # at least 200 converted files and rendered pages: both run in worker processes
 SETTINGS = {"NEWSDIGEST_WORKERS": 2, "SEARCH_ENABLED": True, "SEARCH_BLOCK_STORIES": 60}
 # Where a kill leaves the site: before the switch the old one is live, after it the new one.
-LIVE_AFTER_KILL = {"conversion": "old", "rendering": "old", "search": "old", "staging": "old", "switch": "old",
-                   "cleanup": "new"}
+LIVE_AFTER_KILL = {
+    "conversion": "old",
+    "rendering": "old",
+    "search": "old",
+    "staging": "old",
+    "switch": "old",
+    "cleanup": "new",
+}
 
 
 def tree(folder):
@@ -34,14 +40,30 @@ def write_content(site: Site, state: str) -> None:
     numbers = range(STORIES) if state == "old" else range(5, STORIES + 5)
     for number in numbers:
         tags = [f"Topic {number % 7}"] if state == "old" else [f"Topic {number % 5}", "Follow-up"]
-        site.write(f"articles/story-{number}.md", frontmatter.dump(
-            {"title": f"Story {number}", "date": f"2015-11-{1 + number % 28:02d}T{number % 24:02d}:00:00Z",
-             "tags": tags}, f"The {state} text of story {number}."))
+        site.write(
+            f"articles/story-{number}.md",
+            frontmatter.dump(
+                {
+                    "title": f"Story {number}",
+                    "date": f"2015-11-{1 + number % 28:02d}T{number % 24:02d}:00:00Z",
+                    "tags": tags,
+                },
+                f"The {state} text of story {number}.",
+            ),
+        )
 
 
 def build_command(site: Site) -> list[str]:
-    return [str(NEWSDIGEST), "build", "--settings", str(site.settings_file(**SETTINGS)),
-            "--content", str(site.content), "--output", str(site.output)]
+    return [
+        str(NEWSDIGEST),
+        "build",
+        "--settings",
+        str(site.settings_file(**SETTINGS)),
+        "--content",
+        str(site.content),
+        "--output",
+        str(site.output),
+    ]
 
 
 def build(site: Site) -> None:
@@ -51,8 +73,14 @@ def build(site: Site) -> None:
 
 def start_build_stopping_at(site: Site, point: str) -> subprocess.Popen:
     """A build that stops itself (SIGSTOP) at `point`; returns once it is stopped there."""
-    process = subprocess.Popen(build_command(site), cwd=site.root, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, ENVIRONMENT_VARIABLE: point})
+    process = subprocess.Popen(
+        build_command(site),
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, ENVIRONMENT_VARIABLE: point},
+    )
     deadline = time.monotonic() + 120
     while psutil.Process(process.pid).status() != psutil.STATUS_STOPPED:
         assert process.poll() is None, f"the build ended before it reached {point}: {process.stderr.read()}"

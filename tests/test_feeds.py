@@ -34,16 +34,35 @@ def shown(detail) -> str:
 
 
 def feed_files(output: Path) -> list[Path]:
-    return sorted(p for p in output.rglob("*") if p.name in {"all.rss.xml", "all.atom.xml", "feed.rss.xml", "feed.atom.xml"})
+    return sorted(
+        p for p in output.rglob("*") if p.name in {"all.rss.xml", "all.atom.xml", "feed.rss.xml", "feed.atom.xml"}
+    )
 
 
 def build_sample(site, **overrides):
-    site.add_article("older", title="Older story", tags=["Mali"], section="World", source="VICE News",
-                     subtitle="The older standfirst.", date="2015-11-20T09:00:00-05:00",
-                     source_url="https://news.example/older", authors=["Jane Doe"], image="/images/siege.jpg",
-                     body='See [the newer one](/2015/11/21/newer-story/) and ![map](/images/map.png).')
-    site.add_article("newer", title="Newer story", tags=["Mali", "Bamako"], section="World", source="Reuters",
-                     subtitle="The newer standfirst.", date="2015-11-21T17:01:00-05:00", body="Newer body.")
+    site.add_article(
+        "older",
+        title="Older story",
+        tags=["Mali"],
+        section="World",
+        source="VICE News",
+        subtitle="The older standfirst.",
+        date="2015-11-20T09:00:00-05:00",
+        source_url="https://news.example/older",
+        authors=["Jane Doe"],
+        image="/images/siege.jpg",
+        body="See [the newer one](/2015/11/21/newer-story/) and ![map](/images/map.png).",
+    )
+    site.add_article(
+        "newer",
+        title="Newer story",
+        tags=["Mali", "Bamako"],
+        section="World",
+        source="Reuters",
+        subtitle="The newer standfirst.",
+        date="2015-11-21T17:01:00-05:00",
+        body="Newer body.",
+    )
     return site.build(SITEURL=SITEURL, **overrides)
 
 
@@ -51,14 +70,22 @@ def test_every_feed_parses_and_matches_the_stories(site):
     build_sample(site)
     files = feed_files(site.output)
     assert {p.relative_to(site.output).as_posix() for p in files} >= {
-        "feeds/all.rss.xml", "feeds/all.atom.xml", "tags/mali/feed.rss.xml", "tags/bamako/feed.atom.xml",
-        "sections/world/feed.rss.xml", "sources/reuters/feed.atom.xml"}
+        "feeds/all.rss.xml",
+        "feeds/all.atom.xml",
+        "tags/mali/feed.rss.xml",
+        "tags/bamako/feed.atom.xml",
+        "sections/world/feed.rss.xml",
+        "sources/reuters/feed.atom.xml",
+    }
     for path in files:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
     site_feed = feedparser.parse((site.output / "feeds/all.atom.xml").read_bytes())
     assert [e.title for e in site_feed.entries] == ["Newer story", "Older story"]  # newest first
-    assert [e.link for e in site_feed.entries] == [f"{SITEURL}/2015/11/21/newer-story/", f"{SITEURL}/2015/11/20/older-story/"]
+    assert [e.link for e in site_feed.entries] == [
+        f"{SITEURL}/2015/11/21/newer-story/",
+        f"{SITEURL}/2015/11/20/older-story/",
+    ]
     newer = site_feed.entries[0]
     assert dt.datetime(*newer.published_parsed[:6]) == dt.datetime(2015, 11, 21, 22, 1)
     assert [t.term for t in newer.tags] == ["Mali", "Bamako"]
@@ -79,7 +106,10 @@ def test_feed_dates_come_from_the_content_not_the_clock(site):
     build_sample(site)
     atom = feedparser.parse((site.output / "feeds/all.atom.xml").read_bytes())
     assert dt.datetime(*atom.feed.updated_parsed[:6]) == dt.datetime(2015, 11, 21, 22, 1)
-    assert "<lastBuildDate>Sat, 21 Nov 2015 17:01:00 -0500</lastBuildDate>" in (site.output / "feeds/all.rss.xml").read_text()
+    assert (
+        "<lastBuildDate>Sat, 21 Nov 2015 17:01:00 -0500</lastBuildDate>"
+        in (site.output / "feeds/all.rss.xml").read_text()
+    )
 
 
 def test_json_feed_follows_the_1_1_spec(site):
@@ -106,28 +136,40 @@ def test_json_feed_follows_the_1_1_spec(site):
 
 def test_entry_ids_survive_edits_and_rebuilds_are_byte_identical(site):
     build_sample(site)
+
     def ids():
         return [e.id for e in feedparser.parse((site.output / "feeds/all.atom.xml").read_bytes()).entries]
+
     first_ids = ids()
     first_bytes = {p: p.read_bytes() for p in feed_files(site.output)}
     build_sample(site)
     assert {p: p.read_bytes() for p in feed_files(site.output)} == first_bytes
     newer = site.content / "articles/newer.md"
-    newer.write_text(newer.read_text().replace("title: Newer story", "title: Newer story, corrected")
-                     .replace("Newer body.", "Newer body, corrected."))
+    newer.write_text(
+        newer.read_text()
+        .replace("title: Newer story", "title: Newer story, corrected")
+        .replace("Newer body.", "Newer body, corrected.")
+    )
     site.build(SITEURL=SITEURL)
     assert ids() == first_ids
 
 
 def test_summary_only_feeds_carry_the_note_and_standfirst_but_no_story(site):
-    site.add_article("noted", title="Noted story", subtitle="The noted standfirst.", note="Why we picked it.",
-                     date="2015-11-22T09:00:00-05:00", body="The noted body.")
+    site.add_article(
+        "noted",
+        title="Noted story",
+        subtitle="The noted standfirst.",
+        note="Why we picked it.",
+        date="2015-11-22T09:00:00-05:00",
+        body="The noted body.",
+    )
     build_sample(site, FEED_SUMMARY_ONLY=True)
     for name in ("feeds/all.rss.xml", "feeds/all.atom.xml"):
         parsed = feedparser.parse((site.output / name).read_bytes())
         noted, newer = parsed.entries[0], parsed.entries[1]
-        assert noted.content[0].value == ("<p><strong>Why it matters:</strong> Why we picked it.</p>\n"
-                                          "<p><em>The noted standfirst.</em></p>")
+        assert noted.content[0].value == (
+            "<p><strong>Why it matters:</strong> Why we picked it.</p>\n<p><em>The noted standfirst.</em></p>"
+        )
         assert html.unescape(noted.summary) == "Why we picked it." and newer.summary == "The newer standfirst."
         assert newer.content[0].value == "<p><em>The newer standfirst.</em></p>"
         assert not any("body" in entry.content[0].value for entry in parsed.entries)
@@ -148,16 +190,22 @@ def test_websub_hub_in_rss_atom_and_json(site):
     build_sample(site, FEED_WEBSUB_HUB="https://hub.example/")
     rss = ElementTree.parse(site.output / "feeds/all.rss.xml").getroot()
     atom_link = "{http://www.w3.org/2005/Atom}link"
-    assert [l.get("rel") for l in rss.find("channel").findall(atom_link)] == ["self", "hub"]
+    assert [link.get("rel") for link in rss.find("channel").findall(atom_link)] == ["self", "hub"]
     atom = feedparser.parse((site.output / "feeds/all.atom.xml").read_bytes())
-    assert {l.rel: l.href for l in atom.feed.links}["hub"] == "https://hub.example/"
-    assert json.loads((site.output / "feeds/all.json").read_text())["hubs"] == [{"type": "WebSub", "url": "https://hub.example/"}]
+    assert {link.rel: link.href for link in atom.feed.links}["hub"] == "https://hub.example/"
+    assert json.loads((site.output / "feeds/all.json").read_text())["hubs"] == [
+        {"type": "WebSub", "url": "https://hub.example/"}
+    ]
 
 
 def test_hostile_text_reads_back_identical(site):
-    site.add_article("hostile", title=HOSTILE_TITLE + "\x07", tags=["<b>bold</b> & co"],
-                     subtitle="Standfirst with ]]> and </script> and \x1b escape",
-                     body="Body with ]]> & <em>emphasis</em> 🔥 \u200f.")
+    site.add_article(
+        "hostile",
+        title=HOSTILE_TITLE + "\x07",
+        tags=["<b>bold</b> & co"],
+        subtitle="Standfirst with ]]> and </script> and \x1b escape",
+        body="Body with ]]> & <em>emphasis</em> 🔥 \u200f.",
+    )
     site.build(SITEURL=SITEURL)
     for name in ("feeds/all.rss.xml", "feeds/all.atom.xml"):
         parsed = feedparser.parse((site.output / name).read_bytes())
@@ -189,11 +237,24 @@ def test_feed_page_opml_and_discovery(site):
 
 def test_no_pelican_feed_is_written(site, tmp_path):
     build_sample(site)
-    xml_files = [p for p in site.output.rglob("*") if (p.suffix in {".xml", ".json"} or p.name.endswith(".opml"))
-                 and "pagefind" not in p.relative_to(site.output).parts]
+    xml_files = [
+        p
+        for p in site.output.rglob("*")
+        if (p.suffix in {".xml", ".json"} or p.name.endswith(".opml"))
+        and "pagefind" not in p.relative_to(site.output).parts
+    ]
     for path in xml_files:
-        assert path.name in {"all.rss.xml", "all.atom.xml", "all.json", "feed.rss.xml", "feed.atom.xml", "feed.json",
-                             "feeds.opml", "sitemap.xml", "news-sitemap.xml"}, path
+        assert path.name in {
+            "all.rss.xml",
+            "all.atom.xml",
+            "all.json",
+            "feed.rss.xml",
+            "feed.atom.xml",
+            "feed.json",
+            "feeds.opml",
+            "sitemap.xml",
+            "news-sitemap.xml",
+        }, path
         if path.suffix == ".xml" and "sitemap" not in path.name:
             assert b"<generator>newsdigest</generator>" in path.read_bytes(), path
 
@@ -217,30 +278,79 @@ JSON_FEED_SCHEMA = Path(__file__).parent / "jsonfeed-1.1.schema.json"
 # An hour ago, with a fraction of a second, in a zone with a half-hour offset.
 FRESH = (dt.datetime.now(dt.timezone(dt.timedelta(hours=5, minutes=30))) - dt.timedelta(hours=1)).isoformat()
 STORIES = {
-    "lead": dict(title="Mali hunts suspects after hotel siege", featured=True,
-                 subtitle="Officials said more than three suspects are at large.", date="2015-11-21T17:01:00-05:00",
-                 source="VICE News", source_url="https://news.example/mali-siege", authors=["Jane Doe", "John Roe"],
-                 note="The first attack of its kind in Bamako.", image="/images/siege.jpg",
-                 image_alt="Soldiers outside the hotel", tags=["Mali", "Bamako"], section="World",
-                 body="See [the wire copy](/2023/06/07/wire-copy/) and ![map](/images/map.png)."),
-    "wire": dict(title="Wire copy", subtitle="Agencies report.", date="2023-06-07T16:54:26.829000-04:00",
-                 source="Reuters", note="Times with a fraction of a second.", tags=["Mali"], section="World",
-                 body="Wire body."),
-    "bare": dict(title="A story with nothing but a body", date="2015-11-21T10:00:00-05:00", tags=["Mali"],
-                 body="Just the words of the story, with no standfirst and no byline."),
-    "french": dict(title="Le Mali décrète l'état d'urgence", lang="fr", date="2015-11-21T11:00:00+01:00",
-                   subtitle="Le gouvernement annonce dix jours d'état d'urgence.", source="Le Monde",
-                   source_url="https://lemonde.example/mali", note="The French press calls it a turning point.",
-                   tags=["Mali"], section="World", body="Le corps du texte."),
-    "hostile": dict(title=HOSTILE_TITLE + "\x07", subtitle="Standfirst with ]]> and </script> and \x1b escape",
-                    source="Evil <b>Corp</b>", authors=["<i>Mallory</i>"], note="<script>alert(2)</script> & a note",
-                    tags=["<b>bold</b> & co"], section="World", date="2015-11-21T12:00:00-05:00",
-                    body="Body with ]]> & <em>emphasis</em> 🔥 \u200f. <script>alert(3)</script>"),
-    "archive": dict(title="The Wall is open", subtitle="East Germans cross freely for the first time since 1961.",
-                    date="1989-11-09T18:53:00+01:00", source="Archive", authors=["Old Hand"], tags=["Berlin"],
-                    section="Europe", body="From the archive."),
-    "fresh": dict(title="A story from an hour ago", subtitle="Just in.", date=FRESH, source="The Hindu",
-                  tags=["Mali"], section="World", body="Fresh body."),
+    "lead": dict(
+        title="Mali hunts suspects after hotel siege",
+        featured=True,
+        subtitle="Officials said more than three suspects are at large.",
+        date="2015-11-21T17:01:00-05:00",
+        source="VICE News",
+        source_url="https://news.example/mali-siege",
+        authors=["Jane Doe", "John Roe"],
+        note="The first attack of its kind in Bamako.",
+        image="/images/siege.jpg",
+        image_alt="Soldiers outside the hotel",
+        tags=["Mali", "Bamako"],
+        section="World",
+        body="See [the wire copy](/2023/06/07/wire-copy/) and ![map](/images/map.png).",
+    ),
+    "wire": dict(
+        title="Wire copy",
+        subtitle="Agencies report.",
+        date="2023-06-07T16:54:26.829000-04:00",
+        source="Reuters",
+        note="Times with a fraction of a second.",
+        tags=["Mali"],
+        section="World",
+        body="Wire body.",
+    ),
+    "bare": dict(
+        title="A story with nothing but a body",
+        date="2015-11-21T10:00:00-05:00",
+        tags=["Mali"],
+        body="Just the words of the story, with no standfirst and no byline.",
+    ),
+    "french": dict(
+        title="Le Mali décrète l'état d'urgence",
+        lang="fr",
+        date="2015-11-21T11:00:00+01:00",
+        subtitle="Le gouvernement annonce dix jours d'état d'urgence.",
+        source="Le Monde",
+        source_url="https://lemonde.example/mali",
+        note="The French press calls it a turning point.",
+        tags=["Mali"],
+        section="World",
+        body="Le corps du texte.",
+    ),
+    "hostile": dict(
+        title=HOSTILE_TITLE + "\x07",
+        subtitle="Standfirst with ]]> and </script> and \x1b escape",
+        source="Evil <b>Corp</b>",
+        authors=["<i>Mallory</i>"],
+        note="<script>alert(2)</script> & a note",
+        tags=["<b>bold</b> & co"],
+        section="World",
+        date="2015-11-21T12:00:00-05:00",
+        body="Body with ]]> & <em>emphasis</em> 🔥 \u200f. <script>alert(3)</script>",
+    ),
+    "archive": dict(
+        title="The Wall is open",
+        subtitle="East Germans cross freely for the first time since 1961.",
+        date="1989-11-09T18:53:00+01:00",
+        source="Archive",
+        authors=["Old Hand"],
+        tags=["Berlin"],
+        section="Europe",
+        body="From the archive.",
+    ),
+    "fresh": dict(
+        title="A story from an hour ago",
+        subtitle="Just in.",
+        date=FRESH,
+        source="The Hindu",
+        tags=["Mali"],
+        section="World",
+        body="Fresh body.",
+    ),
 }
 SHOWN_TITLES = {name: HOSTILE_TITLE if name == "hostile" else story["title"] for name, story in STORIES.items()}
 
@@ -264,15 +374,21 @@ def everything(tmp_path_factory):
     return every_story_site(tmp_path_factory.mktemp("every-story"))
 
 
-@pytest.mark.parametrize("settings", [{}, {"FEED_SUMMARY_ONLY": True, "FEED_WEBSUB_HUB": "https://hub.example/"}],
-                         ids=["full-text", "summaries-and-websub"])
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"FEED_SUMMARY_ONLY": True, "FEED_WEBSUB_HUB": "https://hub.example/"}],
+    ids=["full-text", "summaries-and-websub"],
+)
 def test_every_feed_has_no_error_in_the_w3c_validator(everything, tmp_path, settings):
     validate = load_feed_validator().validate
     if settings:
         everything = every_story_site(tmp_path, **settings)
     files = feed_files(everything.output)
-    terms = [page.parent.relative_to(everything.output).as_posix() for kind in ("tags", "sections", "sources")
-             for page in (everything.output / kind).glob("*/index.html")]
+    terms = [
+        page.parent.relative_to(everything.output).as_posix()
+        for kind in ("tags", "sections", "sources")
+        for page in (everything.output / kind).glob("*/index.html")
+    ]
     assert len(terms) >= 10
     expected = {"feeds/all", "editions/feed", *(f"{term}/feed" for term in terms)}
     assert {p.relative_to(everything.output).as_posix().rsplit(".", 2)[0] for p in files} == expected
@@ -322,11 +438,16 @@ def test_readers_parse_every_feed_and_json_feeds_follow_the_1_1_rules(everything
 def test_entries_are_by_their_authors_else_their_source_and_feeds_by_the_site(everything):
     atom = ElementTree.parse(everything.output / "feeds/all.atom.xml").getroot()
     assert [(a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri")) for a in atom.findall(f"{ATOM}author")] == [
-        ("The Daily Digest", f"{SITEURL}/")]
+        ("The Daily Digest", f"{SITEURL}/")
+    ]
     by_title = {html.unescape(entry.findtext(f"{ATOM}title")): entry for entry in atom.findall(f"{ATOM}entry")}
+
     def authors(name):
-        return [(a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri"))
-                for a in by_title[SHOWN_TITLES[name]].findall(f"{ATOM}author")]
+        return [
+            (a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri"))
+            for a in by_title[SHOWN_TITLES[name]].findall(f"{ATOM}author")
+        ]
+
     assert authors("lead") == [("Jane Doe", None), ("John Roe", None)]
     assert authors("wire") == [("Reuters", f"{SITEURL}/sources/reuters/")]
     assert authors("bare") == []  # the feed's author, the site, applies
@@ -345,8 +466,10 @@ def test_entries_are_by_their_authors_else_their_source_and_feeds_by_the_site(ev
 
 
 ATOM_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
-RSS_TIME = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
-                      r"\d\d:\d\d:\d\d [+-]\d{4}")
+RSS_TIME = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+    r"\d\d:\d\d:\d\d [+-]\d{4}"
+)
 
 
 def test_every_time_is_whole_seconds_with_its_offset_and_the_right_instant(everything):
@@ -376,12 +499,13 @@ def test_each_entry_opens_with_the_curators_note_then_the_standfirst(everything)
     for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
         entries = {shown(e.title_detail): e for e in feedparser.parse((everything.output / name).read_bytes()).entries}
         content = entries[lead["title"]].content[0].value
-        assert content.startswith(f"{note}\n{standfirst}\n<p>See <a href=\"{SITEURL}/2023/06/07/wire-copy/\""), content
+        assert content.startswith(f'{note}\n{standfirst}\n<p>See <a href="{SITEURL}/2023/06/07/wire-copy/"'), content
         assert html.unescape(entries[lead["title"]].summary) == lead["note"]
         hostile = entries[HOSTILE_TITLE]
         assert html.unescape(hostile.summary) == STORIES["hostile"]["note"]
         assert hostile.content[0].value.startswith(
-            "<p><strong>Why it matters:</strong> &lt;script&gt;alert(2)&lt;/script&gt; &amp; a note</p>")
+            "<p><strong>Why it matters:</strong> &lt;script&gt;alert(2)&lt;/script&gt; &amp; a note</p>"
+        )
         archive = entries["The Wall is open"]  # no note: the standfirst leads and summarises
         assert archive.content[0].value.startswith(f"<p><em>{STORIES['archive']['subtitle']}</em></p>\n<p>From")
         assert html.unescape(archive.summary) == STORIES["archive"]["subtitle"]
@@ -454,19 +578,26 @@ def newsboat_items(feed: Path, folder: Path) -> list[tuple[str, int]]:
     urls.write_text(f"file://{feed}\n")
     config.write_text(f'error-log "{errors}"\n')
     # newsboat always exits 0: what it stored in its cache and its error log tell whether it worked.
-    subprocess.run([newsboat, "-u", str(urls), "-c", str(cache), "-C", str(config), "-x", "reload"],
-                   capture_output=True, timeout=60, env={"HOME": str(folder), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [newsboat, "-u", str(urls), "-c", str(cache), "-C", str(config), "-x", "reload"],
+        capture_output=True,
+        timeout=60,
+        env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
+    )
     assert not errors.exists() or errors.read_text().strip() == "", errors.read_text()
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT title FROM rss_feed").fetchone()[0]
         return sorted(db.execute("SELECT title, pubDate FROM rss_item").fetchall())
 
 
-@pytest.mark.skipif(newsboat is None, reason="newsboat is not installed (apt-get install newsboat; .ci/run installs it)")
+@pytest.mark.skipif(
+    newsboat is None, reason="newsboat is not installed (apt-get install newsboat; .ci/run installs it)"
+)
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_newsboat_loads_every_item_at_the_right_time(everything, tmp_path, fmt):
     def expected(names):
         return sorted((SHOWN_TITLES[name], instant(STORIES[name]["date"])) for name in names)
+
     assert newsboat_items(everything.output / f"feeds/all.{fmt}.xml", tmp_path / "all") == expected(STORIES)
     mali = [name for name, story in STORIES.items() if "Mali" in story["tags"]]
     assert newsboat_items(everything.output / f"tags/mali/feed.{fmt}.xml", tmp_path / "mali") == expected(mali)
@@ -481,20 +612,27 @@ def test_newsboat_loads_every_item_at_the_right_time(everything, tmp_path, fmt):
 
 def test_updated_moves_only_when_the_story_says_it_changed(site):
     build_sample(site)
+
     def updated(name):
         parsed = feedparser.parse((site.output / name).read_bytes())
-        return calendar.timegm(parsed.feed.updated_parsed), {e.title: calendar.timegm(e.updated_parsed)
-                                                             for e in parsed.entries}
+        return calendar.timegm(parsed.feed.updated_parsed), {
+            e.title: calendar.timegm(e.updated_parsed) for e in parsed.entries
+        }
+
     before = updated("feeds/all.atom.xml")
     newer = site.content / "articles/newer.md"
-    newer.write_text(newer.read_text().replace("Newer body.", "Newer body, corrected.")
-                     .replace("title: Newer story", "note: A note added later.\ntitle: Newer story"))
+    newer.write_text(
+        newer.read_text()
+        .replace("Newer body.", "Newer body, corrected.")
+        .replace("title: Newer story", "note: A note added later.\ntitle: Newer story")
+    )
     site.build(SITEURL=SITEURL)
     assert updated("feeds/all.atom.xml") == before  # an edit alone is not an update readers are told of
     edition = feedparser.parse((site.output / "editions/feed.atom.xml").read_bytes()).entries[0]
     assert "A note added later." in edition.content[0].value  # but the newsletter entry shows the note
-    newer.write_text(newer.read_text().replace("title: Newer story", "modified: 2015-11-22T08:30:00.5-05:00\n"
-                                                                        "title: Newer story"))
+    newer.write_text(
+        newer.read_text().replace("title: Newer story", "modified: 2015-11-22T08:30:00.5-05:00\ntitle: Newer story")
+    )
     site.build(SITEURL=SITEURL)
     corrected = instant("2015-11-22T08:30:00-05:00")
     feed_updated, entries = updated("feeds/all.atom.xml")
@@ -507,6 +645,7 @@ def test_updated_moves_only_when_the_story_says_it_changed(site):
 
 # -- The plain functions behind them ----------------------------------------------------------
 
+
 def test_times_lose_their_fraction_never_their_offset():
     moment = dt.datetime.fromisoformat("2023-06-07T16:54:26.829000-04:00")
     assert feeds.whole_seconds(moment).isoformat() == "2023-06-07T16:54:26-04:00"
@@ -516,9 +655,12 @@ def test_times_lose_their_fraction_never_their_offset():
 
 def test_who_an_entry_is_by():
     assert feeds.credited(["Jane Doe", "John Roe"], "VICE News", "https://d.example/sources/vice-news/") == (
-        feeds.Person("Jane Doe"), feeds.Person("John Roe"))
+        feeds.Person("Jane Doe"),
+        feeds.Person("John Roe"),
+    )
     assert feeds.credited([], "VICE News", "https://d.example/sources/vice-news/") == (
-        feeds.Person("VICE News", "https://d.example/sources/vice-news/"),)
+        feeds.Person("VICE News", "https://d.example/sources/vice-news/"),
+    )
     assert feeds.credited([], "", "") == ()
 
 

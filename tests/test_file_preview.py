@@ -17,12 +17,28 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = ["index.html", "2015/11/21/mali-hunts-suspects/index.html", "2015/11/21/bamako-stays-under-curfew/index.html",
-         "tags/index.html", "tags/mali/index.html",
-         "editions/index.html", "editions/2015-11-21/index.html", "archives/index.html", "feeds/index.html",
-         "about/index.html", "sources/vice-news/index.html"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [
+    "index.html",
+    "2015/11/21/mali-hunts-suspects/index.html",
+    "2015/11/21/bamako-stays-under-curfew/index.html",
+    "tags/index.html",
+    "tags/mali/index.html",
+    "editions/index.html",
+    "editions/2015-11-21/index.html",
+    "archives/index.html",
+    "feeds/index.html",
+    "about/index.html",
+    "sources/vice-news/index.html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +46,32 @@ def preview(tmp_path_factory):
     from conftest import Site
 
     site = Site(tmp_path_factory.mktemp("preview"))
-    site.add_article("lead", title="Mali hunts suspects", tags=["Mali"], section="World", source="VICE News",
-                     date="2015-11-21T17:01:00-05:00", body="See [the other story]({filename}/articles/other.md).")
-    site.add_article("other", title="Bamako under curfew", tags=["Mali", "Bamako"], date="2015-11-21T10:00:00Z",
-                     body="![A map](/images/map.svg)")
+    site.add_article(
+        "lead",
+        title="Mali hunts suspects",
+        tags=["Mali"],
+        section="World",
+        source="VICE News",
+        date="2015-11-21T17:01:00-05:00",
+        body="See [the other story]({filename}/articles/other.md).",
+    )
+    site.add_article(
+        "other",
+        title="Bamako under curfew",
+        tags=["Mali", "Bamako"],
+        date="2015-11-21T10:00:00Z",
+        body="![A map](/images/map.svg)",
+    )
     site.write("images/map.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>')
     site.write("pages/about.md", "---\ntitle: About\n---\nAbout this digest.\n")
     site.build(RELATIVE_URLS=True, SEARCH_ENABLED=False)
-    site.add_article("other", title="Bamako stays under curfew", tags=["Mali", "Bamako"],
-                     date="2015-11-21T10:00:00Z", body="![A map](/images/map.svg)")
+    site.add_article(
+        "other",
+        title="Bamako stays under curfew",
+        tags=["Mali", "Bamako"],
+        date="2015-11-21T10:00:00Z",
+        body="![A map](/images/map.svg)",
+    )
     site.build(RELATIVE_URLS=True, SEARCH_ENABLED=False)
     return site
 
@@ -89,7 +122,8 @@ def test_a_publish_build_keeps_clean_absolute_addresses(site):
     site.build(SITEURL="https://digest.example.org", RELATIVE_URLS=False, SEARCH_ENABLED=False)
     story = site.page("2015/11/21/mali-hunts-suspects/")
     assert 'href="https://digest.example.org/tags/mali/"' in story and "index.html" not in story.replace(
-        "https://digest.example.org/404.html", "")
+        "https://digest.example.org/404.html", ""
+    )
     assert '<link rel="canonical" href="https://digest.example.org/2015/11/21/mali-hunts-suspects/">' in story
 
 
@@ -99,11 +133,14 @@ def test_the_project_settings_build_for_the_disk_and_publishconf_for_the_web():
     assert "RELATIVE_URLS = False" in (ROOT / "publishconf.py").read_text()
 
 
-@pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
-                    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
+@pytest.mark.skipif(
+    not VNU.is_file() or shutil.which("java") is None,
+    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+)
 def test_the_preview_pages_and_the_redirect_page_pass_the_w3c_checker(preview):
     pages = sorted(str(path) for path in preview.output.rglob("*.html"))
     assert str(preview.output / "2015/11/21/bamako-under-curfew/index.html") in pages
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr.replace(str(preview.output), "")

@@ -34,8 +34,13 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     for number in range(12):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"] if number % 2 else ["Russia"],
-                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            tags=["Mali"] if number % 2 else ["Russia"],
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"Body of story {number}.",
+        )
     site.write("pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
 
     def edit_body(path, text):
@@ -54,21 +59,37 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
 
     steps = [
         ("edit one body", lambda: edit_body(site.content / "articles/story-3.md", "Edited body of")),
-        ("add a story", lambda: site.add_article("story-new", title="Brand new", tags=["Mali", "Bamako"],
-                                                  date="2015-11-30T10:00:00Z")),
+        (
+            "add a story",
+            lambda: site.add_article(
+                "story-new", title="Brand new", tags=["Mali", "Bamako"], date="2015-11-30T10:00:00Z"
+            ),
+        ),
         ("delete a story", lambda: (site.content / "articles/story-5.md").unlink()),
-        ("change tags", lambda: site.add_article("story-7", title="Story 7", tags=["Bamako"],
-                                                  date="2015-11-17T10:00:00Z", body="Body of story 7.")),
-        ("retitle a story", lambda: site.add_article("story-8", title="Story eight renamed",
-                                                      date="2015-11-18T10:00:00Z", body="Body of story 8.")),
+        (
+            "change tags",
+            lambda: site.add_article(
+                "story-7", title="Story 7", tags=["Bamako"], date="2015-11-17T10:00:00Z", body="Body of story 7."
+            ),
+        ),
+        (
+            "retitle a story",
+            lambda: site.add_article(
+                "story-8", title="Story eight renamed", date="2015-11-18T10:00:00Z", body="Body of story 8."
+            ),
+        ),
         ("note the newest story", lambda: set_field("story-new", "note", "Why this one matters.")),
         ("note an older story", lambda: set_field("story-2", "note", "Worth a read.")),
         ("credit a photo", lambda: set_field("story-4", "image_credit", "A. Photographer")),
         ("list contributors", lambda: set_field("story-4", "contributors", ["A. Reporter"])),
         ("show notes in lists", show_notes_in_lists),
         ("edit a note lists show", lambda: set_field("story-2", "note", "Worth reading twice.")),
-        ("change a template", lambda: (theme / "templates/article.html").write_text(
-            (theme / "templates/article.html").read_text().replace("<h1>", "<h1 class=\"headline\">"))),
+        (
+            "change a template",
+            lambda: (theme / "templates/article.html").write_text(
+                (theme / "templates/article.html").read_text().replace("<h1>", '<h1 class="headline">')
+            ),
+        ),
         ("change a page", lambda: site.write("pages/about.md", "---\ntitle: About us\n---\nWho we are.\n")),
         ("nothing at all", lambda: None),
     ]
@@ -78,21 +99,35 @@ def test_incremental_builds_match_cold_builds_through_a_sequence_of_changes(site
         change()
         site.build(THEME=str(theme), SEARCH_ENABLED=True)
         after = tree(site.output)
-        assert after == cold_build(site, tmp_path, theme), f"after '{description}' the rebuild differs from a cold build"
+        assert after == cold_build(site, tmp_path, theme), (
+            f"after '{description}' the rebuild differs from a cold build"
+        )
         kept = [p for p in (site.root / ".cache" / "pages").rglob("*") if p.is_file()]
         assert len(kept) <= len(after), f"after '{description}' the page store keeps files the site no longer has"
         after_mtimes = mtimes(site.output)
         for name, data in after.items():
             if before_tree.get(name) == data:
-                assert after_mtimes[name] == before_mtimes[name], f"after '{description}' unchanged {name} was rewritten"
+                assert after_mtimes[name] == before_mtimes[name], (
+                    f"after '{description}' unchanged {name} was rewritten"
+                )
 
 
 def test_rebuild_after_one_body_edit_renders_only_that_page(site):
-    subjects = ["apples orchards", "bridges rivers", "comets telescopes", "dolphins oceans", "engines turbines",
-                "forests lumber"]
+    subjects = [
+        "apples orchards",
+        "bridges rivers",
+        "comets telescopes",
+        "dolphins oceans",
+        "engines turbines",
+        "forests lumber",
+    ]
     for number, subject in enumerate(subjects):  # no shared words: no related stories to shift
-        site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
-                         body=f"All about {subject}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"All about {subject}.",
+        )
     first = site.build(SEARCH_ENABLED=True)
     before = mtimes(site.output)
     story = site.content / "articles/story-2.md"
@@ -104,15 +139,25 @@ def test_rebuild_after_one_body_edit_renders_only_that_page(site):
     changed = sorted(name for name in after if after[name] != before.get(name))
     # The story's page, the site feeds that carry its full text, and the search index's new words.
     assert [name for name in changed if not name.startswith("pagefind/")] == [
-        "2015/11/12/story-2/index.html", "feeds/all.atom.xml", "feeds/all.json", "feeds/all.rss.xml"]
+        "2015/11/12/story-2/index.html",
+        "feeds/all.atom.xml",
+        "feeds/all.json",
+        "feeds/all.rss.xml",
+    ]
     assert second.changed_files == len(changed)
     assert "One more paragraph." in site.page("2015/11/12/story-2/")
 
 
 def test_a_curators_note_renders_again_only_the_pages_that_show_it(site):
     for number in range(6):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"], section="World",
-                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            tags=["Mali"],
+            section="World",
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"Body of story {number}.",
+        )
     first = site.build()
     before = mtimes(site.output)
     story = site.content / "articles/story-2.md"
@@ -122,10 +167,20 @@ def test_a_curators_note_renders_again_only_the_pages_that_show_it(site):
     after = mtimes(site.output)
     changed = sorted(name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/"))
     # The feeds carry the note too: every feed with the story, and the editions feed (its newsletter).
-    feeds = [f"{folder}{fmt}" for folder in ("editions/feed.", "feeds/all.", "sections/world/feed.", "tags/mali/feed.")
-             for fmt in ("atom.xml", "json", "rss.xml")]
-    assert changed == sorted(["2015/11/12/story-2/index.html", "editions/2015-11-12/email.html",
-                              "editions/2015-11-12/email.txt", "editions/2015-11-12/index.html", *feeds])
+    feeds = [
+        f"{folder}{fmt}"
+        for folder in ("editions/feed.", "feeds/all.", "sections/world/feed.", "tags/mali/feed.")
+        for fmt in ("atom.xml", "json", "rss.xml")
+    ]
+    assert changed == sorted(
+        [
+            "2015/11/12/story-2/index.html",
+            "editions/2015-11-12/email.html",
+            "editions/2015-11-12/email.txt",
+            "editions/2015-11-12/index.html",
+            *feeds,
+        ]
+    )
     assert "Why it matters." in site.page("2015/11/12/story-2/")
     # Not rendered again: the other stories' pages, tag, section and source pages, archives.
     other_stories = 5
@@ -141,10 +196,17 @@ def test_a_site_with_its_own_jinja_filters_shows_every_notes_edit(site, tmp_path
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     story_list = theme / "templates/_card.html"
-    story_list.write_text(story_list.read_text().replace("{{ item.title }}</a>", "{{ item.title }}</a> {{ item|note_of }}"))
+    story_list.write_text(
+        story_list.read_text().replace("{{ item.title }}</a>", "{{ item.title }}</a> {{ item|note_of }}")
+    )
     for number in range(3):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"],
-                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            tags=["Mali"],
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"Body of story {number}.",
+        )
     site.build(THEME=str(theme), JINJA_FILTERS={"note_of": note_of})
     story = site.content / "articles/story-0.md"
     loaded = frontmatter.parse(story.read_text())
@@ -179,8 +241,13 @@ def test_a_file_changed_by_hand_in_the_output_is_rendered_again(site):
 
 def test_a_build_into_an_empty_output_folder_links_what_the_cache_kept(site):
     for number in range(5):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali"],
-                         date=f"2015-11-{10 + number}T10:00:00Z", body=f"Body of story {number}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            tags=["Mali"],
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"Body of story {number}.",
+        )
     first = site.build()
     built = tree(site.output)
     site.remove_output()  # a fresh clone, or a CI job that keeps only .cache/

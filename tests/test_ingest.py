@@ -42,23 +42,33 @@ def test_the_seed_story_field_by_field(tmp_path):
     meta = story.metadata
     assert path == "articles/2015/11/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects-in-deadly.md"
     assert meta["title"] == SEED_TITLE
-    assert meta["subtitle"] == ("Officials said “more than three suspects” are still at large after the attack on a "
-                                "luxury hotel in Mali’s capital that left at least 19 people dead.")
+    assert meta["subtitle"] == (
+        "Officials said “more than three suspects” are still at large after the attack on a "
+        "luxury hotel in Mali’s capital that left at least 19 people dead."
+    )
     assert meta["date"] == "2015-11-21T17:01:00-05:00"
     assert meta["source"] == "VICE News"
     assert meta["image_credit"] == "Joe Penney/Reuters"
     assert meta["contributors"] == ["Reuters"]
-    assert meta["related"] == ["What the Bamako Hotel Attack Reveals About Islamist Militants in Mali",
-                               "Terrorist Groups Are Poaching Elephants In Northern Mali, Warns UN"]
+    assert meta["related"] == [
+        "What the Bamako Hotel Attack Reveals About Islamist Militants in Mali",
+        "Terrorist Groups Are Poaching Elephants In Northern Mali, Warns UN",
+    ]
     assert {"Mali", "Bamako", "Vladimir Putin", "Russia"} <= set(meta["tags"]) and len(meta["tags"]) <= 8
     paragraphs = story.body.strip().split("\n\n")
     seed_blocks = [block.strip() for block in SEED.read_text().split("\n\n") if block.strip()]
-    expected = seed_blocks[seed_blocks.index(next(b for b in seed_blocks if b.startswith("One day after"))):]
+    expected = seed_blocks[seed_blocks.index(next(b for b in seed_blocks if b.startswith("One day after"))) :]
     expected = [b for b in expected if not b.startswith(("Related:", "Follow VICE", "Reuters contributed"))]
     assert paragraphs == expected and len(paragraphs) == 12
     assert paragraphs[-1].startswith('"Mali will not shut down')
-    for furniture in ("This story is over", "Photo by", "Related:", "Follow VICE News", "contributed to this report",
-                      "November 21, 2015"):
+    for furniture in (
+        "This story is over",
+        "Photo by",
+        "Related:",
+        "Follow VICE News",
+        "contributed to this report",
+        "November 21, 2015",
+    ):
         assert furniture not in story.body
 
 
@@ -120,7 +130,7 @@ def test_bbc_corpus_sample_with_duplicates_and_latin1(tmp_path):
 def test_aeb_body_quality_and_structure():
     """The whole benchmark: body F1 stays at least 0.96, and stories keep their links and images."""
     require_shared(AEB)
-    f1, precision, recall, pages, structure = aeb_quality(AEB)
+    f1, _, _, pages, structure = aeb_quality(AEB)
     assert f1 >= 0.96, (f1, pages[:5])
     assert structure.pages == len(pages) == 181
     assert structure.with_link >= 0.7 * structure.pages and structure.with_image >= 0.5 * structure.pages
@@ -134,7 +144,7 @@ RSS = """<?xml version="1.0"?>
 &lt;p&gt;Streets were empty.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description><category>Mali</category></item>
 <item><title>Hotel reopens</title><link>https://wire.example/hotel</link><guid>wire-2</guid>
 <pubDate>Sun, 22 Nov 2015 10:00:00 +0000</pubDate><description>The hotel reopened.</description></item>
-</channel></rss>"""
+</channel></rss>"""  # noqa: E501 - a feed as servers send it, lines and all
 
 
 def test_feed_entries_become_stories_once(tmp_path):
@@ -144,7 +154,9 @@ def test_feed_entries_become_stories_once(tmp_path):
     assert report.count("written") == 2
     by_title = {s.metadata["title"]: s for s in stories(tmp_path / "content").values()}
     curfew = by_title["Curfew in Bamako"]
-    assert curfew.metadata["source"] == "Wire Service" and curfew.metadata["source_url"] == "https://wire.example/curfew"
+    assert (
+        curfew.metadata["source"] == "Wire Service" and curfew.metadata["source_url"] == "https://wire.example/curfew"
+    )
     assert curfew.metadata["date"] == "2015-11-21T22:00:00+00:00" and "Mali" in curfew.metadata["tags"]
     assert "A curfew was declared in Bamako." in curfew.body and "alert" not in curfew.body
     again = ingest([str(feed)], options(tmp_path))
@@ -158,12 +170,16 @@ def test_urls_of_pages_are_fetched(tmp_path):
         '<html><head><title>x</title><meta property="og:title" content="Local page story">'
         '<meta property="article:published_time" content="2015-11-21T17:01:00-05:00">'
         '<meta property="og:site_name" content="Local Times"></head><body><article><h1>Local page story</h1>'
-        + "".join(f"<p>Paragraph {i} of the local story, long enough to count as article text for extraction.</p>"
-                  for i in range(6)) + "</article></body></html>")
+        + "".join(
+            f"<p>Paragraph {i} of the local story, long enough to count as article text for extraction.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>"
+    )
     requests = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
             requests.append(self.path)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(pages)))
@@ -222,10 +238,14 @@ def test_hostile_html_is_defused(tmp_path):
         '<html><head><meta property="og:title" content="Title: with \'quotes\' --- and # hash">'
         '<meta property="article:published_time" content="2015-11-21T17:01:00Z"></head><body><article>'
         '<h1>Title</h1><script>alert(1)</script><iframe src="https://evil.example"></iframe>'
-        '<style>body{display:none}</style>'
-        + "".join(f'<p onclick="alert({i})">Paragraph {i}: the &lt;script&gt;alert(2)&lt;/script&gt; text stays '
-                  f'text, and <a href="javascript:alert(3)">this link</a> loses its address.</p>' for i in range(5))
-        + "</article></body></html>")
+        "<style>body{display:none}</style>"
+        + "".join(
+            f'<p onclick="alert({i})">Paragraph {i}: the &lt;script&gt;alert(2)&lt;/script&gt; text stays '
+            f'text, and <a href="javascript:alert(3)">this link</a> loses its address.</p>'
+            for i in range(5)
+        )
+        + "</article></body></html>"
+    )
     ingest([str(page)], options(tmp_path))
     [path] = (tmp_path / "content").rglob("*.md")
     text = path.read_text()
@@ -255,8 +275,10 @@ def test_dry_run_writes_nothing(tmp_path):
 
 def test_ingested_stories_build(site):
     require_shared(SEED)
-    ingest([str(SEED)], Options(content=site.content, site_timezone="UTC",
-                                source_timezones={"VICE News": "America/New_York"}))
+    ingest(
+        [str(SEED)],
+        Options(content=site.content, site_timezone="UTC", source_timezones={"VICE News": "America/New_York"}),
+    )
     site.build()
     page = site.page("2015/11/21/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects-in-deadly/")
     assert "Reuters contributed to this report." in page and 'href="/tags/bamako/"' in page
@@ -282,11 +304,19 @@ def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
             f'<html><head><meta property="og:title" content="Story {name}">'
             f'<meta property="og:image" content="{base}/{image}">'
             '<meta property="article:published_time" content="2015-11-21T17:01:00-05:00"></head><body><article>'
-            + "".join(f"<p>Paragraph {i} of the story {name}, long enough to count as article text.</p>"
-                      for i in range(6)) + "</article></body></html>")
+            + "".join(
+                f"<p>Paragraph {i} of the story {name}, long enough to count as article text.</p>" for i in range(6)
+            )
+            + "</article></body></html>"
+        )
     try:
-        result = run_cli("ingest", "--content", str(site.content), "--fetch-images",
-                         *(f"{base}/{name}.html" for name in ("with-photo", "missing", "not-an-image")))
+        result = run_cli(
+            "ingest",
+            "--content",
+            str(site.content),
+            "--fetch-images",
+            *(f"{base}/{name}.html" for name in ("with-photo", "missing", "not-an-image")),
+        )
     finally:
         server.shutdown()
     assert result.returncode == 0, result.stderr
@@ -305,17 +335,45 @@ def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
 
 
 def _article_page(headline: str, json_ld: object, extra_head: str = "") -> str:
-    body = "".join(f"<p>Paragraph {i} of the story about {headline.lower()}, long enough to be article text.</p>"
-                   for i in range(4))
-    return (f'<html><head><title>{headline}</title><script type="application/ld+json">{json.dumps(json_ld)}'
-            f'</script>{extra_head}</head><body><article><h1>{headline}</h1>{body}</article></body></html>')
+    body = "".join(
+        f"<p>Paragraph {i} of the story about {headline.lower()}, long enough to be article text.</p>" for i in range(4)
+    )
+    return (
+        f'<html><head><title>{headline}</title><script type="application/ld+json">{json.dumps(json_ld)}'
+        f"</script>{extra_head}</head><body><article><h1>{headline}</h1>{body}</article></body></html>"
+    )
 
 
 # Values of every type but the expected one, as real pages carry them in JSON-LD.
-WRONG_TYPES = {"number": 5, "fraction": 1e308, "boolean": True, "null": None, "empty list": [], "numbers": [5, 6],
-               "mapping": {"x": 5}, "nested": [[{"@id": 5}]], "reference": {"@id": 7}, "names": {"name": [5]}}
-JSON_LD_KEYS = ("@id", "@graph", "headline", "description", "datePublished", "dateModified", "author", "publisher",
-                "mainEntityOfPage", "url", "image", "thumbnailUrl", "articleSection", "inLanguage", "keywords")
+WRONG_TYPES = {
+    "number": 5,
+    "fraction": 1e308,
+    "boolean": True,
+    "null": None,
+    "empty list": [],
+    "numbers": [5, 6],
+    "mapping": {"x": 5},
+    "nested": [[{"@id": 5}]],
+    "reference": {"@id": 7},
+    "names": {"name": [5]},
+}
+JSON_LD_KEYS = (
+    "@id",
+    "@graph",
+    "headline",
+    "description",
+    "datePublished",
+    "dateModified",
+    "author",
+    "publisher",
+    "mainEntityOfPage",
+    "url",
+    "image",
+    "thumbnailUrl",
+    "articleSection",
+    "inLanguage",
+    "keywords",
+)
 
 
 def test_metadata_of_the_wrong_type_never_stops_ingest(tmp_path):
@@ -327,12 +385,32 @@ def test_metadata_of_the_wrong_type_never_stops_ingest(tmp_path):
     for number, (kind, value) in enumerate(WRONG_TYPES.items()):
         node = {"@type": "NewsArticle", "datePublished": "2015-11-21T17:01:00Z", **dict.fromkeys(JSON_LD_KEYS, value)}
         (inputs / f"{number}-node.html").write_text(_article_page(f"Wrong {kind} story", node))
-        (inputs / f"{number}-graph.html").write_text(_article_page(f"Graph {kind} story", {"@graph": [
-            {"@type": "NewsArticle", "headline": f"Graph {kind} story", "datePublished": "2015-11-21T17:01:00Z",
-             "author": {"@id": "#a"}, "publisher": {"@id": "#a"}, "image": {"@id": "#a"}, "keywords": value},
-            {"@id": "#a", "name": value, "url": value, "caption": value, "creditText": value}]}))
-    (inputs / "offset.html").write_text(_article_page("Offset story", {"@type": "NewsArticle"}, (
-        '<meta property="article:published_time" content="2015-11-21T17:01:00-99:00">')))
+        (inputs / f"{number}-graph.html").write_text(
+            _article_page(
+                f"Graph {kind} story",
+                {
+                    "@graph": [
+                        {
+                            "@type": "NewsArticle",
+                            "headline": f"Graph {kind} story",
+                            "datePublished": "2015-11-21T17:01:00Z",
+                            "author": {"@id": "#a"},
+                            "publisher": {"@id": "#a"},
+                            "image": {"@id": "#a"},
+                            "keywords": value,
+                        },
+                        {"@id": "#a", "name": value, "url": value, "caption": value, "creditText": value},
+                    ]
+                },
+            )
+        )
+    (inputs / "offset.html").write_text(
+        _article_page(
+            "Offset story",
+            {"@type": "NewsArticle"},
+            ('<meta property="article:published_time" content="2015-11-21T17:01:00-99:00">'),
+        )
+    )
     (inputs / "year-zero.xml").write_text(RSS.replace("Sat, 21 Nov 2015 22:00:00", "Sat, 01 Jan 0000 00:00:00"))
     (inputs / "good.txt").write_text("A good story\n\nNovember 21, 2015, 5:01pm\n\nIt happened on time.\n")
     report = ingest([str(inputs)], options(tmp_path, date=dt.datetime(2020, 1, 6, 9)))
@@ -363,8 +441,11 @@ def test_an_unforeseen_error_fails_its_input_alone(tmp_path, monkeypatch):
     for name, text in (("a.txt", "This one trips the reader."), ("b.txt", "This one is fine.")):
         (tmp_path / name).write_text(f"Story {name}\n\n{text}\n")
     shown = []
-    report = ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
-                    options(tmp_path, date=dt.datetime(2020, 1, 6, 9)), shown.append)
+    ingest(
+        [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+        options(tmp_path, date=dt.datetime(2020, 1, 6, 9)),
+        shown.append,
+    )
     assert [(Path(o.input).name, o.status) for o in shown] == [("a.txt", "failed"), ("b.txt", "written")]
     assert shown[0].detail == "unexpected TypeError: 'int' object is not iterable"
 
@@ -383,9 +464,11 @@ def test_only_regular_files_are_read_and_the_cap_holds_while_reading(tmp_path, m
     result = run_cli("ingest", "--content", str(tmp_path / "content"), str(inputs))
     assert result.returncode == 1
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("ERROR"))
-    assert errors == [f"ERROR: {inputs}/bomb.html.gz: too large for a news story once unpacked (over 10 MB)",
-                      f"ERROR: {inputs}/pipe.txt: not a regular file (a named pipe); not read",
-                      f"ERROR: {inputs}/zero.txt: not a regular file (a device); not read"], result.stderr
+    assert errors == [
+        f"ERROR: {inputs}/bomb.html.gz: too large for a news story once unpacked (over 10 MB)",
+        f"ERROR: {inputs}/pipe.txt: not a regular file (a named pipe); not read",
+        f"ERROR: {inputs}/zero.txt: not a regular file (a device); not read",
+    ], result.stderr
     assert "1 written" in result.stdout
     # A file may say it is empty and hold more (/proc's files do): the cap counts what is read.
     from newsdigest.ingest import reading
@@ -462,9 +545,14 @@ def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch)
     monkeypatch.setattr(feed_module.feedparser, "parse", lambda *args: calls.append("parse") or real_parse(*args))
     report = ingest([str(rss), str(atom)], options(tmp_path))
     assert (report.count("skipped"), calls) == (4, [])
-    rss.write_text(RSS.replace("</channel>", "<item><title>Airport reopens</title><link>https://wire.example/airport"
-                               "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
-                               "reopened on Monday.</description></item></channel>"))
+    rss.write_text(
+        RSS.replace(
+            "</channel>",
+            "<item><title>Airport reopens</title><link>https://wire.example/airport"
+            "</link><pubDate>Mon, 23 Nov 2015 08:00:00 +0000</pubDate><description>The airport "
+            "reopened on Monday.</description></item></channel>",
+        )
+    )
     report = ingest([str(rss)], options(tmp_path))
     assert (report.count("skipped"), report.count("written"), calls) == (2, 1, ["parse", "extract"])
     airport = next(s for s in stories(tmp_path / "content").values() if s.metadata["title"] == "Airport reopens")
@@ -511,8 +599,10 @@ def test_a_story_deleted_by_hand_is_noticed_and_stays_deleted(tmp_path):
     moved.rename(moved.with_name("hotel.md"))  # moved, not deleted: its story is still there
     result = run_cli("ingest", "--content", str(content), str(feed))
     assert result.returncode == 0, result.stderr
-    assert (f"forgotten: {content}/articles/2015/11/curfew-in-bamako.md: deleted since the last ingest; "
-            f"listed in {content / '.ingest-ignore'}") in result.stderr.splitlines()
+    assert (
+        f"forgotten: {content}/articles/2015/11/curfew-in-bamako.md: deleted since the last ingest; "
+        f"listed in {content / '.ingest-ignore'}"
+    ) in result.stderr.splitlines()
     assert "0 written" in result.stdout and "2 skipped" in result.stdout and "1 forgotten" in result.stdout
     assert sorted(p.name for p in content.rglob("*.md")) == ["hotel.md"]
     assert "url https://wire.example/curfew\n" in (content / ".ingest-ignore").read_text()
@@ -532,9 +622,13 @@ def test_forget_refuses_what_it_cannot_forget(tmp_path):
     result = run_cli("ingest", "--content", str(content), "--forget", str(handwritten), "--forget", str(elsewhere))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
-    assert errors == [f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
-                      "fingerprint); not forgotten: delete it by hand",
-                      f"ERROR: {elsewhere}: not a story file in {content}"]
+    assert errors == [
+        (
+            f"ERROR: {handwritten}: nothing recognises it in an input (no source_url, source_guid or "
+            "fingerprint); not forgotten: delete it by hand"
+        ),
+        f"ERROR: {elsewhere}: not a story file in {content}",
+    ]
     assert handwritten.exists() and elsewhere.exists() and not (content / ".ingest-ignore").exists()
 
 
@@ -543,12 +637,15 @@ def test_an_unreadable_ignore_list_stops_ingest_before_anything_is_written(tmp_p
     feed.write_text(RSS)
     content = tmp_path / "content"
     content.mkdir()
-    (content / ".ingest-ignore").write_text("# forgotten\nurl https://wire.example/curfew\n"
-                                            "https://wire.example/hotel\n")
+    (content / ".ingest-ignore").write_text(
+        "# forgotten\nurl https://wire.example/curfew\nhttps://wire.example/hotel\n"
+    )
     result = run_cli("ingest", "--content", str(content), str(feed))
     assert result.returncode == 1
-    assert result.stderr.strip() == (f"ERROR: {content}/.ingest-ignore:3: expected 'kind value' with a kind among url, "
-                                     "guid, fingerprint, input, found 'https://wire.example/hotel'")
+    assert result.stderr.strip() == (
+        f"ERROR: {content}/.ingest-ignore:3: expected 'kind value' with a kind among url, "
+        "guid, fingerprint, input, found 'https://wire.example/hotel'"
+    )
     assert not list(content.rglob("*.md"))
 
 
@@ -556,7 +653,7 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
     """A right-to-left override or a zero-width space makes one word look like another; ingest
     writes what a reader sees (the joiner inside an emoji stays, it draws the emoji)."""
     feed = tmp_path / "wire.xml"
-    feed.write_text(f"""<?xml version="1.0"?>
+    feed.write_text("""<?xml version="1.0"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Wire\u200b Service</title>
 <link>https://wire.example/</link><description>d</description>
 <item><title>Curfew in Ba\u200bmako \u202egpj.exe\u202c, coders 👩\u200d💻 stay home</title>
@@ -575,8 +672,10 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
     invisible = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
     assert not invisible.search(json.dumps(meta, ensure_ascii=False)), meta
     clipping = tmp_path / "clip.txt"
-    clipping.write_text("Ma\u200bli votes \u202eon Sunday\n\nThe \u2066first\u2069 round of the election.\n"
-                        "November 22, 2015, 9:00am\n\nVoters in Mali chose a new parliament on Sunday.\n")
+    clipping.write_text(
+        "Ma\u200bli votes \u202eon Sunday\n\nThe \u2066first\u2069 round of the election.\n"
+        "November 22, 2015, 9:00am\n\nVoters in Mali chose a new parliament on Sunday.\n"
+    )
     report = ingest([str(clipping)], options(tmp_path, tags=["Elec\u200btions"]))
     assert report.count("written") == 1, report.outcomes
     meta = next(s.metadata for s in stories(tmp_path / "content").values() if s.metadata["title"].endswith("Sunday"))

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.slow  # builds of 600 to 1500 stories, interrupted
 def add_bulk_stories(site, count=1500):
     """Enough stories that the build converts and renders them in worker processes."""
     for number in range(count):
-        site.write(f"articles/bulk/story-{number}.md", frontmatter.dump(
-            {"title": f"Bulk story {number}", "date": "2015-11-20T10:00:00Z"}, "Paragraph. " * 400))
+        site.write(
+            f"articles/bulk/story-{number}.md",
+            frontmatter.dump({"title": f"Bulk story {number}", "date": "2015-11-20T10:00:00Z"}, "Paragraph. " * 400),
+        )
 
 
 def interrupt_once_workers_start(site, worker_name=None, **settings):
@@ -26,17 +28,29 @@ def interrupt_once_workers_start(site, worker_name=None, **settings):
     when given), check it cleaned up."""
     before = (site.output / "index.html").read_bytes()
     build = subprocess.Popen(
-        [str(NEWSDIGEST), "build", "--settings", str(site.settings_file(**settings)), "--content", str(site.content),
-         "--output", str(site.output)],
-        cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            str(NEWSDIGEST),
+            "build",
+            "--settings",
+            str(site.settings_file(**settings)),
+            "--content",
+            str(site.content),
+            "--output",
+            str(site.output),
+        ],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     parent = psutil.Process(build.pid)
     workers = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not workers and build.poll() is None:
         try:
-            workers = [child for child in parent.children(recursive=True)
-                       if worker_name is None or child.name() == worker_name]
+            workers = [
+                child for child in parent.children(recursive=True) if worker_name is None or child.name() == worker_name
+            ]
         except psutil.NoSuchProcess:
             workers = []
         time.sleep(0.02)
@@ -44,7 +58,7 @@ def interrupt_once_workers_start(site, worker_name=None, **settings):
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate(timeout=60)
     assert build.returncode == 130, stderr
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers still running after Ctrl-C: {alive}"
     assert (site.output / "index.html").read_bytes() == before
     assert site.leftovers() == []

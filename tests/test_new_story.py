@@ -10,23 +10,33 @@ from conftest import run_cli
 
 
 def new(site, *args: str):
-    return run_cli("new", "--content", str(site.content), "--settings",
-                   str(site.settings_file(TIMEZONE="Asia/Kolkata")), *args, cwd=site.root)
+    return run_cli(
+        "new",
+        "--content",
+        str(site.content),
+        "--settings",
+        str(site.settings_file(TIMEZONE="Asia/Kolkata")),
+        *args,
+        cwd=site.root,
+    )
 
 
 def test_new_writes_a_story_that_builds_and_never_overwrites_one(site):
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     result = new(site, "Storm hits the coast: 3 dead", "--source", "BBC News", "--url", "https://bbc.co.uk/news/1")
     assert result.returncode == 0, result.stderr
     path = site.root / result.stdout.strip()
     story = frontmatter.parse(path.read_text())
     moment = dt.datetime.fromisoformat(story.metadata["date"])
     assert moment.utcoffset() == dt.timedelta(hours=5, minutes=30)  # now, in the site's TIMEZONE
-    assert before <= moment <= dt.datetime.now(dt.timezone.utc)
+    assert before <= moment <= dt.datetime.now(dt.UTC)
     assert path.relative_to(site.content) == Path(f"articles/{moment:%Y}/{moment:%m}/storm-hits-the-coast-3-dead.md")
     assert {key: story.metadata[key] for key in ("title", "slug", "source", "source_url")} == {
-        "title": "Storm hits the coast: 3 dead", "slug": "storm-hits-the-coast-3-dead", "source": "BBC News",
-        "source_url": "https://bbc.co.uk/news/1"}
+        "title": "Storm hits the coast: 3 dead",
+        "slug": "storm-hits-the-coast-3-dead",
+        "source": "BBC News",
+        "source_url": "https://bbc.co.uk/news/1",
+    }
     written = path.read_bytes()
     again = new(site, "Storm hits the coast: 3 dead")
     assert again.returncode == 0 and again.stdout.strip().endswith("storm-hits-the-coast-3-dead-2.md")

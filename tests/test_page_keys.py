@@ -12,8 +12,14 @@ def story(url="2015/11/21/story/", **metadata):
 
 
 def site(settings=None, listings=("a|1",), moment=None):
-    return page_keys.site_key(code="code", settings=settings or {"SITENAME": "Digest"}, build_moment=moment,
-                              theme="theme", side_files="side", listings=listings)
+    return page_keys.site_key(
+        code="code",
+        settings=settings or {"SITENAME": "Digest"},
+        build_moment=moment,
+        theme="theme",
+        side_files="side",
+        listings=listings,
+    )
 
 
 def test_stable_text_does_not_depend_on_order_or_memory():
@@ -23,8 +29,7 @@ def test_stable_text_does_not_depend_on_order_or_memory():
 
 
 def test_every_setting_takes_part_in_the_site_key_but_paths_workers_and_the_build_record():
-    base = {"SITENAME": "Digest", "OUTPUT_PATH": "/a", "CACHE_PATH": "/c", "NEWSDIGEST_WORKERS": 2,
-            BUILD_KEY: object()}
+    base = {"SITENAME": "Digest", "OUTPUT_PATH": "/a", "CACHE_PATH": "/c", "NEWSDIGEST_WORKERS": 2, BUILD_KEY: object()}
     same = {**base, "OUTPUT_PATH": "/b", "CACHE_PATH": "/d", "NEWSDIGEST_WORKERS": 8, BUILD_KEY: object()}
     assert site(base) == site(same)
     assert site(base) != site({**base, "NEWSDIGEST_BANNER": "New"})
@@ -60,10 +65,12 @@ def test_a_page_about_a_story_follows_that_storys_key_and_a_list_only_its_length
 def test_a_page_key_follows_the_site_the_name_the_template_and_the_arguments():
     key = page_keys.page_key("site", "index.html", "index", (), ["page=1"])
     assert key == page_keys.page_key("site", "index.html", "index", (), ["page=1"])
-    for other in [("other site", "index.html", "index", (), ["page=1"]),
-                  ("site", "archives/index.html", "index", (), ["page=1"]),
-                  ("site", "index.html", "archives", (), ["page=1"]),
-                  ("site", "index.html", "index", ("extra",), ["page=1"]),
-                  ("site", "index.html", "index", (), ["page=2"])]:
+    for other in [
+        ("other site", "index.html", "index", (), ["page=1"]),
+        ("site", "archives/index.html", "index", (), ["page=1"]),
+        ("site", "index.html", "archives", (), ["page=1"]),
+        ("site", "index.html", "index", ("extra",), ["page=1"]),
+        ("site", "index.html", "index", (), ["page=2"]),
+    ]:
         assert page_keys.page_key(*other) != key
     assert page_keys.produced_key("site", "feeds/all.", ["a"]) != page_keys.produced_key("site", "feeds/all.", ["b"])

@@ -20,9 +20,23 @@ SITEURL = "https://digest.example.org"
 
 def publish(site: Site, *args: str, siteurl: str = SITEURL, env: dict | None = None) -> subprocess.CompletedProcess:
     settings = site.settings_file(SITEURL=siteurl, RELATIVE_URLS=False, SEARCH_ENABLED=False)
-    return subprocess.run([str(NEWSDIGEST), "publish", "--settings", str(settings), "--content", str(site.content),
-                           "--output", str(site.output), *args], cwd=site.root, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [
+            str(NEWSDIGEST),
+            "publish",
+            "--settings",
+            str(settings),
+            "--content",
+            str(site.content),
+            "--output",
+            str(site.output),
+            *args,
+        ],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def needs(tool: str) -> None:
@@ -66,8 +80,10 @@ def test_publish_to_a_folder_with_rsync_moves_only_what_changed_and_nginx_serves
         assert result.returncode == 0, result.stderr
         assert f"published {SITEURL} to {deployed}: " in result.stdout
         assert tree(deployed) == tree(site.output) and not deployed.is_symlink()
-        assert all(stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644)
-                   for path in [deployed, *deployed.rglob("*")])
+        assert all(
+            stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644)
+            for path in [deployed, *deployed.rglob("*")]
+        )
 
         story = site.content / "articles/story-1.md"
         story.write_text(story.read_text() + "\nOne more paragraph.\n")
@@ -79,7 +95,7 @@ def test_publish_to_a_folder_with_rsync_moves_only_what_changed_and_nginx_serves
         assert tree(deployed) == tree(site.output)
 
         with nginx(deployed, rules=deployed) as server:
-            status, headers, body = fetch(server + "/2015/11/11/bridges-rivers/")
+            status, _, body = fetch(server + "/2015/11/11/bridges-rivers/")
             assert status == 200 and b"One more paragraph." in body
             assert fetch(server + "/feeds/all.atom.xml")[1]["content-type"] == "application/atom+xml; charset=utf-8"
             assert fetch(server + "/2015/11/12/comets-telescopes/")[0] == 404

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Site, run_cli
 from newsdigest.build import build
 from newsdigest.site_settings import SiteSettings
+
+from conftest import ROOT, Site, run_cli
 
 
 def tree(folder: Path) -> dict:
@@ -18,7 +19,9 @@ def tree(folder: Path) -> dict:
 
 def test_two_builds_are_byte_identical(site, tmp_path):
     for number in range(5):
-        site.add_article(f"story-{number}", title=f"Story {number}", tags=["Mali", f"t{number}"], date="2015-11-21T10:00:00Z")
+        site.add_article(
+            f"story-{number}", title=f"Story {number}", tags=["Mali", f"t{number}"], date="2015-11-21T10:00:00Z"
+        )
     site.build()
     first = tree(site.output)
     site.output.rename(tmp_path / "first")
@@ -35,11 +38,16 @@ def test_plain_pelican_route_builds_the_same_site(site, tmp_path):
     out_plain, out_ours = tmp_path / "plain", tmp_path / "ours"
     # The project's settings with search on, each route with a cache of its own: neither reuses the other's pages.
     settings = site.settings_file(SEARCH_ENABLED=True, CACHE_PATH=str(tmp_path / "cache-plain"))
-    subprocess.run([str(pelican), str(ROOT / "content"), "-s", str(settings), "-o", str(out_plain)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [str(pelican), str(ROOT / "content"), "-s", str(settings), "-o", str(out_plain)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     settings = site.settings_file(SEARCH_ENABLED=True, CACHE_PATH=str(tmp_path / "cache-ours"))
-    result = run_cli("build", "--settings", str(settings), "--content", str(ROOT / "content"),
-                     "--output", str(out_ours))
+    result = run_cli(
+        "build", "--settings", str(settings), "--content", str(ROOT / "content"), "--output", str(out_ours)
+    )
     assert result.returncode == 0, result.stderr
     assert any(out_ours.glob("pagefind*/**/*")), "the site was built without its search index"
     assert tree(out_plain) == tree(out_ours)
@@ -49,8 +57,12 @@ def test_plain_pelican_route_builds_the_same_site(site, tmp_path):
 def test_plain_pelican_route_is_strict_too(site):
     site.write("articles/undated.md", "---\ntitle: No date\n---\n")
     pelican = Path(sys.executable).parent / "pelican"
-    result = subprocess.run([str(pelican), str(site.content), "-s", str(site.settings_file()), "-o", str(site.output)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(pelican), str(site.content), "-s", str(site.settings_file()), "-o", str(site.output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "undated.md" in result.stdout + result.stderr
 
@@ -60,8 +72,11 @@ def test_production_settings_give_absolute_links_everywhere(site):
     site.build(SITEURL="https://digest.example.org")
     for page in ("", "2015/11/21/a-story/", "tags/mali/", "editions/2015-11-21/", "feeds/"):
         html = site.page(page)
-        relative = [href for href in re.findall(r'(?:href|src)="([^"]+)"', html)
-                    if not href.startswith(("https://", "#", "mailto:"))]
+        relative = [
+            href
+            for href in re.findall(r'(?:href|src)="([^"]+)"', html)
+            if not href.startswith(("https://", "#", "mailto:"))
+        ]
         assert relative == [], f"{page or 'front page'}: {relative}"
 
 
@@ -73,8 +88,15 @@ def test_a_settings_file_without_newsdigest_settings_builds_the_defaults(tmp_pat
     for name in ("spelled", "bare"):
         site = sites[name] = Site(tmp_path / name)
         site.add_article("old", title="An old story", date="2009-03-01T10:00:00Z", tags=["Mali"], section="World")
-        site.add_article("new", title="A new story", date="2015-11-21T10:00:00Z", tags=["Mali", "Bamako"],
-                         section="World", source="VICE News", note="Why this story matters.")
+        site.add_article(
+            "new",
+            title="A new story",
+            date="2015-11-21T10:00:00Z",
+            tags=["Mali", "Bamako"],
+            section="World",
+            source="VICE News",
+            note="Why this story matters.",
+        )
     spelled = sites["spelled"].settings_file(RELATIVE_URLS=False, **defaults)  # links from the root, as served
     bare = sites["bare"].settings_file(RELATIVE_URLS=False)
     with bare.open("a", encoding="utf-8") as handle:

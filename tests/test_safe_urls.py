@@ -6,10 +6,21 @@ import pytest
 
 from newsdigest import content_model, feeds, safe_urls
 
-HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-           "java\nscript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
-           "file:///etc/passwd", "\x01javascript:alert(1)", "http://", "https:///nohost", "//evil.example/x",
-           "https://" + "a" * 5000 + ".example/"]
+HOSTILE = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    "\x01javascript:alert(1)",
+    "http://",
+    "https:///nohost",
+    "//evil.example/x",
+    "https://" + "a" * 5000 + ".example/",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -31,31 +42,52 @@ def test_front_matter_drops_an_unsafe_address_with_a_warning_naming_the_field():
     warnings = []
     metadata = content_model.normalise(
         {"title": "T", "source_url": "javascript:alert(1)", "image": "data:image/svg+xml,<svg onload=alert(1)>"},
-        require_date=False, timezone=None, warnings=warnings)
+        require_date=False,
+        timezone=None,
+        warnings=warnings,
+    )
     assert "source_url" not in metadata and "image" not in metadata
     assert sorted(warning.key for warning in warnings) == ["image", "source_url"]
 
 
 def test_a_story_with_a_javascript_source_link_builds_without_it(site, caplog):
-    site.add_article("hostile-link", title="A story", source="Example", source_url="javascript:alert(document.domain)",
-                     image="javascript:alert(2)")
+    site.add_article(
+        "hostile-link",
+        title="A story",
+        source="Example",
+        source_url="javascript:alert(document.domain)",
+        image="javascript:alert(2)",
+    )
     site.build()
     html = site.page("2015/11/21/a-story/")
     assert "javascript:" not in html
     for feed in ("feeds/all.rss.xml", "feeds/all.atom.xml", "feeds/all.json"):
         assert "javascript:" not in (site.output / feed).read_text(encoding="utf-8")
-    assert any("hostile-link.md" in record.getMessage() and "source_url" in record.getMessage()
-               for record in caplog.records)
+    assert any(
+        "hostile-link.md" in record.getMessage() and "source_url" in record.getMessage() for record in caplog.records
+    )
 
 
 def test_feed_entries_carry_only_web_addresses():
-    moment = dt.datetime(2015, 11, 21, tzinfo=dt.timezone.utc)
-    entry = feeds.Entry(id="tag:x,2015-11-21:a", title="A", link="https://digest.example/a/", published=moment,
-                        updated=moment, source_name="Example", source_url="javascript:alert(1)",
-                        image_url="data:image/svg+xml,<svg onload=alert(1)>")
+    moment = dt.datetime(2015, 11, 21, tzinfo=dt.UTC)
+    entry = feeds.Entry(
+        id="tag:x,2015-11-21:a",
+        title="A",
+        link="https://digest.example/a/",
+        published=moment,
+        updated=moment,
+        source_name="Example",
+        source_url="javascript:alert(1)",
+        image_url="data:image/svg+xml,<svg onload=alert(1)>",
+    )
     assert entry.source_url == "" and entry.image_url == ""
-    feed = feeds.Feed(title="F", home_url="https://digest.example/", description="",
-                      self_urls={fmt: f"https://digest.example/feed.{fmt}" for fmt in feeds.FORMATS}, entries=(entry,))
+    feed = feeds.Feed(
+        title="F",
+        home_url="https://digest.example/",
+        description="",
+        self_urls={fmt: f"https://digest.example/feed.{fmt}" for fmt in feeds.FORMATS},
+        entries=(entry,),
+    )
     for data in feeds.render_all(feed).values():
         assert b"javascript:" not in data and b"data:image" not in data
 

@@ -34,8 +34,12 @@ def test_adding_or_removing_one_story_changes_at_most_two_blocks():
 
 def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_block(site):
     for number in range(12):
-        site.add_article(f"story-{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
-                         body=f"Story {number} is about the word zebra{number}.")
+        site.add_article(
+            f"story-{number}",
+            title=f"Story {number}",
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            body=f"Story {number} is about the word zebra{number}.",
+        )
     site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=3)
     page = site.page("search/")
     config = json.loads(re.search(r'<script type="application/json" id="search-config">(.*?)</script>', page).group(1))
@@ -56,8 +60,13 @@ def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_
 
 def test_each_story_is_indexed_in_its_own_language(site):
     site.add_article("en", title="Strike goes on", date="2015-11-20T10:00:00Z", body="The unions call another strike.")
-    site.add_article("fr", title="La grève continue", lang="fr", date="2015-11-21T10:00:00Z",
-                     body="Les syndicats appellent à une nouvelle journée de grève.")
+    site.add_article(
+        "fr",
+        title="La grève continue",
+        lang="fr",
+        date="2015-11-21T10:00:00Z",
+        body="Les syndicats appellent à une nouvelle journée de grève.",
+    )
     site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=1)
     config = json.loads(re.search(r'id="search-config">(.*?)</script>', site.page("search/")).group(1))
     assert sorted(config["languages"]) == ["en", "fr"] and config["lang"] == "en"

@@ -42,9 +42,21 @@ def test_serve_rebuilds_on_change(site):
     story = site.add_article("story", title="Original headline")
     port = free_port()
     server = subprocess.Popen(
-        [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output), "--port", str(port),
-         "--settings", str(site.settings_file())],
-        cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(NEWSDIGEST),
+            "serve",
+            "--content",
+            str(site.content),
+            "--output",
+            str(site.output),
+            "--port",
+            str(port),
+            "--settings",
+            str(site.settings_file()),
+        ],
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -63,8 +75,22 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
     log = site.root / "serve.log"
     with open(log, "w") as printed:
         server = subprocess.Popen(
-            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
-             "--port", str(port), "--settings", str(settings)], cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+            [
+                str(NEWSDIGEST),
+                "serve",
+                "--content",
+                str(site.content),
+                "--output",
+                str(site.output),
+                "--port",
+                str(port),
+                "--settings",
+                str(settings),
+            ],
+            cwd=site.root,
+            stdout=printed,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}/"
         assert wait_for(lambda: "Original headline" in fetch(url))
@@ -88,9 +114,23 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
 def start_serve(site, port: int, log, *options: str) -> subprocess.Popen:
     with open(log, "w") as printed:
         return subprocess.Popen(
-            [str(NEWSDIGEST), "serve", "--content", str(site.content), "--output", str(site.output),
-             "--port", str(port), "--settings", str(site.settings_file(SEARCH_ENABLED=False)), *options],
-            cwd=site.root, stdout=printed, stderr=subprocess.STDOUT)
+            [
+                str(NEWSDIGEST),
+                "serve",
+                "--content",
+                str(site.content),
+                "--output",
+                str(site.output),
+                "--port",
+                str(port),
+                "--settings",
+                str(site.settings_file(SEARCH_ENABLED=False)),
+                *options,
+            ],
+            cwd=site.root,
+            stdout=printed,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
@@ -101,8 +141,11 @@ def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
     try:
         url = f"http://127.0.0.1:{port}"
         assert wait_for(lambda: "Original headline" in fetch(url + "/"))
-        listening = {connection.laddr for connection in psutil.Process(server.pid).net_connections("inet")
-                     if connection.status == psutil.CONN_LISTEN}
+        listening = {
+            connection.laddr
+            for connection in psutil.Process(server.pid).net_connections("inet")
+            if connection.status == psutil.CONN_LISTEN
+        }
         assert listening == {("127.0.0.1", port)}  # this machine only, unless --bind says otherwise
         with urllib.request.urlopen(url + "/feeds/all.rss.xml", timeout=5) as response:
             assert response.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
@@ -120,8 +163,10 @@ def test_serve_answers_like_the_web_server_and_prints_a_line_per_rebuild(site):
         line = r"\d\d:\d\d:\d\d content/articles/story\.md: rebuilt: \d+ pages rendered, \d+ files changed in \d+\.\d s"
         assert wait_for(lambda: re.search(line, log.read_text())), log.read_text()
         story.write_text("---\ntitle: [unclosed\n---\n")
-        failed = (r"content/articles/story\.md: build failed: 1 problem; still serving the last good site "
-                  r"in .* \(1 error above\)")
+        failed = (
+            r"content/articles/story\.md: build failed: 1 problem; still serving the last good site "
+            r"in .* \(1 error above\)"
+        )
         assert wait_for(lambda: re.search(failed, log.read_text())), log.read_text()
         assert not (site.content / "addresses.yml").exists()  # a preview publishes no address
     finally:
@@ -135,8 +180,11 @@ def test_serve_listens_where_bind_says(site):
     server = start_serve(site, port, site.root / "serve.log", "--bind", "0.0.0.0")
     try:
         assert wait_for(lambda: "Story" in fetch(f"http://127.0.0.1:{port}/"))
-        assert {connection.laddr for connection in psutil.Process(server.pid).net_connections("inet")
-                if connection.status == psutil.CONN_LISTEN} == {("0.0.0.0", port)}
+        assert {
+            connection.laddr
+            for connection in psutil.Process(server.pid).net_connections("inet")
+            if connection.status == psutil.CONN_LISTEN
+        } == {("0.0.0.0", port)}
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -5,11 +5,12 @@ import dataclasses
 
 import pytest
 
-from conftest import run_cli
 from newsdigest import editions, feeds, presentation, related, search_blocks, setting_fields, taxonomy
 from newsdigest.ingest import sources
 from newsdigest.setting_fields import SettingsError
 from newsdigest.site_settings import SiteSettings
+
+from conftest import run_cli
 
 
 def problems(group, mapping) -> list[str]:
@@ -26,8 +27,15 @@ def test_a_setting_left_out_takes_its_default():
 
 
 def test_values_are_converted_to_the_fields_types():
-    read = SiteSettings.from_settings({"RELATED_TEXT_WEIGHT": 2, "RELATED_DECAY_DAYS": 30, "FEED_KINDS": ["sections"],
-                                       "TAXONOMY_KINDS": ("tags", "authors"), "DEFAULT_LANG": "fr"})
+    read = SiteSettings.from_settings(
+        {
+            "RELATED_TEXT_WEIGHT": 2,
+            "RELATED_DECAY_DAYS": 30,
+            "FEED_KINDS": ["sections"],
+            "TAXONOMY_KINDS": ("tags", "authors"),
+            "DEFAULT_LANG": "fr",
+        }
+    )
     assert read.related.text_weight == 2.0 and isinstance(read.related.text_weight, float)
     assert read.related.decay_days == 30.0
     assert read.related.default_lang == "fr"  # Pelican's own setting, read but never given back
@@ -48,33 +56,44 @@ def test_a_value_of_the_wrong_type_names_the_setting():
     assert problems(related.Settings, {"RELATED_MAX": True}) == ["RELATED_MAX must be a whole number, not True"]
     assert problems(related.Settings, {"RELATED_MAX": 2.5}) == ["RELATED_MAX must be a whole number, not 2.5"]
     assert problems(related.Settings, {"RELATED_DECAY_DAYS": "30"}) == [
-        "RELATED_DECAY_DAYS must be a number or None, not '30'"]
-    assert problems(feeds.Settings, {"FEED_SUMMARY_ONLY": "yes"}) == ["FEED_SUMMARY_ONLY must be True or False, not 'yes'"]
+        "RELATED_DECAY_DAYS must be a number or None, not '30'"
+    ]
+    assert problems(feeds.Settings, {"FEED_SUMMARY_ONLY": "yes"}) == [
+        "FEED_SUMMARY_ONLY must be True or False, not 'yes'"
+    ]
     assert problems(feeds.Settings, {"FEED_KINDS": "tags"}) == ["FEED_KINDS must be a list of strings, not 'tags'"]
     assert problems(sources.Settings, {"SOURCE_NAMES": {"bbc.co.uk": 1}}) == [
-        "SOURCE_NAMES must be a dict of strings to strings, not {'bbc.co.uk': 1}"]
+        "SOURCE_NAMES must be a dict of strings to strings, not {'bbc.co.uk': 1}"
+    ]
 
 
 def test_a_value_outside_the_choices_or_below_the_minimum_names_the_setting():
     assert problems(editions.Settings, {"EDITION_PERIOD": "month"}) == [
-        "EDITION_PERIOD must be one of 'day', 'week', not 'month'"]
+        "EDITION_PERIOD must be one of 'day', 'week', not 'month'"
+    ]
     assert problems(taxonomy.Settings, {"TAXONOMY_KINDS": ["tags", "topics"]}) == [
-        "TAXONOMY_KINDS: 'topics' is not one of 'tags', 'sections', 'sources', 'authors'"]
+        "TAXONOMY_KINDS: 'topics' is not one of 'tags', 'sections', 'sources', 'authors'"
+    ]
     assert problems(search_blocks.Settings, {"SEARCH_BLOCK_STORIES": 0}) == [
-        "SEARCH_BLOCK_STORIES must be at least 1, not 0"]
+        "SEARCH_BLOCK_STORIES must be at least 1, not 0"
+    ]
 
 
 def test_every_wrong_value_is_named_at_once():
-    found = problems(SiteSettings, {"RELATED_MAX": "5", "NOTE_LABEL": None, "SEARCH_ENABLED": 1,
-                                    "NEWSDIGEST_WORKERS": "4"})
-    assert found == ["RELATED_MAX must be a whole number, not '5'", "SEARCH_ENABLED must be True or False, not 1",
-                     "NOTE_LABEL must be a string, not None", "NEWSDIGEST_WORKERS must be a whole number or None, not '4'"]
+    found = problems(
+        SiteSettings, {"RELATED_MAX": "5", "NOTE_LABEL": None, "SEARCH_ENABLED": 1, "NEWSDIGEST_WORKERS": "4"}
+    )
+    assert found == [
+        "RELATED_MAX must be a whole number, not '5'",
+        "SEARCH_ENABLED must be True or False, not 1",
+        "NOTE_LABEL must be a string, not None",
+        "NEWSDIGEST_WORKERS must be a whole number or None, not '4'",
+    ]
 
 
 def test_a_long_wrong_value_is_cut_in_the_error():
     (problem,) = problems(presentation.Settings, {"NOTE_LABEL": ["x" * 500]})
     assert problem.startswith("NOTE_LABEL must be a string, not ['xxx") and len(problem) < 120
-
 
 
 def test_settings_are_frozen_and_defaults_are_not_shared():
@@ -92,6 +111,7 @@ def test_ingest_refuses_a_settings_file_with_a_wrong_value(site):
     clipping.write_text("A headline\n\nNovember 21, 2015\n\nA body.\n", encoding="utf-8")
     result = run_cli("ingest", "--settings", str(settings), "--content", str(site.content), str(clipping))
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"newsdigest ingest: {settings}: SOURCE_TIMEZONES must be a dict of strings "
-                                     "to strings, not 'America/New_York'")
+    assert result.stderr.strip() == (
+        f"newsdigest ingest: {settings}: SOURCE_TIMEZONES must be a dict of strings to strings, not 'America/New_York'"
+    )
     assert not any(path.is_file() for path in site.content.rglob("*"))

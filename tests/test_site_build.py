@@ -6,8 +6,13 @@ from conftest import ROOT
 
 
 def test_sample_site_front_page_links_the_seed_story(tmp_path):
-    build(ROOT / "pelicanconf.py", content=ROOT / "content", output=tmp_path / "out",
-          overrides={"CACHE_PATH": str(tmp_path / "cache")}, record_addresses=False)  # the checkout stays as it is
+    build(
+        ROOT / "pelicanconf.py",
+        content=ROOT / "content",
+        output=tmp_path / "out",
+        overrides={"CACHE_PATH": str(tmp_path / "cache")},
+        record_addresses=False,
+    )  # the checkout stays as it is
     front = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     seed_url = "/2015/11/21/putin-calls-for-fight-against-global-terror-as-mali-hunts-suspects-in-deadly/"
     assert f'href=".{seed_url}index.html"' in front  # a development build: it opens from the disk

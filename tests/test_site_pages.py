@@ -38,48 +38,91 @@ RICH_BODY = """Para *one* about [Bamako](https://news.example/bamako).
 | 1 | 2 |
 
 <figure><img src="/images/lead.jpg" alt="The hotel at night"><figcaption>The hotel, after the siege.</figcaption></figure>
-"""
+"""  # noqa: E501 - the figure is one line of the story's Markdown
 
 
 def fixture_site(site, **overrides):
     """A small site with every page type, and hostile text in the places it can reach."""
     illustration(site.content / "images/lead.jpg", "lead")
-    site.add_article("lead", title="Mali hunts suspects </script><script>alert(1)</script>", tags=["Mali", "Bamako"],
-                     section="World", source="VICE News", source_url="https://news.example/mali", featured=True,
-                     subtitle="Officials said </script> more suspects are at large.", note="Why it matters.",
-                     contributors=["Reuters"], image_credit="Joe Penney/Reuters", authors=["Jane Doe"],
-                     image="/images/lead.jpg", image_alt="Soldiers outside the hotel </script>",
-                     image_caption="Malian troops outside the Radisson Blu.",
-                     related=["Bamako curfew", "A story nobody wrote"], date="2015-11-21T17:01:00-05:00",
-                     modified="2015-11-22T09:00:00-05:00", body=RICH_BODY)
-    site.add_article("paris", title="La grève continue à Paris", lang="fr", tags=["Mali"], section="Monde",
-                     source="Le Courrier", date="2015-11-21T09:00:00+01:00",
-                     body="Les syndicats appellent à une nouvelle journée.")
-    site.add_article("curfew", title="Bamako curfew", tags=["Mali"], section="World", source="Reuters",
-                     date="2015-11-22T10:00:00Z", body="A curfew in Bamako, Mali.")
-    site.add_article("older", title="Older business story", section="Business", date="2015-10-02T10:00:00Z",
-                     body="Markets moved.")
+    site.add_article(
+        "lead",
+        title="Mali hunts suspects </script><script>alert(1)</script>",
+        tags=["Mali", "Bamako"],
+        section="World",
+        source="VICE News",
+        source_url="https://news.example/mali",
+        featured=True,
+        subtitle="Officials said </script> more suspects are at large.",
+        note="Why it matters.",
+        contributors=["Reuters"],
+        image_credit="Joe Penney/Reuters",
+        authors=["Jane Doe"],
+        image="/images/lead.jpg",
+        image_alt="Soldiers outside the hotel </script>",
+        image_caption="Malian troops outside the Radisson Blu.",
+        related=["Bamako curfew", "A story nobody wrote"],
+        date="2015-11-21T17:01:00-05:00",
+        modified="2015-11-22T09:00:00-05:00",
+        body=RICH_BODY,
+    )
+    site.add_article(
+        "paris",
+        title="La grève continue à Paris",
+        lang="fr",
+        tags=["Mali"],
+        section="Monde",
+        source="Le Courrier",
+        date="2015-11-21T09:00:00+01:00",
+        body="Les syndicats appellent à une nouvelle journée.",
+    )
+    site.add_article(
+        "curfew",
+        title="Bamako curfew",
+        tags=["Mali"],
+        section="World",
+        source="Reuters",
+        date="2015-11-22T10:00:00Z",
+        body="A curfew in Bamako, Mali.",
+    )
+    site.add_article(
+        "older", title="Older business story", section="Business", date="2015-10-02T10:00:00Z", body="Markets moved."
+    )
     site.write("pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
     site.write("editions/2015-11-21.md", "---\ntitle: Saturday\n---\nThe day in brief.\n")
     return site.build(SITEURL=SITEURL, **overrides)
 
 
 @pytest.mark.slow  # the W3C checker starts a Java VM
-@pytest.mark.skipif(not VNU.is_file() or shutil.which("java") is None,
-                    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java")
+@pytest.mark.skipif(
+    not VNU.is_file() or shutil.which("java") is None,
+    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+)
 def test_every_page_type_passes_the_w3c_checker(site):
-    fixture_site(site, SEARCH_ENABLED=True, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"],
-                 DEFAULT_PAGINATION=1)
+    fixture_site(
+        site, SEARCH_ENABLED=True, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"], DEFAULT_PAGINATION=1
+    )
     pages = sorted(str(p) for p in site.output.rglob("*.html"))
     kinds = {re.sub(r"/[^/]+/index\.html$", "/*", p.replace(str(site.output), "")) for p in pages}
     assert len(pages) >= 20 and len(kinds) >= 8
-    for page_type in ("/index.html", "/tags/index.html", "/authors/jane-doe/index.html", "/search/index.html",
-                      "/feeds/index.html", "/archives/2015/10/index.html", "/editions/2015-11-21/index.html",
-                      "/editions/index.html", "/about/index.html", "/404.html", "/tags/mali/page/2/index.html",
-                      "/2015/11/21/la-greve-continue-a-paris/index.html", "/2015/11/22/bamako-curfew/index.html"):
+    for page_type in (
+        "/index.html",
+        "/tags/index.html",
+        "/authors/jane-doe/index.html",
+        "/search/index.html",
+        "/feeds/index.html",
+        "/archives/2015/10/index.html",
+        "/editions/2015-11-21/index.html",
+        "/editions/index.html",
+        "/about/index.html",
+        "/404.html",
+        "/tags/mali/page/2/index.html",
+        "/2015/11/21/la-greve-continue-a-paris/index.html",
+        "/2015/11/22/bamako-curfew/index.html",
+    ):
         assert str(site.output) + page_type in pages
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr.replace(str(site.output), "")
 
 
@@ -93,7 +136,10 @@ def test_head_metadata_and_json_ld(site):
     assert '<meta property="og:type" content="article">' in head
     assert 'rel="icon"' in head and "feeds/all.rss.xml" in head
     # The headline alone is the card's title; the site's name is og:site_name.
-    assert '<meta property="og:title" content="Mali hunts suspects &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in head
+    assert (
+        '<meta property="og:title" content="Mali hunts suspects &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'
+        in head
+    )
     assert '<meta property="og:site_name" content="The Daily Digest">' in head
     assert f'<meta property="og:image" content="{SITEURL}/images/lead.jpg">' in head
     assert '<meta property="og:image:width" content="1200">' in head
@@ -106,8 +152,12 @@ def test_head_metadata_and_json_ld(site):
     assert data["datePublished"] == "2015-11-21T17:01:00-05:00" and data["dateModified"] == "2015-11-22T09:00:00-05:00"
     jane = [{"@type": "Person", "name": "Jane Doe"}]
     assert data["author"] == jane and data["image"] == [f"{SITEURL}/images/lead.jpg"]
-    assert data["isBasedOn"] == {"@type": "NewsArticle", "url": "https://news.example/mali", "author": jane,
-                                 "publisher": {"@type": "Organization", "name": "VICE News"}}
+    assert data["isBasedOn"] == {
+        "@type": "NewsArticle",
+        "url": "https://news.example/mali",
+        "author": jane,
+        "publisher": {"@type": "Organization", "name": "VICE News"},
+    }
     assert data["url"] == url and data["publisher"]["name"] == "The Daily Digest"
 
     curfew = site.page("2015/11/22/bamako-curfew/")
@@ -130,7 +180,9 @@ def test_story_page_details(site):
     assert 'datetime="2015-11-21T17:01:00-05:00"' in page and "Updated" in page and "min read" in page
     assert "Photo: Joe Penney/Reuters" in page and "Reuters contributed to this report." in page
     assert "Malian troops outside the Radisson Blu." in page
-    assert 'class="curator-note"' in page and 'rel="next" href="/2015/11/22/bamako-curfew/"' in page.replace(SITEURL, "")
+    assert 'class="curator-note"' in page and 'rel="next" href="/2015/11/22/bamako-curfew/"' in page.replace(
+        SITEURL, ""
+    )
     assert 'rel="prev"' in page
 
 
@@ -151,12 +203,17 @@ def test_sitemaps_and_robots(site, monkeypatch):
     urls = {e.findtext("s:loc", namespaces=NS): e.findtext("s:lastmod", namespaces=NS) for e in tree.getroot()}
     html_pages = [p for p in site.output.rglob("*.html") if p.name not in ("404.html", "email.html")]
     assert len(urls) == len(html_pages)
-    assert urls[f"{SITEURL}/2015/11/21/mali-hunts-suspects-script-script-alert-1-script/"] == "2015-11-22T09:00:00-05:00"
+    assert (
+        urls[f"{SITEURL}/2015/11/21/mali-hunts-suspects-script-script-alert-1-script/"] == "2015-11-22T09:00:00-05:00"
+    )
     assert f"{SITEURL}/tags/mali/page/2/" in urls and f"{SITEURL}/archives/2015/10/" in urls
     news = ElementTree.parse(site.output / "news-sitemap.xml").getroot()
     titles = [e.findtext("n:news/n:title", namespaces=NS) for e in news]
-    assert titles == ["Bamako curfew", "Mali hunts suspects </script><script>alert(1)</script>",
-                      "La grève continue à Paris"]  # not October's
+    assert titles == [
+        "Bamako curfew",
+        "Mali hunts suspects </script><script>alert(1)</script>",
+        "La grève continue à Paris",
+    ]  # not October's
     languages = [e.findtext("n:news/n:publication/n:language", namespaces=NS) for e in news]
     assert languages == ["en", "en", "fr"]
     robots = (site.output / "robots.txt").read_text()
@@ -186,18 +243,29 @@ def test_every_internal_link_resolves(site):
 
 def test_a_month_archive_lists_exactly_its_stories_newest_first(site):
     for day, month in ((3, 10), (28, 10), (1, 11), (15, 11), (30, 11), (1, 12)):
-        site.add_article(f"story-{month}-{day}", title=f"Story of {day}.{month}.",
-                         date=f"2015-{month:02d}-{day:02d}T10:00:00Z")
+        site.add_article(
+            f"story-{month}-{day}", title=f"Story of {day}.{month}.", date=f"2015-{month:02d}-{day:02d}T10:00:00Z"
+        )
     site.build()
     november = site.page("archives/2015/11/")
     shown = re.findall(r"Story of (\d+\.\d+)\.", november)
     assert list(dict.fromkeys(shown)) == ["30.11", "15.11", "1.11"]
-    assert list(dict.fromkeys(re.findall(r"Story of (\d+\.\d+)\.", site.page("archives/2015/10/")))) == ["28.10", "3.10"]
+    assert list(dict.fromkeys(re.findall(r"Story of (\d+\.\d+)\.", site.page("archives/2015/10/")))) == [
+        "28.10",
+        "3.10",
+    ]
 
 
 def test_a_story_in_another_language_is_published_like_any_other(site):
-    site.add_article("paris", title="La grève continue à Paris", lang="fr", tags=["Paris"], section="Monde",
-                     date="2015-11-21T09:00:00+01:00", body="Les syndicats appellent à une nouvelle journée.")
+    site.add_article(
+        "paris",
+        title="La grève continue à Paris",
+        lang="fr",
+        tags=["Paris"],
+        section="Monde",
+        date="2015-11-21T09:00:00+01:00",
+        body="Les syndicats appellent à une nouvelle journée.",
+    )
     site.add_article("london", title="London strike goes on", tags=["Paris"], date="2015-11-21T10:00:00Z")
     site.build()
     story = site.page("2015/11/21/la-greve-continue-a-paris/")
@@ -213,7 +281,9 @@ def _text(html: str) -> str:
 def test_no_story_is_bylined_to_the_digest_unless_its_front_matter_says_so(site):
     site.add_article("sourced", title="Sourced", source="Reuters", date="2015-11-20T10:00:00Z")
     site.add_article("bare", title="Bare", date="2015-11-20T11:00:00Z")
-    site.add_article("authored", title="Authored", authors=["Jane Doe"], source="VICE News", date="2015-11-21T10:00:00Z")
+    site.add_article(
+        "authored", title="Authored", authors=["Jane Doe"], source="VICE News", date="2015-11-21T10:00:00Z"
+    )
     site.add_article("own", title="Our own", authors=["The Daily Digest"], date="2015-11-21T11:00:00Z")
     site.build(AUTHOR="The Digest Desk")  # Pelican gives every story without authors this one
     bylines = {}
@@ -223,8 +293,12 @@ def test_no_story_is_bylined_to_the_digest_unless_its_front_matter_says_so(site)
         bylines[page.parent.name] = _text(found.group(1)).strip() if found else None
         assert "By The Digest Desk" not in _text(html) and "Digest Desk" not in html, page
         assert ("By The Daily Digest" in _text(html)) == (page.parent.name == "our-own"), page
-    assert bylines == {"sourced": "Reuters", "bare": None, "authored": "By Jane Doe · VICE News",
-                       "our-own": "By The Daily Digest"}
+    assert bylines == {
+        "sourced": "Reuters",
+        "bare": None,
+        "authored": "By Jane Doe · VICE News",
+        "our-own": "By The Daily Digest",
+    }
 
 
 def test_a_story_speaks_its_own_language_on_its_page_in_lists_and_feeds(site):
@@ -241,8 +315,10 @@ def test_a_story_speaks_its_own_language_on_its_page_in_lists_and_feeds(site):
     assert '<html lang="en">' in tag
     atom = ElementTree.parse(site.output / "feeds/all.atom.xml").getroot()
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    languages = {entry.findtext("{http://www.w3.org/2005/Atom}title"): entry.get(xml_lang)
-                 for entry in atom.iter("{http://www.w3.org/2005/Atom}entry")}
+    languages = {
+        entry.findtext("{http://www.w3.org/2005/Atom}title"): entry.get(xml_lang)
+        for entry in atom.iter("{http://www.w3.org/2005/Atom}entry")
+    }
     assert languages["La grève continue à Paris"] == "fr" and languages["Bamako curfew"] is None
     items = json.loads((site.output / "feeds/all.json").read_text(encoding="utf-8"))["items"]
     assert [item.get("language") for item in items if "Paris" in item["title"]] == ["fr"]
@@ -253,9 +329,14 @@ def test_a_story_speaks_its_own_language_on_its_page_in_lists_and_feeds(site):
 def test_front_page_is_the_latest_edition_and_shows_no_story_twice(site):
     for day, count in ((19, 2), (20, 3), (21, 4)):
         for number in range(count):
-            site.add_article(f"d{day}-{number}", title=f"Story {day}-{number}", section=("World", "Business")[number % 2],
-                             note=f"Note {day}-{number}.", date=f"2015-11-{day}T{10 + number}:00:00Z",
-                             featured=(number == 2))
+            site.add_article(
+                f"d{day}-{number}",
+                title=f"Story {day}-{number}",
+                section=("World", "Business")[number % 2],
+                note=f"Note {day}-{number}.",
+                date=f"2015-11-{day}T{10 + number}:00:00Z",
+                featured=(number == 2),
+            )
     site.write("editions/2015-11-21.md", "---\ntitle: Saturday's picks\n---\nThe day in brief.\n")
     site.build(TIMEZONE="UTC")
     front = site.page("")
@@ -264,7 +345,7 @@ def test_front_page_is_the_latest_edition_and_shows_no_story_twice(site):
     assert "card-lead" in front and front.index("Story 21-2") < front.index("Story 21-3")  # the featured one leads
     assert "Note 21-0." in front and "The day in brief." in front and "Saturday&#39;s picks" in front
     assert front.index(">Business</h") < front.index(">World</h")
-    earlier = front[front.index('id="earlier-editions"'):]
+    earlier = front[front.index('id="earlier-editions"') :]
     assert earlier.index("/editions/2015-11-20/") < earlier.index("/editions/2015-11-19/")
     assert not (site.output / "page").exists()  # the front page is one edition, not a paginated list
 
@@ -273,8 +354,11 @@ def test_images_keep_their_shape_load_lazily_below_the_fold_and_always_have_alt_
     fixture_site(site)
     story = site.page("2015/11/21/mali-hunts-suspects-script-script-alert-1-script/")
     lead = re.search(r'<figure class="lead-figure">.*?</figure>', story, re.S).group(0)
-    assert re.search(r'<img src="[^"]+/images/lead.jpg" alt="Soldiers outside the hotel &lt;/script&gt;" '
-                     r'width="1200" height="800" decoding="async" fetchpriority="high"', lead)
+    assert re.search(
+        r'<img src="[^"]+/images/lead.jpg" alt="Soldiers outside the hotel &lt;/script&gt;" '
+        r'width="1200" height="800" decoding="async" fetchpriority="high"',
+        lead,
+    )
     assert "loading=" not in lead and "Photo: Joe Penney/Reuters" in lead
     edition = site.page("editions/2015-11-21/")
     images = re.findall(r"<img [^>]+>", edition)
@@ -293,8 +377,11 @@ def test_pages_read_without_script_and_the_stylesheet_stays_small(site):
     for page in site.output.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         scripts = re.findall(r"<script([^>]*)>", html)
-        allowed = ['type="application/json" id="search-config"', 'type="module"'] if page.parent.name == "search" \
+        allowed = (
+            ['type="application/json" id="search-config"', 'type="module"']
+            if page.parent.name == "search"
             else [' type="application/ld+json"']
+        )
         assert all(any(kind.strip() in found for kind in allowed) for found in scripts), page
     assert (ROOT / "theme/static/css/site.css").stat().st_size < 20_000
     story = site.page("2015/11/21/mali-hunts-suspects-script-script-alert-1-script/")

@@ -73,11 +73,15 @@ def test_two_stories_claiming_the_same_address_fail(site):
 
 def test_template_error_names_the_content_file(site, tmp_path):
     theme = tmp_path / "theme"
-    from conftest import ROOT
     import shutil
+
+    from conftest import ROOT
+
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"
-    article.write_text(article.read_text().replace("{{ article.title }}</h1>", "{{ article.title.no_such_method() }}</h1>"))
+    article.write_text(
+        article.read_text().replace("{{ article.title }}</h1>", "{{ article.title.no_such_method() }}</h1>")
+    )
     site.add_article("story")
     problems = build_problems(site, THEME=str(theme))
     assert any("articles/story.md" in p and "article.html" in p for p in problems), problems
@@ -98,8 +102,9 @@ def test_failed_build_keeps_the_previous_output(site):
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
     site.write("articles/untitled.md", "---\ndate: 2015-11-21T10:00:00+00:00\n---\nBody\n")
     site.write("articles/bad-date.md", "---\ntitle: Bad\ndate: soon\n---\nBody\n")
-    result = run_cli("build", "--settings", str(site.settings_file()), "--content", str(site.content),
-                     "--output", str(site.output))
+    result = run_cli(
+        "build", "--settings", str(site.settings_file()), "--content", str(site.content), "--output", str(site.output)
+    )
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 2
@@ -110,8 +115,10 @@ def test_cli_prints_one_line_per_problem_and_exits_non_zero(site):
 
 
 def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
-    from conftest import ROOT
     import shutil
+
+    from conftest import ROOT
+
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     page = theme / "templates" / "page.html"
@@ -126,8 +133,12 @@ def test_template_syntax_error_names_the_template_and_line(site, tmp_path):
 
 BILLION_LAUGHS = "".join(
     ["---\ntitle: Laughs\ndate: 2015-11-21T10:00:00Z\n", f"a: &a [{', '.join(['lol'] * 9)}]\n"]
-    + [f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")]
-    + ["tags: *i\n---\nBody\n"])
+    + [
+        f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    + ["tags: *i\n---\nBody\n"]
+)
 
 
 def test_a_yaml_alias_bomb_is_refused_at_once_naming_its_line(site):

@@ -22,28 +22,45 @@ def test_the_editor_fixture_set_scores_precision_and_recall():
 
 
 def test_possessives_become_the_full_name_the_story_gives():
-    tags = suggest("Netanyahu’s coalition survives", "Prime Minister Benjamin Netanyahu won a vote.\n"
-                   "Netanyahu’s partners stayed. Netanyahu’s critics said Lupita Nyong'o's film was better.\n"
-                   "Lupita Nyong'o's agent agreed.")
+    tags = suggest(
+        "Netanyahu’s coalition survives",
+        "Prime Minister Benjamin Netanyahu won a vote.\n"
+        "Netanyahu’s partners stayed. Netanyahu’s critics said Lupita Nyong'o's film was better.\n"
+        "Lupita Nyong'o's agent agreed.",
+    )
     assert "Benjamin Netanyahu" in tags and "Lupita Nyong'o" in tags
     assert not any("’s" in tag or "'s" in tag for tag in tags)
 
 
 def test_variants_fold_into_the_fullest_name():
-    tags = suggest("Apple’s Vision Pro on sale", "Apple’s Vision Pro goes on sale. The Vision Pro is heavy.\n"
-                   "Apple Vision Pro sales slowed, and the Vision Pro price stays.")
+    tags = suggest(
+        "Apple’s Vision Pro on sale",
+        "Apple’s Vision Pro goes on sale. The Vision Pro is heavy.\n"
+        "Apple Vision Pro sales slowed, and the Vision Pro price stays.",
+    )
     assert "Apple Vision Pro" in tags and "Vision Pro" not in tags
 
 
 def test_no_fragments_furniture_publisher_or_headline_phrases():
-    tags = suggest("Pro With Scissor Keyboard Expected Soon",
-                   "It’s Seattle’s biggest vote. Voters in Seattle decide today.\n"
-                   "The New Zealand Department of Conservation counted birds. The New Zealand Department of "
-                   "Conservation said so.", source="Salon.com",
-                   tags=["Story", "Exclusive", "CELEBRITY JUSTICE ™", "Salon.com", "_no-apple-news", "Seattle"])
+    tags = suggest(
+        "Pro With Scissor Keyboard Expected Soon",
+        "It’s Seattle’s biggest vote. Voters in Seattle decide today.\n"
+        "The New Zealand Department of Conservation counted birds. The New Zealand Department of "
+        "Conservation said so.",
+        source="Salon.com",
+        tags=["Story", "Exclusive", "CELEBRITY JUSTICE ™", "Salon.com", "_no-apple-news", "Seattle"],
+    )
     assert "New Zealand Department of Conservation" in tags and "Seattle" in tags
-    for unwanted in ("Zealand Department", "It’s Seattle", "Story", "Exclusive", "CELEBRITY JUSTICE ™", "Salon.com",
-                     "_no-apple-news", "Pro With Scissor Keyboard Expected"):
+    for unwanted in (
+        "Zealand Department",
+        "It’s Seattle",
+        "Story",
+        "Exclusive",
+        "CELEBRITY JUSTICE ™",
+        "Salon.com",
+        "_no-apple-news",
+        "Pro With Scissor Keyboard Expected",
+    ):
         assert unwanted not in tags
 
 

@@ -57,10 +57,23 @@ def test_ten_thousand_stories_fold_in_one_pass():
 
 
 def test_tag_section_and_source_pages(site):
-    site.add_article("a", title="Mali siege", tags=["Mali", "al Qaeda"], section="World", source="VICE News",
-                     subtitle="Gunmen stormed a hotel.", date="2015-11-20T10:00:00Z")
-    site.add_article("b", title="Bamako curfew", tags=["mali", "Al-Qaeda"], section="World", source="Reuters",
-                     date="2015-11-21T10:00:00Z")
+    site.add_article(
+        "a",
+        title="Mali siege",
+        tags=["Mali", "al Qaeda"],
+        section="World",
+        source="VICE News",
+        subtitle="Gunmen stormed a hotel.",
+        date="2015-11-20T10:00:00Z",
+    )
+    site.add_article(
+        "b",
+        title="Bamako curfew",
+        tags=["mali", "Al-Qaeda"],
+        section="World",
+        source="Reuters",
+        date="2015-11-21T10:00:00Z",
+    )
     site.write("tags.yml", "Al-Qaeda:\n  description: A militant network.\n  image: /images/aq.jpg\n")
     site.build()
     mali = site.page("tags/mali/")
@@ -118,15 +131,24 @@ def test_hostile_tag_names_are_escaped_with_safe_slugs(site):
 def test_a_to_z_groups_by_first_letter_without_accents_and_puts_the_rest_first():
     terms, _ = terms_of([["Zürich", "Élysée", "elections", "2015 polls", "Ελλάδα"], ["Zürich", "Athens"]])
     groups = [(letter, [term.name for term in group]) for letter, group in alphabetical(terms)]
-    assert groups == [("#", ["2015 polls"]), ("A", ["Athens"]), ("E", ["elections", "Élysée"]), ("Z", ["Zürich"]),
-                      ("Ε", ["Ελλάδα"])]
+    assert groups == [
+        ("#", ["2015 polls"]),
+        ("A", ["Athens"]),
+        ("E", ["elections", "Élysée"]),
+        ("Z", ["Zürich"]),
+        ("Ε", ["Ελλάδα"]),
+    ]
     assert [term.name for term in most_covered(terms, 2)] == ["Zürich", "2015 polls"]
 
 
 def test_index_pages_scan_a_to_z_with_the_most_covered_on_top(site):
     for number in range(6):
-        site.add_article(f"s{number}", title=f"Story {number}", date=f"2015-11-{10 + number}T10:00:00Z",
-                         tags=["Mali", "Élysée"] if number < 4 else ["Bamako", "9/11 inquiry"])
+        site.add_article(
+            f"s{number}",
+            title=f"Story {number}",
+            date=f"2015-11-{10 + number}T10:00:00Z",
+            tags=["Mali", "Élysée"] if number < 4 else ["Bamako", "9/11 inquiry"],
+        )
     site.build(TAXONOMY_TOP_TERMS=1)
     index = site.page("tags/")
     top = re.search(r'class="top-terms".*?</section>', index, re.S).group(0)

@@ -26,7 +26,7 @@ def test_articles_live_at_dated_addresses_without_html(site):
     assert (site.output / "2015/11/21/mali-hunts-suspects/index.html").is_file()
     front = site.page("")
     assert 'href="/2015/11/21/mali-hunts-suspects/"' in front
-    assert ".html\"" not in front.replace("index.html", "")
+    assert '.html"' not in front.replace("index.html", "")
 
 
 def test_same_headline_same_day_gets_distinct_stable_urls(site):

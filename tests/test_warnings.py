@@ -30,8 +30,16 @@ def test_a_story_over_200_kb_is_named(site, warnings):
 def test_a_build_for_a_web_server_with_a_local_address_says_where_its_links_go(site, siteurl):
     site.add_article("story", title="Story")
     settings = site.settings_file(SEARCH_ENABLED=False, SITEURL=siteurl, RELATIVE_URLS=False)
-    result = run_cli("build", "--settings", str(settings), "--content", str(site.content), "--output",
-                     str(site.output), cwd=site.root)  # a process of its own: Pelican says a message once per process
+    result = run_cli(
+        "build",
+        "--settings",
+        str(settings),
+        "--content",
+        str(site.content),
+        "--output",
+        str(site.output),
+        cwd=site.root,
+    )  # a process of its own: Pelican says a message once per process
     assert result.returncode == 0, result.stderr
     [line] = [line for line in result.stderr.splitlines() if "feeds, newsletters and sitemaps link to" in line]
     assert line.startswith("WARNING: SITEURL") and "NEWSDIGEST_SITEURL" in line
@@ -41,8 +49,16 @@ def test_a_preview_or_a_real_address_builds_without_that_warning(site):
     site.add_article("story", title="Story")
     for overrides in ({"RELATIVE_URLS": True}, {"SITEURL": "https://digest.example.org", "RELATIVE_URLS": False}):
         settings = site.settings_file(SEARCH_ENABLED=False, **overrides)
-        result = run_cli("build", "--settings", str(settings), "--content", str(site.content), "--output",
-                         str(site.output), cwd=site.root)
+        result = run_cli(
+            "build",
+            "--settings",
+            str(settings),
+            "--content",
+            str(site.content),
+            "--output",
+            str(site.output),
+            cwd=site.root,
+        )
         assert result.returncode == 0 and "feeds, newsletters and sitemaps link to" not in result.stderr
 
 
@@ -52,5 +68,8 @@ def test_an_edition_introduction_whose_date_has_no_story_is_named(site, warnings
     site.write("editions/2015-11-12.md", "---\ntitle: A typo for the 21st\n---\nNobody will read this.\n")
     site.build(SEARCH_ENABLED=False)
     assert [line for line in warnings() if "introduction" in line] == [
-        f"{site.content / 'editions/2015-11-12.md'}: no story is in the edition of 2015-11-12, "
-        "so this introduction is not published"]
+        (
+            f"{site.content / 'editions/2015-11-12.md'}: no story is in the edition of 2015-11-12, "
+            "so this introduction is not published"
+        )
+    ]

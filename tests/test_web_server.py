@@ -3,8 +3,9 @@ it), with the server files the build writes. Every page, feed and asset answers 
 right Content-Type, a missing address the site's 404 page, an old address its redirect, a story
 gone 410."""
 
-import pytest
 import os
+
+import pytest
 
 from conftest import Site
 from web_server import expected_type, fetch, nginx, project_folder, site_urls
@@ -17,11 +18,26 @@ SITEURL = "https://digest.example.org"
 def build_fixture_site(site: Site) -> dict[str, str]:
     """Stories of every kind, then edits that move, remove and alias some; returns the old
     addresses that must redirect -> their new address."""
-    site.add_article("lead", title="Mali hunts suspects after hotel siege", tags=["Mali", "Bamako"], section="World",
-                     source="VICE News", featured=True, note="Why it matters.", image="/images/photo.svg",
-                     date="2015-11-21T17:01:00-05:00")
-    site.add_article("french", title="Le pont rouvre lundi", lang="fr", tags=["Lyon"], section="Europe",
-                     source="Le Monde", date="2015-11-21T08:00:00+01:00")
+    site.add_article(
+        "lead",
+        title="Mali hunts suspects after hotel siege",
+        tags=["Mali", "Bamako"],
+        section="World",
+        source="VICE News",
+        featured=True,
+        note="Why it matters.",
+        image="/images/photo.svg",
+        date="2015-11-21T17:01:00-05:00",
+    )
+    site.add_article(
+        "french",
+        title="Le pont rouvre lundi",
+        lang="fr",
+        tags=["Lyon"],
+        section="Europe",
+        source="Le Monde",
+        date="2015-11-21T08:00:00+01:00",
+    )
     site.add_article("doomed", title="A story retracted", tags=["Mali"], date="2015-11-20T09:00:00Z")
     site.add_article("renamed", title="Bridges over rivers", date="2015-11-20T10:00:00Z")
     site.write("pages/about.md", "---\ntitle: About\n---\nAbout this digest.\n")
@@ -30,11 +46,21 @@ def build_fixture_site(site: Site) -> dict[str, str]:
     site.build(SITEURL=SITEURL)
     site.add_article("renamed", title="Bridges over wide rivers", date="2015-11-20T10:00:00Z")
     site.add_article("doomed", title="A story retracted", tags=["Mali"], date="2015-11-20T09:00:00Z", status="gone")
-    site.add_article("french", title="Le pont rouvre lundi", lang="fr", tags=["Lyon"], section="Europe",
-                     source="Le Monde", date="2015-11-21T08:00:00+01:00", aliases=["/2015/11/21/pont/"])
+    site.add_article(
+        "french",
+        title="Le pont rouvre lundi",
+        lang="fr",
+        tags=["Lyon"],
+        section="Europe",
+        source="Le Monde",
+        date="2015-11-21T08:00:00+01:00",
+        aliases=["/2015/11/21/pont/"],
+    )
     site.build(SITEURL=SITEURL)
-    return {"/2015/11/20/bridges-over-rivers/": "/2015/11/20/bridges-over-wide-rivers/",
-            "/2015/11/21/pont/": "/2015/11/21/le-pont-rouvre-lundi/"}
+    return {
+        "/2015/11/20/bridges-over-rivers/": "/2015/11/20/bridges-over-wide-rivers/",
+        "/2015/11/21/pont/": "/2015/11/21/le-pont-rouvre-lundi/",
+    }
 
 
 def test_nginx_serves_every_file_with_its_type_the_404_page_redirects_and_410s():
@@ -45,8 +71,15 @@ def test_nginx_serves_every_file_with_its_type_the_404_page_redirects_and_410s()
         not_found = (live / "404.html").read_bytes()
         with nginx(site.output, rules=site.output) as server:
             urls = site_urls(live)
-            assert {"/feeds/all.rss.xml", "/feeds/all.atom.xml", "/feeds/all.json", "/sitemap.xml",
-                    "/theme/css/site.css", "/images/photo.svg", "/editions/2015-11-21/email.txt"} <= urls.keys()
+            assert {
+                "/feeds/all.rss.xml",
+                "/feeds/all.atom.xml",
+                "/feeds/all.json",
+                "/sitemap.xml",
+                "/theme/css/site.css",
+                "/images/photo.svg",
+                "/editions/2015-11-21/email.txt",
+            } <= urls.keys()
             assert redirects.keys() <= urls.keys()  # the redirect pages, for servers without the rules
             for address, path in urls.items():
                 status, headers, body = fetch(server + address)

@@ -47,15 +47,16 @@ def project_folder() -> Iterator[Path]:
 
 
 def _config(work: Path, port: int, root: Path, rules: Path | None) -> str:
-    temp_paths = "\n".join(f"    {kind}_temp_path {work / kind};" for kind in ("client_body", "proxy", "fastcgi",
-                                                                                  "uwsgi", "scgi"))
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {work / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     maps = f"    include {rules / '_nginx/maps.conf'};" if rules else ""
     site = f"        include {rules / '_nginx/site.conf'};" if rules else ""
     return f"""
 worker_processes 1;
 user {SERVER_USER};
-pid {work / 'nginx.pid'};
-error_log {work / 'error.log'};
+pid {work / "nginx.pid"};
+error_log {work / "error.log"};
 daemon off;
 events {{ worker_connections 64; }}
 http {{
@@ -85,14 +86,20 @@ def nginx(root: Path, rules: Path | None = None) -> Iterator[str]:
     work = Path(tempfile.mkdtemp(prefix="newsdigest-nginx-"))
     port = free_port()
     (work / "nginx.conf").write_text(_config(work, port, root, rules))
-    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 15
         while not _serving(process, port):
             if process.poll() is not None:
-                raise AssertionError(f"nginx did not start: {process.stderr.read()}"
-                                     f"{(work / 'error.log').read_text() if (work / 'error.log').exists() else ''}")
+                raise AssertionError(
+                    f"nginx did not start: {process.stderr.read()}"
+                    f"{(work / 'error.log').read_text() if (work / 'error.log').exists() else ''}"
+                )
             assert time.monotonic() < deadline, f"nginx did not listen with workers as {SERVER_USER} within 15 s"
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
@@ -142,16 +149,21 @@ def site_urls(site: Path) -> dict[str, Path]:
 
 def expected_type(address: str) -> tuple[str, ...]:
     """The Content-Type a file of the site must be served with (any of these)."""
-    for suffix, types in ((".html", ("text/html; charset=utf-8",)), ("/", ("text/html; charset=utf-8",)),
-                          (".rss.xml", ("application/rss+xml; charset=utf-8",)),
-                          (".atom.xml", ("application/atom+xml; charset=utf-8",)),
-                          ("feed.json", ("application/feed+json; charset=utf-8", "application/json; charset=utf-8")),
-                          ("all.json", ("application/feed+json; charset=utf-8", "application/json; charset=utf-8")),
-                          (".json", ("application/json; charset=utf-8",)),
-                          (".xml", ("application/xml; charset=utf-8",)), (".css", ("text/css; charset=utf-8",)),
-                          (".js", ("text/javascript; charset=utf-8", "application/javascript; charset=utf-8")),
-                          (".svg", ("image/svg+xml; charset=utf-8", "image/svg+xml")),
-                          (".txt", ("text/plain; charset=utf-8",)), (".opml", ("text/x-opml; charset=utf-8",))):
+    for suffix, types in (
+        (".html", ("text/html; charset=utf-8",)),
+        ("/", ("text/html; charset=utf-8",)),
+        (".rss.xml", ("application/rss+xml; charset=utf-8",)),
+        (".atom.xml", ("application/atom+xml; charset=utf-8",)),
+        ("feed.json", ("application/feed+json; charset=utf-8", "application/json; charset=utf-8")),
+        ("all.json", ("application/feed+json; charset=utf-8", "application/json; charset=utf-8")),
+        (".json", ("application/json; charset=utf-8",)),
+        (".xml", ("application/xml; charset=utf-8",)),
+        (".css", ("text/css; charset=utf-8",)),
+        (".js", ("text/javascript; charset=utf-8", "application/javascript; charset=utf-8")),
+        (".svg", ("image/svg+xml; charset=utf-8", "image/svg+xml")),
+        (".txt", ("text/plain; charset=utf-8",)),
+        (".opml", ("text/x-opml; charset=utf-8",)),
+    ):
         if address.endswith(suffix):
             return types
     return ()

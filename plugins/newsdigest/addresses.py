@@ -27,6 +27,8 @@ class Settings(SettingsGroup):
     """The address record's settings, with their defaults (README: Configuration)."""
 
     record_file: str | None = setting("ADDRESSES_FILE", "addresses.yml")  # in the content folder; None: no record
+
+
 HEADER = """\
 # Every story address this site has published, and the story behind it: its guid, or its file
 # in this folder; "gone" for a story deleted on purpose (it answers 410). Kept by newsdigest's
@@ -50,9 +52,10 @@ def address(value: object) -> str | None:
     """`value` as a site address: "/2015/11/21/slug/", or "/page.html" for a file; None when it
     is not a path on this site. Accepts it with or without its leading slash or its trailing
     `index.html`."""
-    if safe_urls.site_path(value) is None:  # another site ("//host/x"), a scheme, "..", controls
+    path = safe_urls.site_path(value)  # stripped
+    if path is None:  # another site ("//host/x"), a scheme, "..", controls
         return None
-    text = "/" + value.strip().lstrip("/")
+    text = "/" + path.lstrip("/")
     if text.endswith("/index.html"):
         text = text[: -len("index.html")]
     last = text.rsplit("/", 1)[1]
@@ -111,8 +114,9 @@ def write_record(record: dict[str, str]) -> str:
     """The text of addresses.yml: the header, then one line per address, in order."""
     if not record:
         return HEADER + "{}\n"
-    body = yaml.safe_dump(dict(sorted(record.items())), allow_unicode=True, sort_keys=False, width=1000,
-                          default_flow_style=False)
+    body = yaml.safe_dump(
+        dict(sorted(record.items())), allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+    )
     return HEADER + body
 
 
@@ -135,14 +139,14 @@ def plan(record: dict[str, str], stories: list[Story]) -> Plan:
     for old, identity in sorted(record.items()):
         if old in published or old in result.gone:
             continue
-        story = None if identity == GONE else by_identity.get(identity)
-        if identity == GONE or (story is not None and story.gone):
+        holder = None if identity == GONE else by_identity.get(identity)
+        if identity == GONE or (holder is not None and holder.gone):
             updated[old] = GONE
             result.gone.append(old)
-        elif story is None:
+        elif holder is None:
             result.lost[old] = identity
-        elif story.published:
-            result.redirects[old] = story
+        elif holder.published:
+            result.redirects[old] = holder
     owners: dict[str, Story] = {}
     for story in stories:
         for alias in story.aliases:

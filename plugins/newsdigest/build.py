@@ -40,8 +40,12 @@ class BuildResult:
     removed_files: int
 
 
-def load_settings(settings_file: str | os.PathLike, content: str | os.PathLike | None = None,
-                  output: str | os.PathLike | None = None, overrides: dict | None = None) -> dict:
+def load_settings(
+    settings_file: str | os.PathLike[str],
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    overrides: dict | None = None,
+) -> dict:
     """Pelican settings from `settings_file`, with the content and output folders overridden."""
     override = dict(overrides or {})
     if content is not None:
@@ -51,9 +55,14 @@ def load_settings(settings_file: str | os.PathLike, content: str | os.PathLike |
     return read_settings(os.fspath(settings_file), override=override)
 
 
-def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os.PathLike | None = None,
-          output: str | os.PathLike | None = None, overrides: dict | None = None, wait: bool = True,
-          record_addresses: bool = True) -> BuildResult:
+def build(
+    settings_file: str | os.PathLike[str] = "pelicanconf.py",
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    overrides: dict | None = None,
+    wait: bool = True,
+    record_addresses: bool = True,
+) -> BuildResult:
     """Build the site; on any problem raise BuildFailed and leave `output` exactly as it was.
     While another build runs, wait for it, or raise BuildBusy when `wait` is false.
     `record_addresses`: save the record of published addresses in the content folder (a
@@ -96,8 +105,13 @@ def build(settings_file: str | os.PathLike = "pelicanconf.py", content: str | os
             raise
         stop_points.reached("cleanup")
         publish.tidy(final_output)
-    return BuildResult(output=final_output, rendered=record.rendered_count, reused=record.reused_count,
-                       changed_files=changed, removed_files=removed)
+    return BuildResult(
+        output=final_output,
+        rendered=record.rendered_count,
+        reused=record.reused_count,
+        changed_files=changed,
+        removed_files=removed,
+    )
 
 
 def _site_settings(settings: dict, settings_file) -> SiteSettings:
@@ -118,7 +132,8 @@ def _run_pelican(settings: dict) -> None:
     except BuildFailed:
         raise
     except jinja2.TemplateSyntaxError as error:
-        problem = f"{display_path(error.filename or error.name or 'template')}:{error.lineno}: template syntax error: {error.message}"
+        where = display_path(error.filename or error.name or "template")
+        problem = f"{where}:{error.lineno}: template syntax error: {error.message}"
         logger.error("%s", problem)
         raise BuildFailed([problem]) from error
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too

@@ -37,7 +37,7 @@ def _holder(descriptor: int) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(cache_path: str | os.PathLike, wait: bool = True) -> Iterator[None]:
+def build_lock(cache_path: str | os.PathLike[str], wait: bool = True) -> Iterator[None]:
     """Hold the build lock of `cache_path` for the duration of the block.
 
     When another build holds it: wait for it, saying so once, or raise BuildBusy when

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from newsdigest import cache
 from newsdigest.page_store import PageStore
@@ -56,7 +58,15 @@ class PendingPage:
     context: dict | None = None
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
-    produce: object = None
+    produce: Callable[[], dict[str, bytes]] | None = None
+
+
+class PendingSave(Protocol):
+    """A file the build saves with the site, just before the switch (the record of addresses)."""
+
+    def save(self) -> None: ...
+
+    def undo(self) -> None: ...
 
 
 @dataclass(eq=False)
@@ -73,7 +83,7 @@ class Build:
     lastmod: tuple | None = None
     pending: list[PendingPage] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
-    address_record: object = None  # the record of published addresses to save with the site, if it changed
+    address_record: PendingSave | None = None  # the record of published addresses to save with the site, if it changed
     redirect_pages: set[str] = field(default_factory=set)  # their files, which no sitemap lists
 
     def __reduce__(self):
@@ -88,7 +98,7 @@ class Build:
     def record(self, name: str, key: str, files, rendered: bool = True) -> None:
         self.outputs.append(Output(name, key, tuple(files), rendered))
 
-    def reuse(self, name: str, key: str, output_path: str | os.PathLike) -> bool:
+    def reuse(self, name: str, key: str, output_path: str | os.PathLike[str]) -> bool:
         """Link the files an earlier build made for `name` from the same `key` from the page store."""
         restored = self.page_store.restore([key], output_path)
         if key in restored:
@@ -96,7 +106,7 @@ class Build:
             return True
         return False
 
-    def keep_in_store(self, output_path: str | os.PathLike) -> None:
+    def keep_in_store(self, output_path: str | os.PathLike[str]) -> None:
         """After a good build: what was rendered goes into the page store, for builds to come."""
         rendered = {output.key: list(output.files) for output in self.outputs if output.rendered and output.files}
         self.page_store.keep(rendered, output_path, {output.key for output in self.outputs})
@@ -118,8 +128,9 @@ def start(settings: dict, previous_output: Path | None = None, site_settings: Si
     now, unless `site_settings` holds them already; a value that does not fit raises SettingsError)."""
     if site_settings is None:
         site_settings = SiteSettings.from_settings(settings)
-    build = settings[BUILD_KEY] = Build(cache_path=str(settings["CACHE_PATH"]), settings=site_settings,
-                                        previous_output=previous_output)
+    build = settings[BUILD_KEY] = Build(
+        cache_path=str(settings["CACHE_PATH"]), settings=site_settings, previous_output=previous_output
+    )
     return build
 
 

@@ -31,12 +31,12 @@ RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
 PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.page_store)
 
 
-def store_path(cache_path: str | os.PathLike) -> Path:
+def store_path(cache_path: str | os.PathLike[str]) -> Path:
     """The SQLite file of every namespace, under the settings' CACHE_PATH."""
     return Path(cache_path) / STORE_NAME
 
 
-def pages_folder(cache_path: str | os.PathLike) -> Path:
+def pages_folder(cache_path: str | os.PathLike[str]) -> Path:
     """The page store's files (newsdigest.page_store), under the settings' CACHE_PATH."""
     return Path(cache_path) / PAGES_FOLDER
 
@@ -72,7 +72,7 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def tree_digest(*folders: str | os.PathLike, ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
+def tree_digest(*folders: str | os.PathLike[str], ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
     """Digest of every file's path (relative to its folder) and bytes under `folders`, but the
     files the build ignores (`ignore`: IGNORE_FILES patterns) and those in the top-level
     folders named in `skip`."""
@@ -92,7 +92,7 @@ def tree_digest(*folders: str | os.PathLike, ignore: Iterable[str] = (), skip: I
     return hasher.hexdigest()
 
 
-def file_digest(path: str | os.PathLike) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -111,14 +111,21 @@ class BuildCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._used: dict[str, set[str]] = {}
-        self._db = None
+        self._connection: sqlite3.Connection | None = None
         self._guarded(self._connect)
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError(f"{self.path}: the cache is not open")
+        return self._connection
+
     def _connect(self) -> None:
-        self._db = sqlite3.connect(self.path)
+        self._connection = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, "
-                         "PRIMARY KEY (namespace, key))")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, PRIMARY KEY (namespace, key))"
+        )
 
     def _guarded(self, operation):
         """Run `operation`; if the database turns out to be damaged, start a new one and run it again."""
@@ -127,10 +134,11 @@ class BuildCache:
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError):  # locked, disk full: not the file's fault
                 raise
-            logger.warning("%s: %s; starting an empty cache (the build takes longer this time)",
-                           display_path(self.path), error)
-            if self._db is not None:
-                self._db.close()
+            logger.warning(
+                "%s: %s; starting an empty cache (the build takes longer this time)", display_path(self.path), error
+            )
+            if self._connection is not None:
+                self._connection.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self._connect()
@@ -140,10 +148,13 @@ class BuildCache:
         def select() -> dict[str, str]:
             found: dict[str, str] = {}
             for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+                chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(
-                    f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]))
+                found.update(
+                    self._db.execute(
+                        f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]
+                    )
+                )
             return found
 
         found = self._guarded(select)
@@ -156,18 +167,30 @@ class BuildCache:
         for key, text in self.get_many(namespace, keys).items():
             try:
                 decoded[key] = decode(text)
-            except Exception:  # whatever a damaged entry makes the decoder raise, it is only a cache miss
+            except Exception:  # noqa: BLE001 - whatever a damaged entry makes the decoder raise, it is only a cache miss
                 unreadable.append(key)
         if unreadable:
-            logger.warning("%s: %d unreadable %s entr%s dropped; computed again", display_path(self.path),
-                           len(unreadable), namespace, "y" if len(unreadable) == 1 else "ies")
-            self._guarded(lambda: self._db.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?",
-                                                       [(namespace, key) for key in unreadable]))
+            logger.warning(
+                "%s: %d unreadable %s entr%s dropped; computed again",
+                display_path(self.path),
+                len(unreadable),
+                namespace,
+                "y" if len(unreadable) == 1 else "ies",
+            )
+            self._guarded(
+                lambda: self._db.executemany(
+                    "DELETE FROM entries WHERE namespace = ? AND key = ?", [(namespace, key) for key in unreadable]
+                )
+            )
         return decoded
 
     def put_many(self, namespace: str, items: dict[str, str]) -> None:
-        self._guarded(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                                   [(namespace, key, value) for key, value in items.items()]))
+        self._guarded(
+            lambda: self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(namespace, key, value) for key, value in items.items()],
+            )
+        )
         self._used.setdefault(namespace, set()).update(items)
 
     def prune(self, namespace: str) -> None:
@@ -178,8 +201,9 @@ class BuildCache:
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
-            self._db.execute("DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)",
-                             [namespace])
+            self._db.execute(
+                "DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)", [namespace]
+            )
 
         self._guarded(delete_unused)
 

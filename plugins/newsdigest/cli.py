@@ -37,11 +37,16 @@ def _build(args, settings_file: str):
         return EXIT_BUSY
     except BuildFailed as failure:
         count = len(failure.problems)
-        print(f"build failed: {count} problem{'s' if count != 1 else ''}; "
-              f"{args.output or 'the output folder'} left unchanged", file=sys.stderr)
+        print(
+            f"build failed: {count} problem{'s' if count != 1 else ''}; "
+            f"{args.output or 'the output folder'} left unchanged",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
-    print(f"built {result.output}: {result.rendered} pages rendered, {result.reused} unchanged; "
-          f"{result.changed_files} files written, {result.removed_files} removed")
+    print(
+        f"built {result.output}: {result.rendered} pages rendered, {result.reused} unchanged; "
+        f"{result.changed_files} files written, {result.removed_files} removed"
+    )
     return result
 
 
@@ -62,9 +67,11 @@ def _cmd_publish(args) -> int:
     if problem is None and settings.get("RELATIVE_URLS"):
         problem = "RELATIVE_URLS is on: these settings build a preview for the disk"
     if problem:
-        print(f"newsdigest publish: {problem}; refusing to publish. Set the site's address in {args.settings} "
-              "(publishconf.py reads NEWSDIGEST_SITEURL: NEWSDIGEST_SITEURL=https://your.site newsdigest publish)",
-              file=sys.stderr)
+        print(
+            f"newsdigest publish: {problem}; refusing to publish. Set the site's address in {args.settings} "
+            "(publishconf.py reads NEWSDIGEST_SITEURL: NEWSDIGEST_SITEURL=https://your.site newsdigest publish)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     where = args.to or settings.get("DEPLOY_TO") or ""
     target = deploy.target(where) if where else None
@@ -84,8 +91,9 @@ def _cmd_publish(args) -> int:
     site = result.output.resolve()  # the live generation, which no build changes while it is copied
     try:
         if target.kind == deploy.GH_PAGES:
-            done = deploy.gh_pages(site, settings["SITEURL"], Path.cwd(), push=not args.no_push,
-                                   message=f"Publish {settings['SITEURL']}")
+            done = deploy.gh_pages(
+                site, settings["SITEURL"], Path.cwd(), push=not args.no_push, message=f"Publish {settings['SITEURL']}"
+            )
         else:
             if target.kind == "folder":
                 Path(target.where).mkdir(parents=True, exist_ok=True)
@@ -103,8 +111,8 @@ def _cmd_ingest(args) -> int:
     from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from newsdigest.build import load_settings
     from newsdigest import taxonomy
+    from newsdigest.build import load_settings
     from newsdigest.ingest import Options, forget, ingest, sources
     from newsdigest.ingest.forgotten import IgnoreFileError
     from newsdigest.setting_fields import SettingsError
@@ -128,11 +136,18 @@ def _cmd_ingest(args) -> int:
             print(f"newsdigest ingest: {args.settings}: {problem}", file=sys.stderr)
         return EXIT_USAGE
     options = Options(
-        content=Path(args.content or settings["PATH"]), source=args.source or "", timezone=args.timezone or "", date=date,
-        section=args.section or "", tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
-        dry_run=args.dry_run, site_timezone=settings.get("TIMEZONE") or "UTC",
-        source_timezones=known_sources.timezones, source_names=known_sources.names,
-        site_lang=settings.get("DEFAULT_LANG") or "en", vocabulary_file=vocabulary_file,
+        content=Path(args.content or settings["PATH"]),
+        source=args.source or "",
+        timezone=args.timezone or "",
+        date=date,
+        section=args.section or "",
+        tags=[tag.strip() for tag in (args.tags or "").split(",") if tag.strip()],
+        dry_run=args.dry_run,
+        site_timezone=settings.get("TIMEZONE") or "UTC",
+        source_timezones=known_sources.timezones,
+        source_names=known_sources.names,
+        site_lang=settings.get("DEFAULT_LANG") or "en",
+        vocabulary_file=vocabulary_file,
         fetch_images=args.fetch_images,
         fetch_seconds=args.timeout,
     )
@@ -187,8 +202,11 @@ def _cmd_edition(args) -> int:
     files = [folder / "email.html", folder / "email.txt"]
     missing = [path for path in files if not path.is_file()]
     if missing:
-        print(f"newsdigest edition: no edition {day.isoformat()} in {output} (build the site first, or check "
-              f"the date: editions are listed at {output / 'editions' / 'index.html'})", file=sys.stderr)
+        print(
+            f"newsdigest edition: no edition {day.isoformat()} in {output} (build the site first, or check "
+            f"the date: editions are listed at {output / 'editions' / 'index.html'})",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     for path in files:
         print(path)
@@ -209,8 +227,13 @@ def _cmd_new(args) -> int:
 
     settings = load_settings(args.settings)
     try:
-        path = write_new_story(Path(args.content or settings["PATH"]), args.headline, source=args.source or "",
-                               url=args.url or "", timezone=settings.get("TIMEZONE") or "UTC")
+        path = write_new_story(
+            Path(args.content or settings["PATH"]),
+            args.headline,
+            source=args.source or "",
+            url=args.url or "",
+            timezone=settings.get("TIMEZONE") or "UTC",
+        )
     except NewStoryError as error:
         print(f"newsdigest new: {error}", file=sys.stderr)
         return EXIT_USAGE if error.usage else EXIT_FAILED
@@ -262,8 +285,11 @@ def _add_site_options(parser: argparse.ArgumentParser, settings: str = "pelicanc
 
 def _add_build_options(parser: argparse.ArgumentParser, settings: str = "pelicanconf.py") -> None:
     _add_site_options(parser, settings)
-    parser.add_argument("--no-wait", action="store_true",
-                        help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help=f"exit with code {EXIT_BUSY} instead of waiting when another build is running",
+    )
 
 
 def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -278,15 +304,22 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     publish = commands.add_parser("publish", help="build for the site's address (publishconf.py) and deploy it")
     _add_build_options(publish, settings="publishconf.py")
-    publish.add_argument("--to", metavar="TARGET", help=f"a folder, user@host:path (rsync) or {'gh-pages'} "
-                         "(default: DEPLOY_TO in the settings; none: build only)")
+    publish.add_argument(
+        "--to",
+        metavar="TARGET",
+        help=f"a folder, user@host:path (rsync) or {'gh-pages'} (default: DEPLOY_TO in the settings; none: build only)",
+    )
     publish.add_argument("--no-push", action="store_true", help="gh-pages: commit the branch, do not push it")
     publish.set_defaults(run=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve the site locally and rebuild on change")
     _add_site_options(serve)
-    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
-                       help="address to listen on (default: %(default)s, this machine only)")
+    serve.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (default: %(default)s, this machine only)",
+    )
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_cmd_serve)
 
@@ -299,10 +332,18 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     new.set_defaults(run=_cmd_new)
 
     ingest = commands.add_parser("ingest", help="turn text clippings, web pages and feeds into stories")
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="a .txt, .html/.htm (also .gz), RSS/Atom file, "
-                        "a folder, or an http(s) URL")
-    ingest.add_argument("--forget", action="append", metavar="FILE",
-                        help="delete this story file and never ingest its story again (repeatable)")
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a .txt, .html/.htm (also .gz), RSS/Atom file, a folder, or an http(s) URL",
+    )
+    ingest.add_argument(
+        "--forget",
+        action="append",
+        metavar="FILE",
+        help="delete this story file and never ingest its story again (repeatable)",
+    )
     ingest.add_argument("--content", help="content folder (default: the settings' PATH)")
     ingest.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     ingest.add_argument("--source", help="publisher, for inputs that do not name one")
@@ -310,11 +351,19 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--date", help="ISO date for inputs that have none")
     ingest.add_argument("--section", help="section for inputs that do not name one")
     ingest.add_argument("--tags", help="comma-separated tags to add to every story")
-    ingest.add_argument("--timeout", type=_positive_seconds, default=30.0, metavar="SECONDS",
-                        help="total time allowed to fetch each URL (default: %(default)g)")
+    ingest.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="total time allowed to fetch each URL (default: %(default)g)",
+    )
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
-    ingest.add_argument("--fetch-images", action="store_true",
-                        help="store each story's lead image under content/images/ (resized), not a link to another site")
+    ingest.add_argument(
+        "--fetch-images",
+        action="store_true",
+        help="store each story's lead image under content/images/ (resized), not a link to another site",
+    )
     ingest.set_defaults(run=_cmd_ingest)
 
     edition = commands.add_parser("edition", help="print the paths of an edition's newsletter (email.html, email.txt)")

@@ -13,8 +13,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsdigest import addresses, safe_urls
 
 TEXT_KEYS = (
-    "title", "subtitle", "source", "source_url", "image", "image_alt", "image_credit", "image_caption",
-    "section", "summary", "note", "slug", "fingerprint", "edition", "status", "lang",
+    "title",
+    "subtitle",
+    "source",
+    "source_url",
+    "image",
+    "image_alt",
+    "image_credit",
+    "image_caption",
+    "section",
+    "summary",
+    "note",
+    "slug",
+    "fingerprint",
+    "edition",
+    "status",
+    "lang",
 )
 LIST_KEYS = ("authors", "contributors", "tags", "related", "aliases")
 # Addresses that reach links, images and feeds: anything but a web address (or, for images, a
@@ -35,8 +49,21 @@ STATUSES = ("published", "draft", "hidden", GONE)
 # Keys whose values name a page of their own (/tags/<slug>/, /sections/…, /sources/…).
 TERM_KEYS = ("tags", "section", "source")
 # Text that is shown (headlines, names, tags, notes): invisible characters are removed from it.
-SHOWN_KEYS = ("title", "subtitle", "source", "image_alt", "image_credit", "image_caption", "section", "summary",
-              "note", "authors", "contributors", "tags", "related")
+SHOWN_KEYS = (
+    "title",
+    "subtitle",
+    "source",
+    "image_alt",
+    "image_credit",
+    "image_caption",
+    "section",
+    "summary",
+    "note",
+    "authors",
+    "contributors",
+    "tags",
+    "related",
+)
 # Bidirectional embeddings, overrides and isolates reorder what a reader sees ("gpj.exe" shown
 # as "exe.jpg"); zero-width spaces and word joiners make two spellings of one word look alike.
 # The plain direction marks (LRM, RLM, ALM) reorder nothing and help mixed-direction headlines.
@@ -84,7 +111,9 @@ def parse_date(value, key: str, timezone: dt.tzinfo | None) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise ContentError(f"{key}: {value!r} is not an ISO 8601 date (e.g. 2015-11-21T17:01:00-05:00)", key) from None
+            raise ContentError(
+                f"{key}: {value!r} is not an ISO 8601 date (e.g. 2015-11-21T17:01:00-05:00)", key
+            ) from None
     else:
         raise ContentError(f"{key}: {value!r} is not an ISO 8601 date", key)
     if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
@@ -100,6 +129,8 @@ def visible_text(text: str) -> str:
     if text.isascii():
         return text
     return _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
+
+
 def language_tag(value: str) -> str | None:
     """`value` as a language tag for `lang` attributes, or None when it is not one."""
     tag = value.strip().replace("_", "-")
@@ -128,8 +159,9 @@ def _as_list(value, key: str) -> list[str]:
     return result
 
 
-def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
-              warnings: list[ContentError] | None = None) -> dict:
+def normalise(
+    raw: dict, *, require_date: bool, timezone: dt.tzinfo | None, warnings: list[ContentError] | None = None
+) -> dict:
     """Check `raw` front matter against the content model and return typed metadata.
 
     Unknown keys pass through untouched, for templates to use. Values that are dropped
@@ -167,8 +199,12 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
         if tag is None:
             value = metadata.pop("lang")
             if warnings is not None and value:
-                warnings.append(ContentError(f"lang: {value[:40]!r} is not a language tag (e.g. fr, pt-BR); "
-                                             "the site's language is used", "lang"))
+                warnings.append(
+                    ContentError(
+                        f"lang: {value[:40]!r} is not a language tag (e.g. fr, pt-BR); the site's language is used",
+                        "lang",
+                    )
+                )
         else:
             metadata["lang"] = tag
     if not metadata.get("title"):
@@ -176,12 +212,14 @@ def normalise(raw: dict, *, require_date: bool, timezone: dt.tzinfo | None,
     if "aliases" in metadata:
         for alias in metadata["aliases"]:
             if addresses.address(alias) is None:
-                raise ContentError(f"aliases: {alias!r} is not an address on this site "
-                                   "(like /2015/11/21/old-slug/)", "aliases")
+                raise ContentError(
+                    f"aliases: {alias!r} is not an address on this site (like /2015/11/21/old-slug/)", "aliases"
+                )
         metadata["aliases"] = [addresses.address(alias) for alias in metadata["aliases"]]
     raw_date = metadata.get("date")
     if (isinstance(raw_date, dt.date) and not isinstance(raw_date, dt.datetime)) or (
-            isinstance(raw_date, str) and _DAY_ALONE.fullmatch(raw_date.strip())):
+        isinstance(raw_date, str) and _DAY_ALONE.fullmatch(raw_date.strip())
+    ):
         metadata[DATE_ONLY_KEY] = True
     for key in DATE_KEYS:
         if metadata.get(key) not in (None, ""):

@@ -67,8 +67,18 @@ def rsync(site: Path, destination: str) -> Deployed:
     """Mirror `site` to `destination` (a folder, or host:path) with rsync."""
     if shutil.which("rsync") is None:
         raise DeployError("rsync is not installed (apt-get install rsync)")
-    command = ["rsync", "--recursive", "--links", "--perms", "--times", "--checksum", "--delete", "--stats",
-               f"{site}/", destination if destination.endswith("/") else destination + "/"]
+    command = [
+        "rsync",
+        "--recursive",
+        "--links",
+        "--perms",
+        "--times",
+        "--checksum",
+        "--delete",
+        "--stats",
+        f"{site}/",
+        destination if destination.endswith("/") else destination + "/",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
@@ -96,8 +106,14 @@ def gh_pages(site: Path, siteurl: str, repository: Path, push: bool, message: st
     working = os.getcwd()
     os.chdir(repository)  # ghp-import runs git in the working folder
     try:
-        ghp_import(str(site), mesg=message, branch=GH_PAGES, nojekyll=True, push=pushing,
-                   cname=None if host.endswith(".github.io") else host)
+        ghp_import(
+            str(site),
+            mesg=message,
+            branch=GH_PAGES,
+            nojekyll=True,
+            push=pushing,
+            cname=None if host.endswith(".github.io") else host,
+        )
     except (GhpError, subprocess.CalledProcessError) as error:
         raise DeployError(f"ghp-import failed: {error}") from error
     finally:

@@ -73,8 +73,12 @@ class LoadedDocument:
     def from_json(cls, text: str) -> LoadedDocument:
         """Read back `to_json`'s text; raises ValueError on anything else (a damaged cache entry)."""
         metadata, key_lines, body_html, summary_html = json.loads(text)
-        if not (isinstance(metadata, dict) and isinstance(key_lines, dict) and isinstance(body_html, str)
-                and isinstance(summary_html, (str, type(None)))):
+        if not (
+            isinstance(metadata, dict)
+            and isinstance(key_lines, dict)
+            and isinstance(body_html, str)
+            and isinstance(summary_html, (str, type(None)))
+        ):
             raise ValueError("not a loaded document")
         return cls(metadata, key_lines, body_html, summary_html)
 

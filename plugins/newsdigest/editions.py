@@ -7,6 +7,7 @@ timezone, unless its front matter names another (`edition: 2015-11-21`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from newsdigest.setting_fields import SettingsGroup, setting
@@ -54,7 +55,9 @@ class Edition:
     @property
     def articles(self) -> list:
         """Every story of the edition: the lead first, then section by section."""
-        return ([self.lead] if self.lead is not None else []) + [story for _, stories in self.sections for story in stories]
+        return ([self.lead] if self.lead is not None else []) + [
+            story for _, stories in self.sections for story in stories
+        ]
 
     @property
     def date_label(self) -> str:
@@ -87,9 +90,16 @@ def choose_lead(members: list, is_featured, has_image):
     return members[0] if members else None
 
 
-def build_editions(stories: list, when, section_of, is_featured, sitename: str, period: str = Settings.period,
-                   intros: dict[dt.date, tuple[str, str]] | None = None,
-                   has_image=lambda story: False) -> list[Edition]:
+def build_editions(
+    stories: list,
+    when,
+    section_of,
+    is_featured,
+    sitename: str,
+    period: str = Settings.period,
+    intros: dict[dt.date, tuple[str, str]] | None = None,
+    has_image=lambda story: False,
+) -> list[Edition]:
     """Editions newest first from `stories` (newest first).
 
     `when(story)` gives the story's edition date, `section_of(story)` its section name
@@ -111,8 +121,9 @@ def build_editions(stories: list, when, section_of, is_featured, sitename: str, 
                 groups.setdefault(section_of(story) or OTHER_SECTION, []).append(story)
         ordered = sorted(groups.items(), key=lambda pair: (pair[0] == OTHER_SECTION, pair[0].casefold()))
         title, intro = intros.get(day, ("", ""))
-        editions.append(Edition(day, period, title or default_title(day, period, sitename), intro, lead, ordered,
-                                named=bool(title)))
-    for newer, older in zip(editions, editions[1:]):
+        editions.append(
+            Edition(day, period, title or default_title(day, period, sitename), intro, lead, ordered, named=bool(title))
+        )
+    for newer, older in itertools.pairwise(editions):
         newer.previous, older.next = older, newer
     return editions

@@ -36,7 +36,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # An IETF language tag as readers accept it ("en", "fr", "pt-BR", "zh-Hant-TW").
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ def absolute_links(html: str, base_url: str) -> str:
 
 def _inner_html(element) -> str:
     return html.escape(element.text or "", quote=False) + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in element)
+        lxml.html.tostring(child, encoding="unicode") for child in element
+    )
 
 
 def page_body_html(page: str, base_url: str) -> str:
@@ -95,9 +96,14 @@ def page_body_html(page: str, base_url: str) -> str:
     headings, paragraphs and links, made absolute against `base_url`.
     """
     body = lxml.html.document_fromstring(page).body
+    if body is None:  # a page of <head> alone
+        return ""
     layout = []
     for table in body.xpath('.//table[@role="presentation"]'):
-        layout += [table, *table.xpath("./tbody | ./tr | ./tbody/tr | ./tr/td | ./tbody/tr/td | ./tr/th | ./tbody/tr/th")]
+        layout += [
+            table,
+            *table.xpath("./tbody | ./tr | ./tbody/tr | ./tr/td | ./tbody/tr/td | ./tr/th | ./tbody/tr/th"),
+        ]
     for element in layout:
         element.drop_tag()
     for paragraph in body.xpath(".//p[not(node())]"):  # spacers
@@ -120,16 +126,18 @@ def credited(author_names, source_name: str, source_page: str = "") -> tuple[Per
     return (Person(source_name, source_page),)
 
 
-def compose_content(note: str, standfirst: str, body_html: str, note_language: str = "",
-                    note_label: str = NOTE_LABEL) -> str:
+def compose_content(
+    note: str, standfirst: str, body_html: str, note_language: str = "", note_label: str = NOTE_LABEL
+) -> str:
     """An entry's content: the curator's note first, as a labelled paragraph, then the
     standfirst, then the story (which is "" in summary-only feeds). `note_language` marks the
     note's language when it differs from the story's (an English note on a French story)."""
     parts = []
     if note:
         lang = f' lang="{note_language}"' if note_language else ""
-        parts.append(f"<p{lang}><strong>{html.escape(note_label, quote=False)}:</strong> "
-                     f"{html.escape(note, quote=False)}</p>")
+        parts.append(
+            f"<p{lang}><strong>{html.escape(note_label, quote=False)}:</strong> {html.escape(note, quote=False)}</p>"
+        )
     if standfirst:
         parts.append(f"<p><em>{html.escape(standfirst, quote=False)}</em></p>")
     if body_html:
@@ -246,12 +254,19 @@ def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
     return generator
 
 
+def _written(parent: lxml.etree._Element, path: str) -> lxml.etree._Element:
+    """The element feedgen always writes at `path` under `parent`."""
+    found = parent.find(path)
+    if found is None:
+        raise ValueError(f"feedgen wrote no {path}")
+    return found
+
+
 def render_rss(feed: Feed) -> bytes:
     generator = _feedgen(feed, "rss")
     tree = lxml.etree.fromstring(generator.rss_str())
     if feed.hub_url:  # WebSub in RSS: an atom:link rel="hub" beside the self link
-        channel = tree.find("channel")
-        self_link = channel.find(f"{{{_ATOM}}}link")
+        self_link = _written(tree, f"channel/{{{_ATOM}}}link")
         hub = lxml.etree.Element(f"{{{_ATOM}}}link", href=feed.hub_url, rel="hub")
         self_link.addnext(hub)
     return lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -273,17 +288,20 @@ def render_atom(feed: Feed) -> bytes:
     # feedgen 1.0.0 drops rel and type from entry links, so its enclosures would read as a
     # second alternate link: add them here, and the original story as a "via" link (RFC 4287
     # 4.2.7.2), which atom:source (meant for entries copied from another feed) is not.
-    for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries):
+    for element, entry in zip(tree.findall(f"{{{_ATOM}}}entry"), feed.entries, strict=True):
         _as_html_text(element.find(f"{{{_ATOM}}}title"))
         summary = element.find(f"{{{_ATOM}}}summary")
         if summary is not None:
             summary.set("type", "html")
         if entry.language:
             element.set(_XML_LANG, entry.language)
-        alternate = element.find(f"{{{_ATOM}}}link")
+        alternate = _written(element, f"{{{_ATOM}}}link")
         if entry.image_url:
-            alternate.addnext(lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure",
-                                                 type=_image_type(entry.image_url)))
+            alternate.addnext(
+                lxml.etree.Element(
+                    f"{{{_ATOM}}}link", href=entry.image_url, rel="enclosure", type=_image_type(entry.image_url)
+                )
+            )
         if entry.source_url:
             via = lxml.etree.Element(f"{{{_ATOM}}}link", href=entry.source_url, rel="via")
             if entry.source_name:
@@ -302,7 +320,7 @@ def _json_time(moment: dt.datetime) -> str:
 
 
 def render_json(feed: Feed) -> bytes:
-    document = {
+    document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": xml_safe(feed.title),
         "home_page_url": feed.home_url,
@@ -317,7 +335,7 @@ def render_json(feed: Feed) -> bytes:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
     items = []
     for entry in feed.entries:
-        item = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
+        item: dict[str, object] = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
         if entry.language:
             item["language"] = entry.language
         if entry.source_url:
@@ -340,7 +358,10 @@ def render_json(feed: Feed) -> bytes:
         if entry.language:
             item["language"] = entry.language
         if entry.source_name:
-            item["_source"] = {"name": xml_safe(entry.source_name), **({"url": entry.source_url} if entry.source_url else {})}
+            item["_source"] = {
+                "name": xml_safe(entry.source_name),
+                **({"url": entry.source_url} if entry.source_url else {}),
+            }
         items.append(item)
     document["items"] = items
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -43,11 +43,11 @@ class SiteModes:
     def file_is_right(self, status: os.stat_result) -> bool:
         return stat.S_IMODE(status.st_mode) == self.file
 
-    def fix_folder(self, path: str | os.PathLike) -> None:
+    def fix_folder(self, path: str | os.PathLike[str]) -> None:
         if stat.S_IMODE(os.lstat(path).st_mode) != self.folder:
             os.chmod(path, self.folder)
 
-    def fix_file(self, path: str | os.PathLike, status: os.stat_result) -> bool:
+    def fix_file(self, path: str | os.PathLike[str], status: os.stat_result) -> bool:
         """Give the file at `path` the right mode; True when it had to change. A file with other
         links (a page in the store, the live site's) is replaced by a copy: changing its mode
         would change theirs too."""
@@ -60,7 +60,7 @@ class SiteModes:
         return True
 
 
-def replace_with_copy(path: str | os.PathLike) -> None:
+def replace_with_copy(path: str | os.PathLike[str]) -> None:
     """Make `path` a file of its own, with the mode of a new file, holding the same bytes."""
     path = os.fspath(path)
     temporary = f"{path}.copy-{os.getpid()}"

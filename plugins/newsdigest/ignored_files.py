@@ -16,7 +16,7 @@ def is_ignored(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
-def files_under(root: str | os.PathLike, patterns: Iterable[str]) -> Iterator[str]:
+def files_under(root: str | os.PathLike[str], patterns: Iterable[str]) -> Iterator[str]:
     """The paths of the files under `root` that are not ignored, in a stable order (links
     followed, as Pelican's readers follow them)."""
     patterns = list(patterns)

@@ -29,8 +29,9 @@ def front_matter(headline: str, moment: dt.datetime, slug: str, source: str = ""
     return {**{key: value for key, value in fields.items() if value}, "tags": [], "note": ""}
 
 
-def write_new_story(content: Path, headline: str, source: str = "", url: str = "", timezone: str = "UTC",
-                    now: dt.datetime | None = None) -> Path:
+def write_new_story(
+    content: Path, headline: str, source: str = "", url: str = "", timezone: str = "UTC", now: dt.datetime | None = None
+) -> Path:
     """Write content/articles/YYYY/MM/<slug>.md for a new story and return its path."""
     headline = one_line(visible_text(headline))
     if not any(char.isalnum() for char in headline):
@@ -41,7 +42,7 @@ def write_new_story(content: Path, headline: str, source: str = "", url: str = "
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise NewStoryError(f"TIMEZONE {timezone!r} is not a time zone", usage=True) from error
-    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(zone).replace(microsecond=0)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(zone).replace(microsecond=0)
     folder = content / "articles" / f"{moment:%Y}" / f"{moment:%m}"
     folder.mkdir(parents=True, exist_ok=True)
     base = slugify(headline, fallback="story")

@@ -78,8 +78,16 @@ def own_fields(item) -> str:
     return f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
 
 
-def site_key(*, code: str, settings: dict, build_moment, theme: str, side_files: str,
-             listings: Iterable[str], ignored: Collection[str] = SETTINGS_NOT_IN_KEYS) -> str:
+def site_key(
+    *,
+    code: str,
+    settings: dict,
+    build_moment,
+    theme: str,
+    side_files: str,
+    listings: Iterable[str],
+    ignored: Collection[str] = SETTINGS_NOT_IN_KEYS,
+) -> str:
     """What every page depends on: the code, the settings (but `ignored`), the build moment
     (it moves every story's age), the theme's and the side files' tree digests, and the
     listings (`listing(url, listing key)` of every item, in order)."""
@@ -102,8 +110,14 @@ def value_text(value, story_key_of: Callable[[object], str]) -> str:
     and count (which stories a list holds, and in what order, follows from front matter and
     settings, which the site key covers: no need to walk 10,000 stories per page)."""
     if isinstance(value, dict):  # e.g. Pelican's `paginated`: a name -> list of stories
-        return "{" + ", ".join(f"{stable_repr(name)}: {value_text(part, story_key_of)}"
-                               for name, part in sorted(value.items(), key=lambda item: str(item[0]))) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{stable_repr(name)}: {value_text(part, story_key_of)}"
+                for name, part in sorted(value.items(), key=lambda item: str(item[0]))
+            )
+            + "}"
+        )
     if isinstance(value, (list, tuple)) and value and hasattr(value[0], "source_path"):
         return f"[{len(value)} {type(value[0]).__name__}]"
     if is_content(value):

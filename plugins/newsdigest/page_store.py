@@ -47,28 +47,37 @@ def _entry(text: str) -> list[tuple[str, str, int, str]]:
     """A stored entry: [(relative path, blob, size, digest)]; raises on anything else."""
     files = []
     for relative, blob, size, sha256 in json.loads(text):
-        if (not isinstance(relative, str) or os.path.isabs(relative) or os.path.normpath(relative) != relative
-                or relative.startswith("..") or not _BLOB_NAME.fullmatch(blob) or type(size) is not int
-                or not isinstance(sha256, str)):
+        if (
+            not isinstance(relative, str)
+            or os.path.isabs(relative)
+            or os.path.normpath(relative) != relative
+            or relative.startswith("..")
+            or not _BLOB_NAME.fullmatch(blob)
+            or type(size) is not int
+            or not isinstance(sha256, str)
+        ):
             raise ValueError(f"not a page store entry: {text[:80]}")
         files.append((relative, blob, size, sha256))
     return files
 
 
 class PageStore:
-    def __init__(self, folder: str | os.PathLike, cache_file: str | os.PathLike, modes: SiteModes | None = None):
+    def __init__(
+        self, folder: str | os.PathLike[str], cache_file: str | os.PathLike[str], modes: SiteModes | None = None
+    ):
         self.folder = os.fspath(folder)
         self.cache_file = Path(cache_file)
         self.modes = modes or SiteModes.from_umask()
 
-    def restore(self, keys: list[str], into: str | os.PathLike) -> dict[str, list[str]]:
+    def restore(self, keys: list[str], into: str | os.PathLike[str]) -> dict[str, list[str]]:
         """Link the files of every key an earlier build kept, and still intact, into `into`.
         Returns key -> the relative paths of its files."""
         if not keys or not self.cache_file.exists():
             return {}
         with BuildCache(self.cache_file) as cache:
             found = cache.get_decoded(PAGE_STORE, keys, _entry)
-        restored, folders = {}, set()
+        restored: dict[str, list[str]] = {}
+        folders: set[str] = set()
         for key, entries in found.items():
             if not all(self._intact(relative, blob, size, sha256) for relative, blob, size, sha256 in entries):
                 continue
@@ -90,10 +99,11 @@ class PageStore:
             logger.warning("%s was changed after it was rendered; rendering it again", relative)
         return intact
 
-    def keep(self, rendered: dict[str, list[str]], source: str | os.PathLike, used: set[str]) -> None:
+    def keep(self, rendered: dict[str, list[str]], source: str | os.PathLike[str], used: set[str]) -> None:
         """Link the files rendered this build (key -> relative paths under `source`) into the
         store, and forget every entry this build did not use."""
-        entries, folders = {}, set()
+        entries: dict[str, str] = {}
+        folders: set[str] = set()
         for key, files in rendered.items():
             kept = []
             for number, relative in enumerate(files):

@@ -18,6 +18,8 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkProcess
 
 from newsdigest.setting_fields import SettingsGroup, setting
 
@@ -64,19 +66,23 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
     results in order. Workers inherit `function` and `items` (a closure over a whole site will
     do: only results are pickled); each takes every `workers`-th chunk and sends back each
     chunk's results as it finishes it. A worker that dies raises WorkerDied."""
-    chunks = [items[start:start + chunk_size] for start in range(0, len(items), chunk_size)]
+    chunks = [items[start : start + chunk_size] for start in range(0, len(items), chunk_size)]
     if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or not hasattr(os, "fork"):
         for chunk in chunks:
             yield from function(chunk)
         return
     context = multiprocessing.get_context("fork")
     workers = min(workers, len(chunks))
-    connections, processes = [], []
+    connections: list[Connection] = []
+    processes: list[ForkProcess] = []
     try:
         for share in range(workers):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_work, daemon=True,
-                                      args=(function, chunks[share::workers], theirs, [*connections, ours], os.getpid()))
+            process = context.Process(
+                target=_work,
+                daemon=True,
+                args=(function, chunks[share::workers], theirs, [*connections, ours], os.getpid()),
+            )
             process.start()
             theirs.close()
             connections.append(ours)
@@ -107,8 +113,9 @@ class WorkerDied(RuntimeError):
     pass
 
 
-def _work(function: Callable[[list], list], chunks: list[list], connection, parents_ends: list,
-          parent_pid: int) -> None:
+def _work(
+    function: Callable[[list], list], chunks: list[list], connection, parents_ends: list, parent_pid: int
+) -> None:
     """In a forked worker: send `function`'s results for each chunk, then wait for the end of the
     map (the parent closes its end), so workers live as long as the map they serve."""
     die_with_parent(parent_pid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 
-def display_path(path: str | os.PathLike) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """The path as a curator would type it: relative to the working folder when inside it."""
     path = os.fspath(path)
     relative = os.path.relpath(path)

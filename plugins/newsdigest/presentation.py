@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ class Settings(SettingsGroup):
     note_label: str = setting("NOTE_LABEL", "Why it matters")  # opens the curator's note everywhere it is shown
     age_notice_years: int = setting("AGE_NOTICE_YEARS", 1, minimum=0)  # older stories say how old they are
     site_description: str = setting("SITE_DESCRIPTION", "")  # the site's one-line description
+
+
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -32,8 +35,8 @@ def build_moment(newest: dt.datetime | None, environ=os.environ) -> dt.datetime:
     else the newest story's date, never the clock, so the same content gives the same site."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return newest or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def reading_minutes(html: str) -> int:
@@ -77,13 +80,15 @@ def lead_image(metadata: dict, content_root: Path) -> tuple[LeadImage | None, st
     image = safe_urls.image_url(metadata.get("image"))
     if not image:
         return None, None
-    text = {key: str(metadata.get(f"image_{key}") or "").strip() for key in ("alt", "caption")}
+    alt, caption = (str(metadata.get(f"image_{key}") or "").strip() for key in ("alt", "caption"))
     if safe_urls.web_url(image):
-        return LeadImage(image, False, **text), None
+        return LeadImage(image, False, alt=alt, caption=caption), None
     src = image.lstrip("/")
     size, problem = _image_size(content_root / src)
     width, height = size or (None, None)
-    return LeadImage(src, True, width=width, height=height, **text), problem and f"image: {image}: {problem}"
+    return LeadImage(
+        src, True, alt=alt, caption=caption, width=width, height=height
+    ), problem and f"image: {image}: {problem}"
 
 
 def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
@@ -99,15 +104,27 @@ def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
         return None, f"not a readable image ({error.__class__.__name__})"
 
 
-def news_article(*, headline: str, url: str, published: dt.datetime, modified: dt.datetime | None, site_name: str,
-                 description: str = "", authors: list[str] = (), source: str = "", source_url: str = "",
-                 image_url: str = "", section: str = "", language: str = "") -> dict:
+def news_article(
+    *,
+    headline: str,
+    url: str,
+    published: dt.datetime,
+    modified: dt.datetime | None,
+    site_name: str,
+    description: str = "",
+    authors: Sequence[str] = (),
+    source: str = "",
+    source_url: str = "",
+    image_url: str = "",
+    section: str = "",
+    language: str = "",
+) -> dict:
     """The story as a schema.org NewsArticle: its authors are the original's (people, or the source
     when none are named), never the digest, which is only the publisher of this page; the original
     story is what it is based on."""
     people = [{"@type": "Person", "name": name} for name in authors]
     original_publisher = {"@type": "Organization", "name": source} if source else None
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": headline,
@@ -128,7 +145,7 @@ def news_article(*, headline: str, url: str, published: dt.datetime, modified: d
     if language:
         data["inLanguage"] = language
     if source_url or original_publisher:
-        original = {"@type": "NewsArticle"}
+        original: dict[str, object] = {"@type": "NewsArticle"}
         if source_url:
             original["url"] = source_url
         if original_publisher:

@@ -100,8 +100,9 @@ def tidy(output: Path) -> None:
             try:
                 spare = entry.rename(_fresh_name(output, SPARE_MARK))
             except OSError as error:
-                logger.warning("could not rename %s: %s; the next build tries again", display_path(entry),
-                               error.strerror or error)
+                logger.warning(
+                    "could not rename %s: %s; the next build tries again", display_path(entry), error.strerror or error
+                )
         else:
             remove_tree(entry)
 
@@ -127,8 +128,9 @@ def remove_tree(path: Path) -> None:
             _make_folders_writable(path)
             shutil.rmtree(path)
     except OSError as error:
-        logger.warning("could not remove %s: %s; the next build tries again", display_path(path),
-                       error.strerror or error)
+        logger.warning(
+            "could not remove %s: %s; the next build tries again", display_path(path), error.strerror or error
+        )
 
 
 def _remove_files(folder: Path) -> bool:
@@ -143,8 +145,9 @@ def _remove_files(folder: Path) -> bool:
             if attempt == 1:
                 _make_folders_writable(folder)
                 continue
-            logger.warning("could not empty %s: %s; the next build tries again", display_path(folder),
-                           error.strerror or error)
+            logger.warning(
+                "could not empty %s: %s; the next build tries again", display_path(folder), error.strerror or error
+            )
     return False
 
 
@@ -166,7 +169,8 @@ def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry], dict[str, int]]:
         path, prefix = pending.pop()
         with os.scandir(path) as entries:
             count = 0
-            for count, entry in enumerate(entries, start=1):
+            for entry in entries:
+                count += 1
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{prefix}{entry.name}/"))
                 else:
@@ -220,8 +224,12 @@ def keep_unchanged(staging: Path, live: Path | None, modes: SiteModes | None = N
             if modes.fix_file(new.path, status):
                 changed += 1
             continue
-        if (old is None or not old.is_file(follow_symlinks=False)
-                or not modes.file_is_right(old.stat(follow_symlinks=False)) or not _same_bytes(old, new)):
+        if (
+            old is None
+            or not old.is_file(follow_symlinks=False)
+            or not modes.file_is_right(old.stat(follow_symlinks=False))
+            or not _same_bytes(old, new)
+        ):
             modes.fix_file(new.path, status)
             changed += 1
             continue

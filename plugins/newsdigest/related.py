@@ -21,6 +21,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import stop_words
@@ -33,6 +34,8 @@ from newsdigest.setting_fields import SettingsGroup, setting
 
 # scipy, igraph and sparse_dot_topn are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -164,8 +167,9 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
     return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
 
 
-def text_vectors(documents: list[Document], title_weight: float, default_lang: str = "en",
-                 workers: int = 1) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+def text_vectors(
+    documents: list[Document], title_weight: float, default_lang: str = "en", workers: int = 1
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
     """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
     blend, with the headline counted again, finds each story's nearest stories; `telling` is the
     same blend without the words every story has, so that its similarity is evidence of a shared
@@ -175,10 +179,11 @@ def text_vectors(documents: list[Document], title_weight: float, default_lang: s
     frequency ln((1 + n) / (1 + df)) + 1, computed with numpy and scipy alone."""
     languages = [doc.lang or default_lang for doc in documents]
     vocabulary: dict[str, int] = {}
-    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages)]
-    full = count_matrix([line.split() for line in map_chunks(_word_lines, texts, workers, chunk_size=500)],
-                        vocabulary, grow=True)
-    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages)], vocabulary)
+    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages, strict=True)]
+    full = count_matrix(
+        [line.split() for line in map_chunks(_word_lines, texts, workers, chunk_size=500)], vocabulary, grow=True
+    )
+    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages, strict=True)], vocabulary)
     count = len(documents)
     frequency = np.bincount(full.indices, minlength=full.shape[1])
     # Words in over half the stories say nothing about any one of them, but only a corpus of some
@@ -208,7 +213,7 @@ def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow:
 
     if grow:
         new = sorted(set().union(*token_lists).difference(vocabulary))
-        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new))))
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
     columns = array.array("i")
     bounds = [0]
     for tokens in token_lists:
@@ -218,8 +223,10 @@ def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow:
             columns.extend([vocabulary[token] for token in tokens if token in vocabulary])
         bounds.append(len(columns))
     indices = np.frombuffer(columns, dtype=np.int32) if columns else np.zeros(0, dtype=np.int32)
-    matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, np.asarray(bounds, dtype=np.int64)),
-                               shape=(len(token_lists), max(len(vocabulary), 1)))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, np.asarray(bounds, dtype=np.int64)),
+        shape=(len(token_lists), max(len(vocabulary), 1)),
+    )
     matrix.sum_duplicates()
     return matrix
 
@@ -254,16 +261,16 @@ def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.
         for tag in set(doc.tags):
             rows.append(row)
             cols.append(column[tag])
-    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                               shape=(len(documents), max(len(names), 1)))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(documents), max(len(names), 1))
+    )
     count = len(documents)
     frequency = np.asarray(matrix.sum(axis=0)).ravel()
     weights = np.where(frequency / max(count, 1) > common_share, 0.0, np.log((1 + count) / (1 + frequency)) + 1)
-    return unit_rows(matrix @ sparse.diags(weights.astype(np.float32))), names
+    return unit_rows((matrix @ sparse.diags(weights.astype(np.float32))).tocsr()), names  # tocsr: already one
 
 
-def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray,
-                     chunk: int = 50_000) -> np.ndarray:
+def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 50_000) -> np.ndarray:
     """Cosine similarity of each (row, col) pair of unit-length rows, a chunk of pairs at a time."""
     result = np.zeros(len(rows), dtype=np.float32)
     for start in range(0, len(rows), chunk):
@@ -301,8 +308,14 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
     floor = min(settings.min_score / best_factor if best_factor else 0.0, settings.duplicate_threshold * 0.8)
-    product = sp_matmul_topn(base, base.T.tocsr(), top_n=neighbourhood_size(count, settings) + 1, threshold=floor,
-                             sort=True, n_threads=max(1, threads))
+    product = sp_matmul_topn(
+        base,
+        base.T.tocsr(),
+        top_n=neighbourhood_size(count, settings) + 1,
+        threshold=floor,
+        sort=True,
+        n_threads=max(1, threads),
+    )
     rows = np.repeat(np.arange(count), np.diff(product.indptr))
     keep = rows != product.indices  # never itself
     rows, cols, base_scores = rows[keep], product.indices[keep], product.data[keep].astype(np.float32)
@@ -312,7 +325,7 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     maybe_copy = text_scores >= settings.duplicate_threshold * 0.8
     copies = np.zeros(len(rows), dtype=bool)
     copies[maybe_copy] = _pair_similarity(bodies, rows[maybe_copy], cols[maybe_copy]) >= settings.duplicate_threshold
-    for row, col in zip(rows[copies], cols[copies]):
+    for row, col in zip(rows[copies], cols[copies], strict=True):
         ranking.duplicates[int(row)].append(int(col))
     for copies_of_row in ranking.duplicates:
         copies_of_row.sort()
@@ -328,8 +341,11 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     tag_scores = _pair_similarity(tags, rows, cols)
     # Shared rare tags raise textual similarity rather than stand in for it: two stories that
     # share a name but not a subject stay apart.
-    scores = (text_scores * (settings.text_weight + settings.tag_weight * tag_scores) if settings.text_weight
-              else settings.tag_weight * tag_scores)
+    scores = (
+        text_scores * (settings.text_weight + settings.tag_weight * tag_scores)
+        if settings.text_weight
+        else settings.tag_weight * tag_scores
+    )
     if settings.decay_days:
         stamps = np.array([doc.timestamp for doc in documents], dtype=np.float64)
         scores = scores * np.power(0.5, np.abs(stamps[rows] - stamps[cols]) / 86400.0 / settings.decay_days)
@@ -347,8 +363,9 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
         row, col = int(rows[position]), int(cols[position])
         if len(ranking.neighbours[row]) < settings.max_related:
             common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
-            ranking.neighbours[row].append(Neighbour(col, round(float(final[position]), 6),
-                                                     round(float(text_scores[position]), 6), common))
+            ranking.neighbours[row].append(
+                Neighbour(col, round(float(final[position]), 6), round(float(text_scores[position]), 6), common)
+            )
     return ranking
 
 
@@ -368,12 +385,15 @@ def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -
     upper = symmetric.row < symmetric.col
     if not upper.any():
         return np.arange(count)
-    graph = igraph.Graph(n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist())))
+    graph = igraph.Graph(
+        n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist(), strict=True))
+    )
     graph.es["weight"] = symmetric.data[upper].astype(np.float64).tolist()
     igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))  # the same areas every build
     try:
-        partition = graph.community_leiden(objective_function="modularity", weights="weight",
-                                           resolution=settings.community_resolution, n_iterations=-1)
+        partition = graph.community_leiden(
+            objective_function="modularity", weights="weight", resolution=settings.community_resolution, n_iterations=-1
+        )
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(partition.membership)
@@ -394,28 +414,45 @@ def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> spa
     from scipy import sparse
 
     every = np.arange(count)
-    return sparse.csr_matrix((np.ones(len(rows) + count, dtype=np.float32),
-                              (np.concatenate([rows, every]), np.concatenate([cols, every]))),
-                             shape=(count, count))
+    return sparse.csr_matrix(
+        (np.ones(len(rows) + count, dtype=np.float32), (np.concatenate([rows, every]), np.concatenate([cols, every]))),
+        shape=(count, count),
+    )
 
 
 def inputs_digest(documents: list[Document], settings: Settings) -> str:
     """Everything a ranking is computed from: equal digests, equal rankings."""
-    return digest(repr(dataclasses.astuple(settings)), *(
-        json.dumps([doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang], ensure_ascii=False)
-        for doc in documents))
+    return digest(
+        repr(dataclasses.astuple(settings)),
+        *(
+            json.dumps(
+                [doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang], ensure_ascii=False
+            )
+            for doc in documents
+        ),
+    )
 
 
 def ranking_to_json(ranking: Ranking) -> str:
-    return json.dumps({"neighbours": [[[n.index, n.score, n.text_score, list(n.shared_tags)] for n in row]
-                                      for row in ranking.neighbours],
-                       "duplicates": ranking.duplicates})
+    return json.dumps(
+        {
+            "neighbours": [
+                [[n.index, n.score, n.text_score, list(n.shared_tags)] for n in row] for row in ranking.neighbours
+            ],
+            "duplicates": ranking.duplicates,
+        }
+    )
 
 
 def ranking_from_json(text: str) -> Ranking:
     data = json.loads(text)
-    return Ranking([[Neighbour(index, score, text_score, tuple(tags)) for index, score, text_score, tags in row]
-                    for row in data["neighbours"]], data["duplicates"])
+    return Ranking(
+        [
+            [Neighbour(index, score, text_score, tuple(tags)) for index, score, text_score, tags in row]
+            for row in data["neighbours"]
+        ],
+        data["duplicates"],
+    )
 
 
 def precision_at_k(ranking: Ranking, labels: list[str], k: int = 5) -> float:

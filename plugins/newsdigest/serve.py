@@ -73,12 +73,18 @@ def _rebuild(settings_file, content, output, changed: list[str]) -> None:
         except BuildFailed as failure:
             count = len(failure.problems)
             outcome = f"build failed: {count} problem{'s' if count != 1 else ''}; still serving the last good site"
-        except Exception as error:  # a watcher that stopped would leave a stale site served, silently
+        except Exception as error:  # noqa: BLE001 - a watcher that stopped would leave a stale site served, silently
             outcome = f"build failed: {type(error).__name__}: {error}; still serving the last good site"
-    problems = [f"{count} {name}{'s' if count != 1 else ''}" for count, name in
-                ((counter.errors, "error"), (counter.warnings, "warning")) if count]
-    print(f"{time.strftime('%H:%M:%S')} {reason}: {outcome} in {time.monotonic() - started:.1f} s"
-          + (f" ({', '.join(problems)} above)" if problems else ""), flush=True)
+    problems = [
+        f"{count} {name}{'s' if count != 1 else ''}"
+        for count, name in ((counter.errors, "error"), (counter.warnings, "warning"))
+        if count
+    ]
+    print(
+        f"{time.strftime('%H:%M:%S')} {reason}: {outcome} in {time.monotonic() - started:.1f} s"
+        + (f" ({', '.join(problems)} above)" if problems else ""),
+        flush=True,
+    )
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -104,7 +110,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def log_message(self, format, *args):  # the terminal shows one line per rebuild, not per request
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name; the terminal shows one line per rebuild, not per request
         pass
 
 

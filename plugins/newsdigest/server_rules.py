@@ -36,9 +36,19 @@ CONTENT_TYPES = (
     (r"(?:^|/)_redirects$", "text/plain"),
     (r"\.conf$", "text/plain"),
 )
-TEXT_TYPES = ("text/html", "text/css", "text/plain", "text/javascript", "text/x-opml", "application/xml",
-              "application/json", "application/rss+xml", "application/atom+xml", "application/feed+json",
-              "image/svg+xml")
+TEXT_TYPES = (
+    "text/html",
+    "text/css",
+    "text/plain",
+    "text/javascript",
+    "text/x-opml",
+    "application/xml",
+    "application/json",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "image/svg+xml",
+)
 _COMPILED = tuple((re.compile(pattern), media_type) for pattern, media_type in CONTENT_TYPES)
 
 
@@ -68,10 +78,14 @@ def _nginx_keys(address: str) -> list[str]:
 def nginx_maps(redirects: dict[str, str], gone: list[str]) -> str:
     """The `map`s site.conf reads, for nginx's `http` block (addresses hold no characters that
     need quoting: see newsdigest.addresses)."""
-    lines = ["# Written by newsdigest's build: include it in nginx's http block, before the site's server",
-             f"# block includes {NGINX_SITE_FILE.split('/')[-1]}. Reload nginx after each deploy that changes it.",
-             # volatile: looked up again for the 404 page a 410 shows, which must not be gone too
-             f"map $uri {_REDIRECT_VARIABLE} {{", "    volatile;", '    default "";']
+    lines = [
+        "# Written by newsdigest's build: include it in nginx's http block, before the site's server",
+        f"# block includes {NGINX_SITE_FILE.split('/')[-1]}. Reload nginx after each deploy that changes it.",
+        # volatile: looked up again for the 404 page a 410 shows, which must not be gone too
+        f"map $uri {_REDIRECT_VARIABLE} {{",
+        "    volatile;",
+        '    default "";',
+    ]
     lines += [f"    {key} {new};" for old, new in sorted(redirects.items()) for key in _nginx_keys(old)]
     lines += ["}", f"map $uri {_GONE_VARIABLE} {{", "    volatile;", "    default 0;"]
     lines += [f"    {key} 1;" for old in sorted(gone) for key in _nginx_keys(old)]

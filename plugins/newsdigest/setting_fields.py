@@ -59,8 +59,11 @@ def _convert(value, hint):
         return _convert(value, next(arg for arg in args if arg is not type(None)))
     if origin is tuple and isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return tuple(value)
-    if origin is dict and isinstance(value, Mapping) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+    if (
+        origin is dict
+        and isinstance(value, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    ):
         return dict(value)
     if hint is bool and isinstance(value, bool):
         return value
@@ -124,7 +127,13 @@ class SettingsGroup:
 
 def values(instance) -> dict:
     """Every setting of `instance` by name, as a settings file would give it (lists, not tuples)."""
-    return {field.metadata["setting"]: list(value) if isinstance(value, tuple) else
-            dict(value) if isinstance(value, dict) else value
-            for field in dataclasses.fields(instance) if "setting" in field.metadata
-            for value in [getattr(instance, field.name)]}
+    return {
+        field.metadata["setting"]: list(value)
+        if isinstance(value, tuple)
+        else dict(value)
+        if isinstance(value, dict)
+        else value
+        for field in dataclasses.fields(instance)
+        if "setting" in field.metadata
+        for value in [getattr(instance, field.name)]
+    }

@@ -12,8 +12,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from newsdigest import addresses, editions, feeds, parallel, presentation, related, search_blocks, setting_fields, taxonomy
+from newsdigest import (
+    addresses,
+    editions,
+    feeds,
+    parallel,
+    presentation,
+    related,
+    search_blocks,
+    setting_fields,
+    taxonomy,
+)
 from newsdigest.setting_fields import SettingsError
 
 
@@ -31,10 +42,14 @@ class SiteSettings:
     @classmethod
     def from_settings(cls, mapping: Mapping) -> SiteSettings:
         """Every concept's settings from `mapping`; SettingsError names every value that does not fit."""
-        groups, problems = {}, []
+        groups: dict[str, Any] = {}  # each field its own group
+        problems: list[str] = []
         for group in dataclasses.fields(cls):
+            concept = group.default_factory
+            if not (isinstance(concept, type) and issubclass(concept, setting_fields.SettingsGroup)):
+                raise TypeError(f"SiteSettings.{group.name} is not a group of settings")
             try:
-                groups[group.name] = group.default_factory.from_settings(mapping)
+                groups[group.name] = concept.from_settings(mapping)
             except SettingsError as error:
                 problems += error.problems
         if problems:

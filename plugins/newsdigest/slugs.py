@@ -11,8 +11,12 @@ from unidecode import unidecode
 MAX_SLUG_LENGTH = 80
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Symbols that tell names apart ("C#", "C++", "F#", ".NET"), spelled out before punctuation is dropped.
-_SPOKEN_SYMBOLS = ((re.compile(r"(?<=\w)#"), " sharp "), (re.compile(r"(?<=\w)\+\+"), " plus plus "),
-                   (re.compile(r"(?<=\w)\+(?!\w)"), " plus "), (re.compile(r"(?<![\w.])\.(?=[^\W\d_])"), "dot "))
+_SPOKEN_SYMBOLS = (
+    (re.compile(r"(?<=\w)#"), " sharp "),
+    (re.compile(r"(?<=\w)\+\+"), " plus plus "),
+    (re.compile(r"(?<=\w)\+(?!\w)"), " plus "),
+    (re.compile(r"(?<![\w.])\.(?=[^\W\d_])"), "dot "),
+)
 
 
 def spell_symbols(text: str) -> str:

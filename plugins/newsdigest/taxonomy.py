@@ -82,8 +82,10 @@ class Vocabulary:
                 raise ValueError(f"{source}: {preferred!r} must map to aliases, a description or an image")
             image = str(spec.get("image") or "")
             if image and safe_urls.image_url(image) is None:
-                warnings.append(f"{source}: {preferred!r}: image {image[:60]!r} is not a web address or a path "
-                                "on this site; left out")
+                warnings.append(
+                    f"{source}: {preferred!r}: image {image[:60]!r} is not a web address or a path "
+                    "on this site; left out"
+                )
                 image = ""
             entry = VocabularyEntry(preferred, str(spec.get("description") or ""), image)
             for spelling in [preferred, *(str(alias) for alias in spec.get("aliases") or [])]:
@@ -135,8 +137,13 @@ class Term:
         return f"<Term {self.kind}:{self.name}>"
 
 
-def build_terms(kind: str, tagged: list[tuple[object, list[str]]], vocabulary: Vocabulary | None = None,
-                min_count: int = Settings.min_count, related_limit: int = Settings.related_limit) -> tuple[list[Term], dict[int, list[Term]]]:
+def build_terms(
+    kind: str,
+    tagged: list[tuple[object, list[str]]],
+    vocabulary: Vocabulary | None = None,
+    min_count: float = Settings.min_count,  # float("inf"): no term has a page
+    related_limit: int = Settings.related_limit,
+) -> tuple[list[Term], dict[int, list[Term]]]:
     """Fold the names on each item into terms.
 
     `tagged` pairs each item (newest first) with its term names. Returns the terms sorted by
@@ -167,8 +174,14 @@ def build_terms(kind: str, tagged: list[tuple[object, list[str]]], vocabulary: V
             name = entry.name
         else:  # the most used spelling; ties go to the alphabetically first, so the choice is stable
             name = min(spellings[key].items(), key=lambda pair: (-pair[1], pair[0]))[0]
-        terms[key] = Term(kind=kind, key=key, name=name, description=entry.description if entry else "",
-                          image=entry.image if entry else "", articles=members[key])
+        terms[key] = Term(
+            kind=kind,
+            key=key,
+            name=name,
+            description=entry.description if entry else "",
+            image=entry.image if entry else "",
+            articles=members[key],
+        )
     _assign_slugs(terms.values())
     for term in terms.values():
         if term.count >= min_count:
@@ -227,4 +240,4 @@ def alphabetical(terms: list[Term]) -> list[tuple[str, list[Term]]]:
 
 def most_covered(terms: list[Term], limit: int) -> list[Term]:
     """The `limit` terms with the most stories; ties by name."""
-    return sorted(terms, key=lambda term: (-term.count, fold(term.name), term.slug))[:max(0, limit)]
+    return sorted(terms, key=lambda term: (-term.count, fold(term.name), term.slug))[: max(0, limit)]

@@ -18,8 +18,9 @@ def _own_names(tree: nodes.Template, own: frozenset[str]) -> frozenset[str]:
     rebound = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
     rebound |= {keyword.key for keyword in tree.find_all(nodes.Keyword)}  # {% with x=... %}, call kwargs
     rebound |= {node.target for node in tree.find_all(nodes.Import)}
-    rebound |= {name if isinstance(name, str) else name[-1]
-                for node in tree.find_all(nodes.FromImport) for name in node.names}
+    rebound |= {
+        name if isinstance(name, str) else name[-1] for node in tree.find_all(nodes.FromImport) for name in node.names
+    }
     return own - rebound
 
 
@@ -30,20 +31,26 @@ def _reads_fields(tree: nodes.Template, fields: frozenset[str], own: frozenset[s
         return isinstance(node, nodes.Name) and node.name in own_here
 
     exempt = set()
-    for node in tree.find_all(nodes.Getitem):
-        if on_own_item(node.node) and isinstance(node.arg, nodes.Const):
-            exempt.add(id(node.arg))
-    for node in tree.find_all(nodes.Getattr):
-        if node.attr in fields and not on_own_item(node.node):
+    for subscript in tree.find_all(nodes.Getitem):
+        if on_own_item(subscript.node) and isinstance(subscript.arg, nodes.Const):
+            exempt.add(id(subscript.arg))
+    for attribute in tree.find_all(nodes.Getattr):
+        if attribute.attr in fields and not on_own_item(attribute.node):
             return True
-    return any(isinstance(node.value, str) and node.value in fields and id(node) not in exempt
-               for node in tree.find_all(nodes.Const))
+    return any(
+        isinstance(node.value, str) and node.value in fields and id(node) not in exempt
+        for node in tree.find_all(nodes.Const)
+    )
 
 
-def reads_fields_of_others(environment: Environment, name: str, fields: tuple[str, ...],
-                           own: tuple[str, ...] = ()) -> bool:
+def reads_fields_of_others(
+    environment: Environment, name: str, fields: tuple[str, ...], own: tuple[str, ...] = ()
+) -> bool:
     """Whether template `name`, or any template it extends, includes or imports, may show one
     of `fields` of an item other than those passed to it under the names in `own`."""
+    if environment.loader is None:
+        raise TypeError("the template environment has no loader, so its templates cannot be read")
+    loader = environment.loader
     wanted, own_set = frozenset(fields), frozenset(own)
     seen: set[str] = set()
     pending = [name]
@@ -52,7 +59,7 @@ def reads_fields_of_others(environment: Environment, name: str, fields: tuple[st
         if current in seen:
             continue
         seen.add(current)
-        source, _, _ = environment.loader.get_source(environment, current)
+        source, _, _ = loader.get_source(environment, current)
         tree = environment.parse(source, current)
         if _reads_fields(tree, wanted, own_set):
             return True

@@ -8,7 +8,6 @@ one article's body is edited, and after a note is added to another's front matte
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -35,11 +34,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--articles", type=int, default=10_000, help="corpus size (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=3, help="cold runs of each build (default: %(default)s)")
     parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
-    parser.add_argument("--growth", action="store_true",
-                        help="also time one cold build of twice as many articles (how A's time grows)")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
-                        help="folder for the corpus, builds and caches: a new or empty one, or an earlier "
-                             "run's, which is emptied first (default: %(default)s)")
+    parser.add_argument(
+        "--growth", action="store_true", help="also time one cold build of twice as many articles (how A's time grows)"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=DEFAULT_WORK,
+        help="folder for the corpus, builds and caches: a new or empty one, or an earlier "
+        "run's, which is emptied first (default: %(default)s)",
+    )
 
 
 def _proportional_memory(process: psutil.Process) -> int:
@@ -92,30 +96,35 @@ def measure(command: list[str], cwd: Path) -> Run:
 
 def _write_settings(work: Path) -> tuple[Path, Path]:
     ours = work / "ours.py"
-    ours.write_text(textwrap.dedent(f"""\
+    ours.write_text(
+        textwrap.dedent(f"""\
         import sys
         sys.path.insert(0, {str(PROJECT)!r})
         from pelicanconf import *
-        THEME = {str(PROJECT / 'theme')!r}
-        CACHE_PATH = {str(work / 'cache' / 'pelican')!r}
-        NEWSDIGEST_CACHE_PATH = {str(work / 'cache')!r}
+        THEME = {str(PROJECT / "theme")!r}
+        CACHE_PATH = {str(work / "cache" / "pelican")!r}
         SITEURL = "https://bench.example"
-        """))
+        """)
+    )
     plain = work / "plain.py"
-    plain.write_text(textwrap.dedent("""\
+    plain.write_text(
+        textwrap.dedent("""\
         SITENAME = "Bench"
         SITEURL = "https://bench.example"
         TIMEZONE = "UTC"
         FEED_DOMAIN = SITEURL
-        """))
+        """)
+    )
     return ours, plain
 
 
 def _report(name: str, runs: list[Run]) -> tuple[float, float]:
     seconds = statistics.median(run.seconds for run in runs)
     peak = statistics.median(run.peak_bytes for run in runs)
-    print(f"  {name:<34} median {seconds:8.2f} s   peak {peak / 2**20:8.0f} MiB   "
-          f"(runs: {', '.join(f'{run.seconds:.2f}' for run in runs)})")
+    print(
+        f"  {name:<34} median {seconds:8.2f} s   peak {peak / 2**20:8.0f} MiB   "
+        f"(runs: {', '.join(f'{run.seconds:.2f}' for run in runs)})"
+    )
     return seconds, peak
 
 
@@ -126,8 +135,9 @@ def run(args) -> int:
     growth = getattr(args, "growth", False)
     work = Path(getattr(args, "work", DEFAULT_WORK)).resolve()
     if work.is_dir() and any(work.iterdir()) and not (work / RUN_MARK).is_file():
-        print(f"bench build: {work} holds files this benchmark did not make; give a new or empty folder",
-              file=sys.stderr)
+        print(
+            f"bench build: {work} holds files this benchmark did not make; give a new or empty folder", file=sys.stderr
+        )
         return 2
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -140,11 +150,26 @@ def run(args) -> int:
     corpus.write_pelican_corpus(articles, work / "content-plain")
 
     def ours_command(content: str = "content-ours", output: str = "out-ours") -> list[str]:
-        return [str(BIN / "newsdigest"), "build", "--settings", str(ours_settings),
-                "--content", str(work / content), "--output", str(work / output)]
+        return [
+            str(BIN / "newsdigest"),
+            "build",
+            "--settings",
+            str(ours_settings),
+            "--content",
+            str(work / content),
+            "--output",
+            str(work / output),
+        ]
 
-    plain_command = [str(BIN / "pelican"), str(work / "content-plain"), "-s", str(plain_settings),
-                     "-o", str(work / "out-plain"), "-q"]
+    plain_command = [
+        str(BIN / "pelican"),
+        str(work / "content-plain"),
+        "-s",
+        str(plain_settings),
+        "-o",
+        str(work / "out-plain"),
+        "-q",
+    ]
 
     ours_runs, plain_runs = [], []
     for _ in range(repeat):
@@ -159,15 +184,16 @@ def run(args) -> int:
     warm = measure(ours_command(), PROJECT)
 
     edited = work / "content-ours" / articles[count // 2].relative_path
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n",
-                      encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n", encoding="utf-8"
+    )
     rebuild = measure(ours_command(), PROJECT)
 
     # A curator's usual edit is to front matter (a note, a tag), which lists of stories may show.
     annotated = articles[count // 3]
     (work / "content-ours" / annotated.relative_path).write_text(
-        frontmatter.dump({**annotated.metadata, "note": "Added by the benchmark."}, annotated.body),
-        encoding="utf-8")
+        frontmatter.dump({**annotated.metadata, "note": "Added by the benchmark."}, annotated.body), encoding="utf-8"
+    )
     rebuild_note = measure(ours_command(), PROJECT)
 
     doubled = None
@@ -177,17 +203,28 @@ def run(args) -> int:
         doubled = measure(ours_command("content-double", "out-double"), PROJECT)
 
     a_seconds, a_peak = _report("A: newsdigest, cold", ours_runs)
-    print(f"  {'A: empty output, warm .cache':<34}        {warm.seconds:8.2f} s   peak {warm.peak_bytes / 2**20:8.0f} MiB")
-    print(f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   peak {rebuild.peak_bytes / 2**20:8.0f} MiB")
-    print(f"  {'A: rebuild after a note is added':<34}        {rebuild_note.seconds:8.2f} s   "
-          f"peak {rebuild_note.peak_bytes / 2**20:8.0f} MiB")
+    print(
+        f"  {'A: empty output, warm .cache':<34}        {warm.seconds:8.2f} s   peak {warm.peak_bytes / 2**20:8.0f} MiB"
+    )
+    print(
+        f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   "
+        f"peak {rebuild.peak_bytes / 2**20:8.0f} MiB"
+    )
+    print(
+        f"  {'A: rebuild after a note is added':<34}        {rebuild_note.seconds:8.2f} s   "
+        f"peak {rebuild_note.peak_bytes / 2**20:8.0f} MiB"
+    )
     if plain_runs:
         b_seconds, _ = _report("B: plain Pelican 4.12, cold", plain_runs)
-        print(f"  A/B cold ratio: {a_seconds / b_seconds:.3f}   empty output, warm .cache / B: "
-              f"{warm.seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}   "
-              f"note rebuild / B cold: {rebuild_note.seconds / b_seconds:.4f}")
+        print(
+            f"  A/B cold ratio: {a_seconds / b_seconds:.3f}   empty output, warm .cache / B: "
+            f"{warm.seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}   "
+            f"note rebuild / B cold: {rebuild_note.seconds / b_seconds:.4f}"
+        )
     if doubled is not None:
-        print(f"  {f'A: cold, {2 * count} articles':<34}        {doubled.seconds:8.2f} s   "
-              f"peak {doubled.peak_bytes / 2**20:8.0f} MiB   growth x2: {doubled.seconds / a_seconds:.2f}")
+        print(
+            f"  {f'A: cold, {2 * count} articles':<34}        {doubled.seconds:8.2f} s   "
+            f"peak {doubled.peak_bytes / 2**20:8.0f} MiB   growth x2: {doubled.seconds / a_seconds:.2f}"
+        )
     print(f"  A peak memory: {a_peak / 2**30:.2f} GiB ({a_peak / 1e9:.2f} GB)")
     return 0

@@ -54,8 +54,7 @@ def simple_tags(story: Story, limit: int = 5) -> list[str]:
 
 def ingest_tagger(stories: list[Story]):
     """The tags ingest would suggest (places, recurring names, distinctive terms), against this corpus."""
-    from newsdigest.ingest import story as ingest_story
-    from newsdigest.ingest import tagging
+    from newsdigest.ingest import story as ingest_story, tagging
 
     texts = [f"{story.headline} {' '.join(story.paragraphs)}" for story in stories]
     tagger = tagging.Tagger(document_frequency=tagging.document_frequency(texts), corpus_size=len(texts))
@@ -63,8 +62,11 @@ def ingest_tagger(stories: list[Story]):
 
     def tags(story: Story) -> list[str]:
         if id(story) not in chosen:  # a story recurs in larger corpora: tag it once
-            chosen[id(story)] = tagger.tags(ingest_story.Story(
-                title=story.headline, subtitle=story.paragraphs[0], paragraphs=list(story.paragraphs[1:])))
+            chosen[id(story)] = tagger.tags(
+                ingest_story.Story(
+                    title=story.headline, subtitle=story.paragraphs[0], paragraphs=list(story.paragraphs[1:])
+                )
+            )
         return chosen[id(story)]
 
     return tags
@@ -77,8 +79,9 @@ class GeneratedArticle:
     body: str
 
 
-def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1, 1), years: int = 4,
-             tagger=simple_tags) -> list[GeneratedArticle]:
+def generate(
+    count: int, stories: list[Story], start: dt.date = dt.date(2021, 1, 1), years: int = 4, tagger=simple_tags
+) -> list[GeneratedArticle]:
     """`count` articles cycling through `stories`, dates spread evenly over `years` years."""
     span_minutes = years * 365 * 24 * 60
     articles = []
@@ -86,8 +89,9 @@ def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1,
         story = stories[index % len(stories)]
         round_ = index // len(stories)
         headline = story.headline if round_ == 0 else f"{story.headline} (update {round_})"
-        moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc) + dt.timedelta(
-            minutes=span_minutes * index // max(count, 1))
+        moment = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
+            minutes=span_minutes * index // max(count, 1)
+        )
         paragraphs = story.paragraphs
         if round_:  # a later story on the same subject, not a copy: reordered, with another story's paragraphs
             companion = stories[(index * 7 + round_) % len(stories)].paragraphs
@@ -103,11 +107,13 @@ def generate(count: int, stories: list[Story], start: dt.date = dt.date(2021, 1,
             "tags": tagger(story),
         }
         slug = slugify(headline)
-        articles.append(GeneratedArticle(
-            relative_path=f"articles/{moment:%Y/%m}/{slug}-{index}.md",
-            metadata=metadata,
-            body="\n\n".join(paragraphs[1:]) or paragraphs[0],
-        ))
+        articles.append(
+            GeneratedArticle(
+                relative_path=f"articles/{moment:%Y/%m}/{slug}-{index}.md",
+                metadata=metadata,
+                body="\n\n".join(paragraphs[1:]) or paragraphs[0],
+            )
+        )
     return articles
 
 

@@ -33,20 +33,27 @@ _FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(https?://")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(https?://")
 # An HTML tag shown as text ("<u>", "19<sup>th</sup>"); "<The Palace>" as a title in brackets is text.
-_RAW_TAG = re.compile(r"</?(?:a|abbr|b|br|div|em|figure|figcaption|font|h[1-6]|i|iframe|img|li|ol|p|q|s|script|small|"
-                      r"span|strong|style|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>", re.I)
+_RAW_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|div|em|figure|figcaption|font|h[1-6]|i|iframe|img|li|ol|p|q|s|script|small|"
+    r"span|strong|style|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--worst", type=int, default=8, help="how many worst pages to list (default: %(default)s)")
-    parser.add_argument("--feed-entries", type=int, default=10_000,
-                        help="entries of the feed ingested twice, the second time all known (default: %(default)s)")
+    parser.add_argument(
+        "--feed-entries",
+        type=int,
+        default=10_000,
+        help="entries of the feed ingested twice, the second time all known (default: %(default)s)",
+    )
 
 
 def shingle_counts(text: str, size: int = 4) -> Counter:
     tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i:i + size]) for i in range(max(1, len(tokens) - size + 1)) if tokens[i:i + size])
+    return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)) if tokens[i : i + size])
 
 
 def page_scores(truth: str, predicted: str) -> tuple[float | None, float | None]:
@@ -66,8 +73,12 @@ def page_scores(truth: str, predicted: str) -> tuple[float | None, float | None]
 def shown_text(markdown_body: str, figures: bool = True) -> str:
     """The text a reader sees of a Markdown body: rendered as the site renders it, tags removed,
     entities decoded once (with or without the figures' captions)."""
-    html = document.render_markdown(markdown_body, document.markdown_config({"extension_configs": {
-        "markdown.extensions.extra": {}, "markdown.extensions.sane_lists": {}}}))
+    html = document.render_markdown(
+        markdown_body,
+        document.markdown_config(
+            {"extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.sane_lists": {}}}
+        ),
+    )
     return html_text.unescape(_TAGS.sub(" ", html if figures else _FIGURE.sub(" ", html)))
 
 
@@ -98,8 +109,8 @@ class Structure:
         raw_tag, entity = _RAW_TAG.search(shown), _ENTITY.search(shown)
         self.no_raw_tag += raw_tag is None
         self.no_entity += entity is None
-        if raw_tag or entity:
-            self.problems.append(f"{(raw_tag or entity).group(0)!r} in {name}")
+        if found := raw_tag or entity:
+            self.problems.append(f"{found.group(0)!r} in {name}")
 
     def share(self, count: int) -> str:
         return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"
@@ -136,18 +147,21 @@ def run(args) -> int:
     print(f"  body F1 {f1:.4f}   precision {precision:.4f}   recall {recall:.4f}")
     for page_f1, url in pages[:worst]:
         print(f"    worst: F1 {page_f1:.3f}  {url}")
-    print(f"  stories whose Markdown has at least one link {structure.share(structure.with_link)}, one image "
-          f"{structure.share(structure.with_image)}; with a lead image {structure.share(structure.with_lead_image)}; "
-          f"showing no raw tag {structure.share(structure.no_raw_tag)}, "
-          f"no entity {structure.share(structure.no_entity)}")
+    print(
+        f"  stories whose Markdown has at least one link {structure.share(structure.with_link)}, one image "
+        f"{structure.share(structure.with_image)}; with a lead image {structure.share(structure.with_lead_image)}; "
+        f"showing no raw tag {structure.share(structure.no_raw_tag)}, "
+        f"no entity {structure.share(structure.no_entity)}"
+    )
     for problem in structure.problems[:worst]:
         print(f"    shown: {problem}")
     tagging.report()
     content = PROJECT / ".cache" / "bench-ingest" / "content"
     shutil.rmtree(content.parent, ignore_errors=True)
     content.mkdir(parents=True)
-    options = Options(content=content, date=dt.datetime(2005, 1, 1, 12, 0), site_timezone="Europe/London",
-                      source="BBC News")
+    options = Options(
+        content=content, date=dt.datetime(2005, 1, 1, 12, 0), site_timezone="Europe/London", source="BBC News"
+    )
     started = time.perf_counter()
     report = ingest([str(topic) for topic in sorted(DEFAULT_BBC.iterdir()) if topic.is_dir()], options)
     elapsed = time.perf_counter() - started
@@ -156,9 +170,11 @@ def run(args) -> int:
     entries = getattr(args, "feed_entries", 10_000)
     if entries:
         size, first, again = known_feed(entries)
-        print(f"  a feed of {entries} entries ({size / 2**20:.1f} MB): ingested in {first.seconds:.1f} s "
-              f"({first.report.count('written')} written); again, every entry known: {again.seconds:.2f} s "
-              f"({again.report.count('skipped')} skipped), {first.seconds / again.seconds:.1f}x faster")
+        print(
+            f"  a feed of {entries} entries ({size / 2**20:.1f} MB): ingested in {first.seconds:.1f} s "
+            f"({first.report.count('written')} written); again, every entry known: {again.seconds:.2f} s "
+            f"({again.report.count('skipped')} skipped), {first.seconds / again.seconds:.1f}x faster"
+        )
     return 0
 
 
@@ -168,8 +184,10 @@ class Timed:
     report: Report
 
 
-_FEED_WORDS = ("storm coast harbour minister council budget river village school market railway strike vote court "
-               "hospital bridge airport festival museum factory election harvest").split()
+_FEED_WORDS = (
+    "storm coast harbour minister council budget river village school market railway strike vote court "
+    "hospital bridge airport festival museum factory election harvest"
+).split()
 
 
 def synthetic_feed(entries: int) -> bytes:
@@ -178,15 +196,20 @@ def synthetic_feed(entries: int) -> bytes:
     items = []
     for number in range(entries):
         words = " ".join(_FEED_WORDS[(number * 7 + k) % len(_FEED_WORDS)] for k in range(50))
-        body = (f"<p>Report {number}: officials described the {words}.</p>"
-                f"<p>On day {number % 28 + 1} the {words[:150]} went on, residents said.</p>")
-        items.append(f"<item><title>Report {number} on the {_FEED_WORDS[number % len(_FEED_WORDS)]}</title>"
-                     f"<link>https://wire.example/{number}</link><guid>wire-{number}</guid>"
-                     f"<pubDate>Sat, {number % 28 + 1:02d} Nov 2015 10:00:00 +0000</pubDate>"
-                     f"<description>{html_text.escape(body)}</description></item>")
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire Service</title>'
-            '<link>https://wire.example/</link><description>A wire</description>'
-            + "".join(items) + "</channel></rss>").encode()
+        body = (
+            f"<p>Report {number}: officials described the {words}.</p>"
+            f"<p>On day {number % 28 + 1} the {words[:150]} went on, residents said.</p>"
+        )
+        items.append(
+            f"<item><title>Report {number} on the {_FEED_WORDS[number % len(_FEED_WORDS)]}</title>"
+            f"<link>https://wire.example/{number}</link><guid>wire-{number}</guid>"
+            f"<pubDate>Sat, {number % 28 + 1:02d} Nov 2015 10:00:00 +0000</pubDate>"
+            f"<description>{html_text.escape(body)}</description></item>"
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire Service</title>'
+        "<link>https://wire.example/</link><description>A wire</description>" + "".join(items) + "</channel></rss>"
+    ).encode()
 
 
 def known_feed(entries: int, work: Path = PROJECT / ".cache" / "bench-ingest-feed") -> tuple[int, Timed, Timed]:

@@ -23,7 +23,9 @@ from newsdigest import frontmatter, related
 from newsdigest.bench import corpus
 from newsdigest.parallel import worker_count
 
-describe = "coverage and precision@5 of related stories on the ingested BBC corpus, and ranking time and memory at scale"
+describe = (
+    "coverage and precision@5 of related stories on the ingested BBC corpus, and ranking time and memory at scale"
+)
 PROJECT = Path(__file__).resolve().parents[3]
 BATCHES = 10
 
@@ -38,13 +40,15 @@ def ingest_in_batches(content: Path, folder: Path = corpus.DEFAULT_BBC, batches:
     from newsdigest.ingest import Options, ingest
 
     by_topic = [sorted(topic.glob("*.txt")) for topic in sorted(folder.iterdir()) if topic.is_dir()]
-    mixed = [path for round_ in zip(*by_topic) for path in round_]
+    mixed = [path for round_ in zip(*by_topic, strict=False) for path in round_]
     longest = max(len(files) for files in by_topic)
-    mixed += [files[i] for i in range(min(len(files) for files in by_topic), longest) for files in by_topic
-              if i < len(files)]
+    mixed += [
+        files[i] for i in range(min(len(files) for files in by_topic), longest) for files in by_topic if i < len(files)
+    ]
     for batch in range(batches):
-        options = Options(content=content, date=dt.datetime(2005, 1, 3 + batch, 12), site_timezone="Europe/London",
-                          source="BBC News")
+        options = Options(
+            content=content, date=dt.datetime(2005, 1, 3 + batch, 12), site_timezone="Europe/London", source="BBC News"
+        )
         ingest([str(path) for path in mixed[batch::batches]], options)
 
 
@@ -54,9 +58,16 @@ def read_stories(content: Path) -> tuple[list[related.Document], list[str]]:
     for path in sorted(content.rglob("*.md")):
         story = frontmatter.parse(path.read_text(encoding="utf-8"))
         meta = story.metadata
-        documents.append(related.Document(meta["title"], meta.get("subtitle", ""), story.body,
-                                          tuple(meta.get("tags", [])),
-                                          dt.datetime.fromisoformat(meta["date"]).timestamp(), meta.get("lang", "")))
+        documents.append(
+            related.Document(
+                meta["title"],
+                meta.get("subtitle", ""),
+                story.body,
+                tuple(meta.get("tags", [])),
+                dt.datetime.fromisoformat(meta["date"]).timestamp(),
+                meta.get("lang", ""),
+            )
+        )
         topics.append(Path(meta["ingested_from"]).parent.name)
     return documents, topics
 
@@ -73,16 +84,21 @@ class Quality:
 def quality(ranking: related.Ranking, topics: list[str], settings: related.Settings) -> Quality:
     count = len(ranking.neighbours)
     links = [neighbour for row in ranking.neighbours for neighbour in row]
-    return Quality(related.precision_at_k(ranking, topics),
-                   sum(len(row) >= 3 for row in ranking.neighbours) / count,
-                   sum(not row for row in ranking.neighbours) / count, len(links) / count,
-                   sum(related.made_by_tags(n, settings) for n in links) / max(len(links), 1))
+    return Quality(
+        related.precision_at_k(ranking, topics),
+        sum(len(row) >= 3 for row in ranking.neighbours) / count,
+        sum(not row for row in ranking.neighbours) / count,
+        len(links) / count,
+        sum(related.made_by_tags(n, settings) for n in links) / max(len(links), 1),
+    )
 
 
 def _scale_run(size: int, results) -> None:
     articles = corpus.generate(size, corpus.read_bbc())
-    documents = [related.Document(a.metadata["title"], a.metadata["subtitle"], a.body,
-                                  tuple(a.metadata["tags"][1:]), float(i)) for i, a in enumerate(articles)]
+    documents = [
+        related.Document(a.metadata["title"], a.metadata["subtitle"], a.body, tuple(a.metadata["tags"][1:]), float(i))
+        for i, a in enumerate(articles)
+    ]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     ranking = related.rank(documents, threads=worker_count())
@@ -99,8 +115,10 @@ def run(args) -> int:
     started = time.perf_counter()
     ingest_in_batches(content)
     documents, topics = read_stories(content)
-    print(f"bench related: {len(documents)} BBC stories ingested in {BATCHES} topic-mixed batches "
-          f"({time.perf_counter() - started:.1f} s), 5 topics")
+    print(
+        f"bench related: {len(documents)} BBC stories ingested in {BATCHES} topic-mixed batches "
+        f"({time.perf_counter() - started:.1f} s), 5 topics"
+    )
     base = related.Settings()
     variants = {
         "defaults": base,
@@ -113,9 +131,11 @@ def run(args) -> int:
         ranking = related.rank(documents, settings, threads=worker_count())
         elapsed = time.perf_counter() - started
         measured = quality(ranking, topics, settings)
-        print(f"  {name:<17} precision@5 {measured.precision:.4f}   with 3+ related {measured.with_three:.1%}   "
-              f"with none {measured.with_none:.1%}   related per story {measured.per_story:.2f}   "
-              f"links by shared tags only {measured.by_tags_only:.2%}   {elapsed:.2f} s")
+        print(
+            f"  {name:<17} precision@5 {measured.precision:.4f}   with 3+ related {measured.with_three:.1%}   "
+            f"with none {measured.with_none:.1%}   related per story {measured.per_story:.2f}   "
+            f"links by shared tags only {measured.by_tags_only:.2%}   {elapsed:.2f} s"
+        )
     context = multiprocessing.get_context("spawn")
     for size in sizes:
         results = context.Queue()
@@ -123,6 +143,8 @@ def run(args) -> int:
         process.start()
         elapsed, added, per_story = results.get()
         process.join()
-        print(f"  scale: {size} stories ranked in {elapsed:.2f} s, {added / 2**20:.0f} MiB added peak memory, "
-              f"{per_story:.2f} related per story")
+        print(
+            f"  scale: {size} stories ranked in {elapsed:.2f} s, {added / 2**20:.0f} MiB added peak memory, "
+            f"{per_story:.2f} related per story"
+        )
     return 0

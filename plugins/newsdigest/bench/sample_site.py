@@ -47,8 +47,11 @@ def illustration(path: Path, seed: str, size: tuple[int, int] = ILLUSTRATION_SIZ
     draw.ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius), fill=warm)
     for layer in range(3):
         base = int(height * (0.55 + 0.15 * layer))
-        points = [(0, height)] + [(x, base + rng.randint(-height // 10, height // 10))
-                                  for x in range(0, width + 200, 200)] + [(width, height)]
+        points = (
+            [(0, height)]
+            + [(x, base + rng.randint(-height // 10, height // 10)) for x in range(0, width + 200, 200)]
+            + [(width, height)]
+        )
         shade = tuple(int(channel * (0.9 - 0.25 * layer)) for channel in dark)
         draw.polygon(points, fill=shade)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +65,14 @@ def _first_sentence(text: str, limit: int = 160) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def write_sample_site(content: Path, bbc: Path = DEFAULT_BBC, *, days: int = 3, per_day: int = 6,
-                      last_day: dt.date = dt.date(2015, 11, 21)) -> list[Path]:
+def write_sample_site(
+    content: Path,
+    bbc: Path = DEFAULT_BBC,
+    *,
+    days: int = 3,
+    per_day: int = 6,
+    last_day: dt.date = dt.date(2015, 11, 21),
+) -> list[Path]:
     """Write the sample digest into `content`; returns the story files written from the BBC texts.
 
     Raises FileNotFoundError when the BBC corpus is absent.
@@ -98,15 +107,23 @@ def write_sample_site(content: Path, bbc: Path = DEFAULT_BBC, *, days: int = 3, 
             if position % 2 == 1:
                 name = f"images/sample-{day:%Y%m%d}-{position}.jpg"
                 illustration(content / name, f"{day}-{position}")
-                metadata.update(image=f"/{name}", image_alt=f"An illustration for a {topic} story: hills under a sun",
-                                image_credit="Sample illustration")
+                metadata.update(
+                    image=f"/{name}",
+                    image_alt=f"An illustration for a {topic} story: hills under a sun",
+                    image_credit="Sample illustration",
+                )
             path = content / "articles" / f"{day:%Y/%m}" / f"{slugify(story.headline)}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(frontmatter.dump(metadata, "\n\n".join(story.paragraphs[1:])), encoding="utf-8")
             written.append(path)
     intro = content / "editions" / f"{last_day.isoformat()}.md"
     intro.parent.mkdir(parents=True, exist_ok=True)
-    intro.write_text(frontmatter.dump({"title": f"The day in brief, {last_day:%B} {last_day.day}"},
-                                      "Today's picks: a siege in Mali and its echo in Moscow, markets, politics, "
-                                      "sport and technology, each with a note on why it matters."), encoding="utf-8")
+    intro.write_text(
+        frontmatter.dump(
+            {"title": f"The day in brief, {last_day:%B} {last_day.day}"},
+            "Today's picks: a siege in Mali and its echo in Moscow, markets, politics, "
+            "sport and technology, each with a note on why it matters.",
+        ),
+        encoding="utf-8",
+    )
     return written

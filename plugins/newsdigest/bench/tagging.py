@@ -8,6 +8,7 @@ set that was suggested. Tags compare folded (case, accents, punctuation aside).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,19 +59,24 @@ def cases(path: Path = FIXTURES, bbc: Path = DEFAULT_BBC) -> list[Case]:
             file = bbc / entry["bbc"]
             if not file.is_file():
                 continue
-            blocks = [block.strip() for block in file.read_bytes().decode("utf-8", "replace").split("\n\n")
-                      if block.strip()]
+            blocks = [
+                block.strip() for block in file.read_bytes().decode("utf-8", "replace").split("\n\n") if block.strip()
+            ]
             story, name = Story(title=blocks[0], subtitle=blocks[1], paragraphs=blocks[2:]), entry["bbc"]
         else:
             paragraphs = [line.strip() for line in entry["text"].splitlines() if line.strip()]
-            story = Story(title=entry["title"], paragraphs=paragraphs, source=entry.get("source", ""),
-                          tags=list(entry.get("keywords", [])))
+            story = Story(
+                title=entry["title"],
+                paragraphs=paragraphs,
+                source=entry.get("source", ""),
+                tags=list(entry.get("keywords", [])),
+            )
             name = entry["title"]
         found.append(Case(name, story, tuple(entry["tags"]), tuple(entry.get("acceptable", []))))
     return found
 
 
-def score(fixtures: list[Case], background: list[str] = ()) -> tuple[float, float, list[Scored]]:
+def score(fixtures: list[Case], background: Sequence[str] = ()) -> tuple[float, float, list[Scored]]:
     """(precision, recall, each case scored), the tagger run as ingest runs it, on these stories in a
     content folder that already holds `background` (texts that make a term distinctive or ordinary)."""
     texts = [f"{case.story.title} {case.story.body}" for case in fixtures] + list(background)
@@ -91,4 +97,6 @@ def report() -> None:
         wrong = [tag for tag in item.suggested if tag not in item.correct]
         missed = [tag for tag in item.case.editor if tag not in item.found]
         if wrong:
-            print(f"    {item.case.name[:50]}: not the editor's: {', '.join(wrong)}; missed: {', '.join(missed) or '-'}")
+            print(
+                f"    {item.case.name[:50]}: not the editor's: {', '.join(wrong)}; missed: {', '.join(missed) or '-'}"
+            )

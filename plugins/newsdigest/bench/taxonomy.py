@@ -14,7 +14,7 @@ import time
 
 from newsdigest import publish
 from newsdigest.bench import corpus
-from newsdigest.bench.build import PROJECT, BIN, measure
+from newsdigest.bench.build import BIN, PROJECT, measure
 from newsdigest.taxonomy import build_terms
 
 describe = "time the tag/section/source pages for N stories and T tags"
@@ -54,25 +54,44 @@ def run(args) -> int:
     variants = {"without": "TAXONOMY_KINDS = []", "pages": "FEED_KINDS = []", "with": ""}
     for name, extra in variants.items():
         path = work / f"{name}.py"
-        lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *",
-                 f"THEME = {str(PROJECT / 'theme')!r}", f"CACHE_PATH = {str(work / ('cache-' + name))!r}"]
+        lines = [
+            "import sys",
+            f"sys.path.insert(0, {str(PROJECT)!r})",
+            "from pelicanconf import *",
+            f"THEME = {str(PROJECT / 'theme')!r}",
+            f"CACHE_PATH = {str(work / ('cache-' + name))!r}",
+        ]
         if extra:
             lines.append(extra)
         path.write_text("\n".join(lines) + "\n")
         settings[name] = path
-    runs = {name: [] for name in variants}
+    runs: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(repeat):
         for name in variants:
             publish.remove_site(work / f"out-{name}")
             shutil.rmtree(work / f"cache-{name}", ignore_errors=True)
-            runs[name].append(measure([str(BIN / "newsdigest"), "build", "--settings", str(settings[name]),
-                                       "--content", str(work / "content"), "--output", str(work / f"out-{name}")],
-                                      PROJECT).seconds)
+            runs[name].append(
+                measure(
+                    [
+                        str(BIN / "newsdigest"),
+                        "build",
+                        "--settings",
+                        str(settings[name]),
+                        "--content",
+                        str(work / "content"),
+                        "--output",
+                        str(work / f"out-{name}"),
+                    ],
+                    PROJECT,
+                ).seconds
+            )
     seconds = {name: statistics.median(values) for name, values in runs.items()}
     pages = sum(1 for _ in (work / "out-with").glob("*/*/index.html")) if (work / "out-with").exists() else 0
     print(f"bench taxonomy: {count} stories, {distinct} distinct tags, {pages} term pages")
     print(f"  folding, slugs, counts, related terms: {folding:.2f} s")
-    print(f"  build without taxonomies {seconds['without']:.2f} s; with their pages {seconds['pages']:.2f} s "
-          f"(adds {seconds['pages'] - seconds['without']:.2f} s); with pages and a feed per term "
-          f"{seconds['with']:.2f} s (adds {seconds['with'] - seconds['without']:.2f} s)")
+    print(
+        f"  build without taxonomies {seconds['without']:.2f} s; with their pages {seconds['pages']:.2f} s "
+        f"(adds {seconds['pages'] - seconds['without']:.2f} s); with pages and a feed per term "
+        f"{seconds['with']:.2f} s (adds {seconds['with'] - seconds['without']:.2f} s)"
+    )
     return 0

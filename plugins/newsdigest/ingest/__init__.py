@@ -14,16 +14,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsdigest import content_model, safe_urls
+from newsdigest import content_model, safe_urls, taxonomy
 from newsdigest.ingest import clipping, feed, forgotten, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
 from newsdigest.slugs import slugify
-from newsdigest import taxonomy
 from newsdigest.taxonomy import Vocabulary
 
 _log = logging.getLogger(__name__)
@@ -70,9 +70,11 @@ class Report:
     def summary(self) -> str:
         written = self.count("written") + self.count("updated")
         deleted = f", {self.count('forgotten')} forgotten" if self.count("forgotten") else ""
-        return (f"{written} written, {self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
-                f"{self.count('kept')} kept (edited by the curator), {self.count('skipped')} skipped, "
-                f"{self.count('failed')} failed{deleted}")
+        return (
+            f"{written} written, {self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
+            f"{self.count('kept')} kept (edited by the curator), {self.count('skipped')} skipped, "
+            f"{self.count('failed')} failed{deleted}"
+        )
 
 
 @dataclass
@@ -124,8 +126,10 @@ def forget(files: list[str], options: Options, on_outcome=lambda outcome: None) 
                 raise IngestError("not a story file (no readable front matter); not forgotten")
             story = forgotten.Origins.of(path.relative_to(content).as_posix(), existing.metadata)
             if not story.keys():
-                raise IngestError("nothing recognises it in an input (no source_url, source_guid or fingerprint); "
-                                  "not forgotten: delete it by hand")
+                raise IngestError(
+                    "nothing recognises it in an input (no source_url, source_guid or fingerprint); "
+                    "not forgotten: delete it by hand"
+                )
             if options.dry_run:
                 _record(report, on_outcome, Outcome(name, "forgotten", path, "would be deleted (dry run)"))
                 continue
@@ -154,8 +158,16 @@ def _notice_deletions(store: ContentStore, options: Options, report: Report, on_
         else:
             tombstones.bury(gone)
     for story in gone:
-        _record(report, on_outcome, Outcome(str(options.content / story.path), "forgotten", None,
-                                            f"deleted since the last ingest; listed in {_ignore_file(options)}"))
+        _record(
+            report,
+            on_outcome,
+            Outcome(
+                str(options.content / story.path),
+                "forgotten",
+                None,
+                f"deleted since the last ingest; listed in {_ignore_file(options)}",
+            ),
+        )
     return tombstones
 
 
@@ -182,31 +194,44 @@ def _record(report: Report, on_outcome, outcome: Outcome) -> None:
     on_outcome(outcome)
 
 
-def _parse(name: str, options: Options, report: Report, on_outcome, store: ContentStore,
-           names: SourceNames, tombstones: forgotten.Tombstones) -> list[_Parsed]:
+def _parse(
+    name: str,
+    options: Options,
+    report: Report,
+    on_outcome,
+    store: ContentStore,
+    names: SourceNames,
+    tombstones: forgotten.Tombstones,
+) -> list[_Parsed]:
     if tombstones.forgets(url=name):  # a forgotten page is not even fetched
         _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}"))
         return []
     raw = reading.read(name, options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
+
         def skip(link: str, guid: str) -> Outcome | None:  # known and forgotten entries are never extracted
             if known := store.by_origin.get(guid) or store.by_origin.get(link):
                 return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
             if tombstones.forgets(guid=guid, url=link):
-                return Outcome(name, "skipped",
-                               detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}")
+                return Outcome(
+                    name, "skipped", detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}"
+                )
             return None
 
         stories = []
         for entry in feed.entries(raw.data, names, skip):
-            if entry.skipped:
+            if entry.skipped is not None:
                 _record(report, on_outcome, entry.skipped)
-            else:
+            elif entry.story is not None:  # an entry not skipped has one
                 with _one_input(report, on_outcome, name, entry.label):
                     stories.append(_Parsed(name, _visible(entry.story()), entry.label))
         return stories
-    if raw.suffix in (".html", ".htm") or "html" in raw.content_type or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
+    if (
+        raw.suffix in (".html", ".htm")
+        or "html" in raw.content_type
+        or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html"))
+    ):
         page_url = raw.name if raw.name.startswith("http") else None
         return [_Parsed(name, _visible(html_page.parse(text, page_url, names)))]
     return [_Parsed(name, _visible(clipping.parse(text)))]
@@ -216,7 +241,7 @@ def _visible(story: Story) -> Story:
     """The story with its headline, standfirst, names and tags as a reader sees them: no
     bidirectional overrides or zero-width characters (the content model's rule, applied before
     the story is fingerprinted, tagged and named)."""
-    changes = {}
+    changes: dict[str, Any] = {}  # the shown fields: strings and lists of strings
     for key in content_model.SHOWN_KEYS:
         value = getattr(story, key, None)
         if isinstance(value, str):
@@ -240,8 +265,14 @@ def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
     return moment.replace(microsecond=0)
 
 
-def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging.Tagger, names: SourceNames,
-           tombstones: forgotten.Tombstones) -> Outcome:
+def _place(
+    item: _Parsed,
+    options: Options,
+    store: ContentStore,
+    tagger: tagging.Tagger,
+    names: SourceNames,
+    tombstones: forgotten.Tombstones,
+) -> Outcome:
     name, story = item.input, item.story
     story.source = names.name(story.source or options.source)
     story.section = story.section or options.section
@@ -251,19 +282,30 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
     paragraphs = [safe_markdown(paragraph) for paragraph in story.paragraphs]
     print_ = fingerprint(story.title, "\n\n".join(paragraphs))
     origin = story.guid or story.source_url or name
-    if tombstones.forgets(url=story.source_url, guid=story.guid, fingerprint=print_,
-                          input=name if origin == name and not item.entry else ""):
+    if tombstones.forgets(
+        url=story.source_url,
+        guid=story.guid,
+        fingerprint=print_,
+        input=name if origin == name and not item.entry else "",
+    ):
         return Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}")
     if print_ in store.by_fingerprint:
         existing = store.by_fingerprint[print_]
         previous = store.read(existing)
         same_input = previous is not None and previous.metadata.get("ingested_from") == name
-        return Outcome(name, "unchanged" if same_input else "duplicate", existing,
-                       "" if same_input else f"same story as {existing}")
+        return Outcome(
+            name,
+            "unchanged" if same_input else "duplicate",
+            existing,
+            "" if same_input else f"same story as {existing}",
+        )
     # The tagger reads the story's text as a reader sees it: not Markdown's link targets and marks,
     # nor figure captions, which run into the next paragraph's first words.
-    prose = [text for markdown, text in zip(story.paragraphs, story.plain_paragraphs)
-             if not markdown.startswith(FIGURE_OPENING)]
+    prose = [
+        text
+        for markdown, text in zip(story.paragraphs, story.plain_paragraphs, strict=True)
+        if not markdown.startswith(FIGURE_OPENING)
+    ]
     tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
     tags = list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
     body = "\n\n".join(paragraphs)
@@ -271,8 +313,9 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
     if earlier is not None and earlier.exists():  # a new version of a story ingested before
         previous = store.read(earlier)
         if previous is None or previous.edited_by_curator:
-            return Outcome(name, "kept", earlier, "edited by the curator since it was ingested; not overwritten",
-                           story.notes)
+            return Outcome(
+                name, "kept", earlier, "edited by the curator since it was ingested; not overwritten", story.notes
+            )
         target, status = earlier, "updated"
         # Keep the address it was published at; a file from before ingest wrote slugs keeps none,
         # and the build's address record redirects its old address if the headline changed.
@@ -285,8 +328,9 @@ def _place(item: _Parsed, options: Options, store: ContentStore, tagger: tagging
     warnings = []
     if options.fetch_images and safe_urls.web_url(metadata.get("image")):
         try:
-            metadata = _with_stored_image(metadata, images.store_lead_image(
-                metadata["image"], options.content, target.stem, options.dry_run))
+            metadata = _with_stored_image(
+                metadata, images.store_lead_image(metadata["image"], options.content, target.stem, options.dry_run)
+            )
         except IngestError as error:
             warnings.append(f"{error}; the story keeps its address")
     if not options.dry_run:
@@ -305,8 +349,9 @@ def _with_stored_image(metadata: dict, stored: str) -> dict:
     return result
 
 
-def _front_matter(story: Story, moment: dt.datetime | dt.date, slug: str, tags: list[str], print_: str,
-                  name: str) -> dict:
+def _front_matter(
+    story: Story, moment: dt.datetime | dt.date, slug: str, tags: list[str], print_: str, name: str
+) -> dict:
     """The story's front matter. `slug` pins its address: editing the headline keeps it."""
     fields = {
         "title": one_line(story.title),

@@ -16,19 +16,47 @@ _TAIL = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|"
     r"\b\d[\d,.]*\s*(?:comments?|shares?|views?|min(?:ute)?s?\b)|"
-    r"\b(?:in|à|en)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s*$).*$", re.I)
+    r"\b(?:in|à|en)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s*$).*$",
+    re.I,
+)
 _ROLES = re.compile(
     r",?\s*\b(?:senior |chief |staff |deputy |political |foreign |special |contributing |associate |"
     r"senior political |executive )*(?:writer|reporter|correspondent|editor|columnist|contributor|producer|"
-    r"journalist|photographer|analyst|critic|rédacteur|rédactrice|journaliste|envoyée? spéciale?)s?\b.*$", re.I)
+    r"journalist|photographer|analyst|critic|rédacteur|rédactrice|journaliste|envoyée? spéciale?)s?\b.*$",
+    re.I,
+)
 _AGENCIES = re.compile(r"\b(?:and |with )?(?:agencies|wire services|staff)\b", re.I)
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bund\b|\by\b|\be\b|\bog\b|\boch\b)\s*")
 _FOR_OUTLET = re.compile(r"\s+for\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*$")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _NAME = re.compile(r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,4}")
 # Lower-case words a name may hold: "Ursula von der Leyen", "Ahmed bin Salman".
-_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von",
-              "al", "el", "bin", "ibn", "y", "e", "zu", "ter", "ten"}
+_PARTICLES = {
+    "de",
+    "del",
+    "della",
+    "der",
+    "den",
+    "di",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "y",
+    "e",
+    "zu",
+    "ter",
+    "ten",
+}
 MAX_NAME = 60
 
 
@@ -45,8 +73,13 @@ def names(byline: str) -> list[str]:
             continue
         part = _ROLES.sub("", _AGENCIES.sub("", part)).strip(" .,:;-–—()")
         part = _LEAD.sub("", part)
-        if (part and len(part) <= MAX_NAME and _NAME.fullmatch(part) and _capitalised(part)
-                and not _LEAD_WORD.fullmatch(part)):
+        if (
+            part
+            and len(part) <= MAX_NAME
+            and _NAME.fullmatch(part)
+            and _capitalised(part)
+            and not _LEAD_WORD.fullmatch(part)
+        ):
             found.append(part.title() if part.isupper() and " " in part else part)  # "JANIE HAR" -> "Janie Har"
     return found
 

@@ -18,17 +18,24 @@ from newsdigest.ingest.story import ZONE_ABBREVIATIONS, Block, IngestError, Stor
 
 _AGE_BANNER = re.compile(r"^this (story|article) is (over|more than) \w+ (year|month|day)s? old\.?$", re.I)
 _CREDIT = re.compile(r"^(?:photo|image|picture|photograph|top image|lead image)(?: by|:)\s*(?P<credit>.+)$", re.I)
-_RELATED = re.compile(r"^(?:related|read more|see also|more|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
-                      r"lee también|leggi anche)\s*:\s*(?P<headline>.+)$", re.I)
+_RELATED = re.compile(
+    r"^(?:related|read more|see also|more|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
+    r"lee también|leggi anche)\s*:\s*(?P<headline>.+)$",
+    re.I,
+)
 _FOLLOW = re.compile(r"^follow (?P<source>.+?) on (?:twitter|x|facebook|instagram|threads|bluesky)\b.*$", re.I)
 _CONTRIBUTED = re.compile(r"^(?P<who>.+?) contributed (?:to )?(?:this|the) (?:report|story|article)\.?$", re.I)
-_BYLINE = re.compile(r"^(?i:by|par|von|por|di|door) (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*"
-                     r"(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$")
+_BYLINE = re.compile(
+    r"^(?i:by|par|von|por|di|door) (?P<names>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*"
+    r"(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)*)$"
+)
 _MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_LINE = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?(?:{_MONTHS} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTHS},? \d{{4}}|"
     rf"\d{{4}}-\d{{2}}-\d{{2}})(?:(?:,| at|,? -)? ?\d{{1,2}}[:.]\d{{2}}(?:\s?[ap]\.?m\.?)?(?: [A-Z]{{2,4}})?)?"
-    rf"(?:\s*\|.*)?$", re.I)
+    rf"(?:\s*\|.*)?$",
+    re.I,
+)
 
 
 def parse_date_line(line: str) -> dt.datetime | None:

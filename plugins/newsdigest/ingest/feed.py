@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import feedparser
 import lxml.etree
@@ -28,29 +29,36 @@ def looks_like_feed(text: str) -> bool:
     return "<rss" in head or ("<feed" in head and "http://www.w3.org/2005/atom" in head) or "<rdf:rdf" in head
 
 
+# Why an entry is not read: whatever the caller's `skip` says of it.
+Reason = TypeVar("Reason")
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[Reason]):
     """A feed entry as its address and id; its story is extracted only on demand."""
 
     link: str  # a web address, or ""
     guid: str  # the entry's id, else its link
-    story: Callable[[], Story] | None  # raises IngestError when the entry holds no story
-    skipped: object = None  # why the entry is not read: what `skip` said of it
+    story: Callable[[], Story] | None  # raises IngestError when the entry holds no story; None when skipped
+    skipped: Reason | None = None  # what `skip` said of it
 
     @property
     def label(self) -> str:
         return self.link or self.guid or "?"
 
 
-def entries(data: bytes, source_names: SourceNames | None = None,
-            skip: Callable[[str, str], object] = lambda link, guid: None) -> list[Entry]:
+def entries(
+    data: bytes,
+    source_names: SourceNames | None = None,
+    skip: Callable[[str, str], Reason | None] = lambda link, guid: None,
+) -> list[Entry[Reason]]:
     """The feed's entries. Those that `skip(link, guid)` gives a reason for are left out before
     any text is read: first with a quick reading of the XML (feedparser, which cleans every
     entry's HTML, takes seconds on a feed of thousands), then among what feedparser finds."""
-    data, skipped = _without_skipped(data, skip)
-    if data is None:
+    remaining, skipped = _without_skipped(data, skip)
+    if remaining is None:
         return skipped
-    parsed = feedparser.parse(data)
+    parsed = feedparser.parse(remaining)
     if parsed.bozo and not parsed.entries:
         raise IngestError(f"not a readable feed ({parsed.get('bozo_exception')})")
     names = source_names or SourceNames()
@@ -67,7 +75,9 @@ def entries(data: bytes, source_names: SourceNames | None = None,
     return found
 
 
-def _without_skipped(data: bytes, skip: Callable[[str, str], object]) -> tuple[bytes | None, list[Entry]]:
+def _without_skipped(
+    data: bytes, skip: Callable[[str, str], Reason | None]
+) -> tuple[bytes | None, list[Entry[Reason]]]:
     """The feed without the entries `skip` names (None when no entry is left), and those
     entries, read with lxml from the usual shapes (RSS <item> with <link> and <guid>, Atom
     <entry> with <id> and <link href>). A feed lxml cannot read as it is, or one with a DTD,
@@ -79,15 +89,20 @@ def _without_skipped(data: bytes, skip: Callable[[str, str], object]) -> tuple[b
         return data, []
     if root.getroottree().docinfo.doctype:
         return data, []
-    items = [element for element in root.iter(lxml.etree.Element) if _local(element) in ("item", "entry")
-             and element.getparent() is not None and _local(element.getparent()) in _ENTRY_PARENTS]
-    skipped = []
-    for item in items:
+    items = [
+        (element, parent)
+        for element in root.iter(lxml.etree.Element)
+        if _local(element) in ("item", "entry")
+        and (parent := element.getparent()) is not None
+        and _local(parent) in _ENTRY_PARENTS
+    ]
+    skipped: list[Entry[Reason]] = []
+    for item, parent in items:
         raw_link, guid = _identity(item)
         link = safe_urls.web_url(raw_link) or ""
         if (reason := skip(link, guid or raw_link)) is not None:
             skipped.append(Entry(link, guid or raw_link, None, reason))
-            item.getparent().remove(item)
+            parent.remove(item)
     if not skipped:
         return data, []
     if len(skipped) == len(items):
@@ -123,7 +138,7 @@ def _identity(item) -> tuple[str, str]:
 def _moment(parsed) -> dt.datetime | None:
     """feedparser's UTC time tuple as a datetime; None for a date no calendar has (year 0)."""
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc) if parsed else None
+        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC) if parsed else None
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -141,12 +156,17 @@ def _story(entry, link: str, guid: str, source: str, feed_lang: str) -> Story:
     summary = plain_text(_TAG.sub(" ", entry.get("summary", "")))
     body = html_page.extract_body(html_page.parse_tree(f"<html><body><article>{html}</article></body></html>"), link)
     authors = [name for author in entry.get("authors", []) for name in bylines.names(author.get("name", ""))]
-    story = Story(title=title, paragraphs=[],
-                  subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
-                  source=source, source_url=link, guid=guid,
-                  authors=bylines.merge(authors),
-                  tags=[plain_text(t.get("term", "")) for t in entry.get("tags", []) if plain_text(t.get("term", ""))],
-                  notes=body.notes)
+    story = Story(
+        title=title,
+        paragraphs=[],
+        subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
+        source=source,
+        source_url=link,
+        guid=guid,
+        authors=bylines.merge(authors),
+        tags=[plain_text(t.get("term", "")) for t in entry.get("tags", []) if plain_text(t.get("term", ""))],
+        notes=body.notes,
+    )
     story.date = _moment(entry.get("published_parsed") or entry.get("updated_parsed"))
     blocks = body.blocks if any(block.text for block in body.blocks) else [Block(escape(summary), summary)]
     absorb_paragraphs(story, blocks)

@@ -52,8 +52,13 @@ class Origins:
     @classmethod
     def of(cls, path: str, metadata: dict) -> Origins:
         url, guid = _normal(metadata.get("source_url")), _normal(metadata.get("source_guid"))
-        return cls(path, url, guid, _normal(metadata.get("fingerprint")),
-                   "" if url or guid else _normal(metadata.get("ingested_from")))
+        return cls(
+            path,
+            url,
+            guid,
+            _normal(metadata.get("fingerprint")),
+            "" if url or guid else _normal(metadata.get("ingested_from")),
+        )
 
     def keys(self) -> list[tuple[str, str]]:
         return [(kind, value) for kind in KINDS if (value := getattr(self, kind))]
@@ -79,8 +84,10 @@ class Tombstones:
                 continue
             kind, _, value = line.strip().partition(" ")
             if kind not in KINDS or not value.strip():
-                raise IgnoreFileError(f"{path}:{number}: expected 'kind value' with a kind among "
-                                      f"{', '.join(KINDS)}, found {line.strip()[:60]!r}")
+                raise IgnoreFileError(
+                    f"{path}:{number}: expected 'kind value' with a kind among "
+                    f"{', '.join(KINDS)}, found {line.strip()[:60]!r}"
+                )
             tombstones.keys.add((kind, _normal(value)))
         return tombstones
 
@@ -121,8 +128,10 @@ def load_ledger(content: Path) -> dict[str, Origins]:
 def save_ledger(content: Path, stories: Iterable[Origins]) -> None:
     """The ledger, sorted by path; the file is left alone when nothing in it changed."""
     path = content / LEDGER_FILE
-    text = "".join(json.dumps({key: value for key, value in asdict(story).items() if value}, ensure_ascii=False)
-                   + "\n" for story in sorted(stories, key=lambda story: story.path))
+    text = "".join(
+        json.dumps({key: value for key, value in asdict(story).items() if value}, ensure_ascii=False) + "\n"
+        for story in sorted(stories, key=lambda story: story.path)
+    )
     try:
         if path.read_text(encoding="utf-8") == text:
             return
@@ -138,5 +147,10 @@ def vanished(ledger: dict[str, Origins], present: dict[str, Origins], tombstones
     """Stories ingest wrote that are no longer in the content folder: neither at their path nor
     moved elsewhere (another file carrying their address, id or text), nor already forgotten."""
     carried = {key for story in present.values() for key in story.keys()}
-    return [story for path, story in sorted(ledger.items()) if path not in present and story.keys()
-            and not any(key in carried or key in tombstones.keys for key in story.keys())]
+    return [
+        story
+        for path, story in sorted(ledger.items())
+        if path not in present
+        and story.keys()
+        and not any(key in carried or key in tombstones.keys for key in story.keys())
+    ]

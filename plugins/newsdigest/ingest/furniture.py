@@ -52,7 +52,7 @@ def _of_kind(kind: str) -> tuple[re.Pattern, ...]:
 def names_of(element) -> list[str]:
     """The words an element's class, id and component attributes give it, lower case:
     "ArticleShare_bar share-tools" -> ["article-share", "bar", "share-tools"]."""
-    words = []
+    words: list[str] = []
     for attribute in NAMING_ATTRIBUTES:
         value = element.get(attribute)
         if value:
@@ -66,8 +66,9 @@ def is_furniture_name(name: str) -> bool:
 
 def is_furniture_element(element) -> bool:
     names = names_of(element)
-    return (any(is_furniture_name(name) for name in names)
-            and not any(regex.search(name) for name in names for regex in _of_kind("story")))
+    return any(is_furniture_name(name) for name in names) and not any(
+        regex.search(name) for name in names for regex in _of_kind("story")
+    )
 
 
 def is_furniture_line(text: str) -> bool:

@@ -32,9 +32,11 @@ def _is_name(segment: str, names: list[str]) -> bool:
         return True
     for name in names:
         name_key = _name_key(name)
-        if name_key and (segment_key == name_key or (len(segment_key) >= 4 and name_key.startswith(segment_key))
-                         or (len(name_key) >= 4 and segment_key.startswith(name_key)
-                             and len(segment_key) - len(name_key) <= 4)):
+        if name_key and (
+            segment_key == name_key
+            or (len(segment_key) >= 4 and name_key.startswith(segment_key))
+            or (len(name_key) >= 4 and segment_key.startswith(name_key) and len(segment_key) - len(name_key) <= 4)
+        ):
             return True
     return False
 
@@ -65,7 +67,7 @@ def _rejoin(text: str, keep: int, at_end: bool) -> str:
     """The text before the last separator (at_end) or after the first one."""
     separators = list(_SEPARATOR.finditer(text))
     cut = separators[keep - 1] if at_end else separators[0]
-    return text[:cut.start()] if at_end else text[cut.end():]
+    return text[: cut.start()] if at_end else text[cut.end() :]
 
 
 def choose(candidates: list[tuple[str, str]], names: list[str]) -> str:
@@ -89,8 +91,14 @@ def choose(candidates: list[tuple[str, str]], names: list[str]) -> str:
         return (-support(headline), PREFERENCE.index(kind) if kind in PREFERENCE else len(PREFERENCE))
 
     winner = min(cleaned, key=rank)[1]
-    return next((headline for kind, headline in cleaned if kind == "h1" and _agree(headline, winner)
-                 and len(headline) <= len(winner)), winner)
+    return next(
+        (
+            headline
+            for kind, headline in cleaned
+            if kind == "h1" and _agree(headline, winner) and len(headline) <= len(winner)
+        ),
+        winner,
+    )
 
 
 def same_headline(one: str, other: str) -> bool:

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from newsdigest import safe_urls
 from newsdigest.ingest import bylines, headlines, language, moments, page_tree
@@ -40,9 +41,18 @@ def extract_body(tree, base: str) -> ExtractedBody:
     """The article in `tree` (changed in place) as Markdown blocks, with its figures and what was cut."""
     prepared = page_tree.prepare(tree, base)
     document = trafilatura.bare_extraction(
-        tree, url=base or None, include_comments=False, include_tables=True, include_links=True,
-        include_images=True, include_formatting=True, favor_recall=True, deduplicate=False, as_dict=False)
-    body = markdown_blocks(document.body if document is not None else None, prepared.figures)
+        tree,
+        url=base or None,
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        include_images=True,
+        include_formatting=True,
+        favor_recall=True,
+        deduplicate=False,
+        as_dict=False,
+    )
+    body = markdown_blocks(document.body if isinstance(document, Document) else None, prepared.figures)  # as_dict=False
     return ExtractedBody(body.blocks, prepared.figures, prepared.notes + body.notes)
 
 
@@ -54,23 +64,43 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     if not any(block.text for block in body.blocks):
         raise IngestError("no article text found in the page")
     hosts = host_names(page_url or "")
-    publisher = meta.publisher or next((name for kind, text in meta.headlines if kind in ("title", "og")
-                                        if (name := headlines.glued_name(text, hosts))), "")
+    publisher = meta.publisher or next(
+        (
+            name
+            for kind, text in meta.headlines
+            if kind in ("title", "og")
+            if (name := headlines.glued_name(text, hosts))
+        ),
+        "",
+    )
     source = (source_names or SourceNames()).name(publisher, page_url or "")
     authors = bylines.merge(meta.authors, exclude=(source, publisher))
     site_names = [name for name in (publisher, source, *hosts) if name]
     title = headlines.choose(meta.headlines, site_names + authors)
     if not title:
         raise IngestError("no headline found in the page")
-    story = Story(title=title, paragraphs=[], subtitle=meta.description, date=_published(meta, html, page_url),
-                  source=source, source_url=safe_urls.web_url(meta.canonical or url or "") or "", authors=authors,
-                  tags=meta.keywords, section=meta.section, notes=body.notes)
+    story = Story(
+        title=title,
+        paragraphs=[],
+        subtitle=meta.description,
+        date=_published(meta, html, page_url),
+        source=source,
+        source_url=safe_urls.web_url(meta.canonical or url or "") or "",
+        authors=authors,
+        tags=meta.keywords,
+        section=meta.section,
+        notes=body.notes,
+    )
     _take_lead_image(story, meta.image, page_url or "", body.figures)
     # Printed again beside the story: a figure's caption, the page's own address (print layouts).
     repeated = {figure.caption for figure in body.figures.values() if figure.caption} | {url, meta.canonical}
-    blocks = [block for index, block in enumerate(body.blocks)
-              if not _repeats_headline(block, title, index) and not _repeats_byline(block, authors, index)
-              and (block.text not in repeated or block.markdown.startswith((FIGURE_OPENING, "![")))]
+    blocks = [
+        block
+        for index, block in enumerate(body.blocks)
+        if not _repeats_headline(block, title, index)
+        and not _repeats_byline(block, authors, index)
+        and (block.text not in repeated or block.markdown.startswith((FIGURE_OPENING, "![")))
+    ]
     absorb_paragraphs(story, blocks)
     if not story.paragraphs:
         raise IngestError("no article text found in the page")
@@ -94,8 +124,11 @@ def _published(meta: PageMetadata, html: str, url: str | None) -> moments.Moment
     time to a day alone (or when nothing else is there); trafilatura's date finder last."""
     best = moments.most_precise(meta.published)
     if best is None or moments.precision(best) == 0:
-        same_day = [value for value in meta.time_elements[:5] if best is None or (
-            (moment := moments.parse_moment(value)) is not None and _day(moment) == _day(best))]
+        same_day = [
+            value
+            for value in meta.time_elements[:5]
+            if best is None or ((moment := moments.parse_moment(value)) is not None and _day(moment) == _day(best))
+        ]
         best = moments.most_precise(([best] if best else []) + same_day)
     if best is None:
         try:

@@ -58,4 +58,3 @@ def _resized_jpeg(data: bytes, address: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
-

@@ -50,7 +50,8 @@ def story_language(declared: str, text: str) -> str:
     """The language a story is in: what its page declares, unless its text plainly says
     otherwise (a German story on a site whose template says lang="en")."""
     detected = detect(text)
-    if not declared or (detected and detected != declared
-                        and not any({declared, detected} <= close for close in _CLOSE)):
+    if not declared or (
+        detected and detected != declared and not any({declared, detected} <= close for close in _CLOSE)
+    ):
         return detected
     return declared

@@ -26,8 +26,11 @@ _ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _BLOCK_START = re.compile(r"^(?:(#|>|[-+=](?=\s|$|[-=]))|(\d+)([.)])(?=\s|$))")
 # Formatting tags a publisher let slip into text, escaped once too often ("19<sup>th</sup>",
 # "<u>word</u>"); any other tag-like text ("<script>" in a story about code) stays text.
-_LEAKED_TAG = re.compile(r"</?(u|b|i|em|strong|span|font|br|p|sup|sub|small|s|strike|mark|ins|del|abbr|cite|q)"
-                         r"(?:\s[^<>]*)?/?>", re.I)
+_LEAKED_TAG = re.compile(
+    r"</?(u|b|i|em|strong|span|font|br|p|sup|sub|small|s|strike|mark|ins|del|abbr|cite|q)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")  # zero-width spaces (joiners mean something in some scripts)
 _INLINE_HTML = {"#sup": "sup", "#sub": "sub"}
@@ -50,8 +53,11 @@ def escape(text: str) -> str:
 
 
 def _escape_block_start(markdown: str) -> str:
-    return _BLOCK_START.sub(lambda match: "\\" + match.group(1) if match.group(1)
-                            else match.group(2) + "\\" + match.group(3), markdown, count=1)
+    return _BLOCK_START.sub(
+        lambda match: "\\" + match.group(1) if match.group(1) else match.group(2) + "\\" + match.group(3),
+        markdown,
+        count=1,
+    )
 
 
 def _text_pieces(text: str) -> tuple[str, str]:
@@ -60,7 +66,7 @@ def _text_pieces(text: str) -> tuple[str, str]:
     text = _SPACES.sub(" ", _INVISIBLE.sub("", decode_entities(text)))
     markdown, plain, position = [], [], 0
     for match in _LEAKED_TAG.finditer(text):
-        piece = text[position:match.start()]
+        piece = text[position : match.start()]
         markdown.append(escape(piece))
         plain.append(piece)
         name = match.group(1).lower()
@@ -166,19 +172,20 @@ class _Writer:
     def list_block(self, element, depth: int) -> Block | None:
         """A list, item by item, nested lists indented under their item."""
         ordered = element.get("rend") == "ol"
-        lines, texts = [], []
+        lines: list[str] = []
+        texts: list[str] = []
         for item in element.iterchildren("item"):
             pieces, nested = [self.text(item.text)], []
             for child in item:
                 if child.tag == "list":
-                    nested.append(self.list_block(child, depth + 1))
+                    if (block := self.list_block(child, depth + 1)) is not None:
+                        nested.append(block)
                 elif child.tag == "lb":
                     pieces.append((" ", " "))
                 else:
                     pieces.append(self.inline(child))
                 pieces.append(self.text(child.tail))
             line = _block(pieces)
-            nested = [block for block in nested if block is not None]
             if line is None and not nested:
                 continue
             marker = f"{len(lines) + 1}. " if ordered else "- "
@@ -196,8 +203,9 @@ class _Writer:
         else:
             inner.add(_block([inner.inline(element)]))
         if inner.blocks:
-            markdown = "\n>\n".join("\n".join(f"> {line}" for line in block.markdown.split("\n"))
-                                     for block in inner.blocks)
+            markdown = "\n>\n".join(
+                "\n".join(f"> {line}" for line in block.markdown.split("\n")) for block in inner.blocks
+            )
             self.add(Block(markdown, one_line(" ".join(block.text for block in inner.blocks))))
 
     def table(self, element) -> None:
@@ -230,8 +238,9 @@ class _Writer:
         if figure.credit:
             caption = f"{caption} <small>Photo: {escape(figure.credit)}</small>".strip()
         text = " ".join(part for part in (figure.caption, figure.credit and f"Photo: {figure.credit}") if part)
-        return Block(f'{FIGURE_OPENING}\n{_image(figure)}\n<figcaption markdown="span">{caption}</figcaption>\n'
-                     "</figure>", text)
+        return Block(
+            f'{FIGURE_OPENING}\n{_image(figure)}\n<figcaption markdown="span">{caption}</figcaption>\n</figure>', text
+        )
 
     def _figure_of(self, element) -> Figure | None:
         source = element.get("src") or ""
@@ -263,8 +272,8 @@ def _mark(element, markdown: str, text: str) -> str:
     stripped = markdown.strip()
     if not stripped:
         return markdown
-    lead = markdown[:len(markdown) - len(markdown.lstrip())]
-    trail = markdown[len(markdown.rstrip()):]
+    lead = markdown[: len(markdown) - len(markdown.lstrip())]
+    trail = markdown[len(markdown.rstrip()) :]
     rend = element.get("rend", "")
     if element.tag == "hi" and rend in _EMPHASIS and text.strip():
         return f"{lead}{_EMPHASIS[rend]}{stripped}{_EMPHASIS[rend]}{trail}"

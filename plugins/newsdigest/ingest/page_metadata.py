@@ -14,13 +14,42 @@ from newsdigest.ingest import bylines, furniture
 from newsdigest.ingest.language import language_code
 from newsdigest.ingest.story import plain_text
 
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "report",
-                  "scholarlyarticle", "techarticle", "socialmediaposting", "satiricalarticle", "reviewnewsarticle",
-                  "askpublicnewsarticle"}
-_PUBLISHED_KEYS = ("article:published_time", "article:published", "og:published_time", "datepublished", "pubdate",
-                   "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-                   "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published", "published_time")
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "webpage",
+    "liveblogposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "socialmediaposting",
+    "satiricalarticle",
+    "reviewnewsarticle",
+    "askpublicnewsarticle",
+}
+_PUBLISHED_KEYS = (
+    "article:published_time",
+    "article:published",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published_time",
+)
 _MODIFIED_KEYS = ("article:modified_time", "article:modified", "og:updated_time", "datemodified")
 # Names of elements that hold a byline: "byline", "article-byline", "author-name", "metadata__byline__author".
 _BYLINE_NAME = re.compile(r"(?:^|-)(?:byline|bylines|author|authors|autor|auteur|autore|contributor)(?:-names?)?$")
@@ -70,8 +99,11 @@ class PageMetadata:
             self.published += [value for value in [node.get("datePublished")] if isinstance(value, str)]
             self.modified += [value for value in [node.get("dateModified")] if isinstance(value, str)]
             if not self.authors:
-                self.authors = [name for item in _as_list(node.get("author"))
-                                for name in bylines.names(_name(_resolve(item, by_id)))]
+                self.authors = [
+                    name
+                    for item in _as_list(node.get("author"))
+                    for name in bylines.names(_name(_resolve(item, by_id)))
+                ]
             self.publisher = self.publisher or _site_name(_name(_resolve(node.get("publisher"), by_id)))
             page = _resolve(node.get("mainEntityOfPage"), by_id)
             page_url = (page.get("@id") or page.get("url")) if isinstance(page, dict) else page
@@ -97,18 +129,24 @@ class PageMetadata:
         self.modified += [value for key in _MODIFIED_KEYS for value in values.get(key, [])[:1]]
         self.publisher = self.publisher or _site_name(first("og:site_name", "application-name", "publisher"))
         if not self.image.url:
-            self.image = LeadImage(url=first("og:image:secure_url", "og:image", "og:image:url", "twitter:image",
-                                             "twitter:image:src"))
+            self.image = LeadImage(
+                url=first("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src")
+            )
         if self.image.url and not self.image.alt:
             self.image.alt = plain_text(first("og:image:alt", "twitter:image:alt"))
         self.section = plain_text(self.section or first("article:section"))
         if not self.authors:
-            self.authors = [name for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author")
-                            for value in values.get(key, []) for name in bylines.names(value)]
+            self.authors = [
+                name
+                for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author")
+                for value in values.get(key, [])
+                for name in bylines.names(value)
+            ]
         if not self.keywords:
             keywords = first("keywords", "news_keywords")
             self.keywords = [plain_text(k) for k in values.get("article:tag", [])] or [
-                plain_text(k) for k in keywords.split(",") if plain_text(k)]
+                plain_text(k) for k in keywords.split(",") if plain_text(k)
+            ]
         if not self.canonical:
             for link in tree.iter("link"):
                 if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
@@ -129,8 +167,9 @@ class PageMetadata:
         if title is not None and plain_text(title.text_content()):
             self.headlines.append(("title", title.text_content()))
         for element in tree.iter("time"):
-            if element.get("datetime") and (element.get("itemprop") == "datePublished" or element.get("pubdate")
-                                            is not None):
+            if element.get("datetime") and (
+                element.get("itemprop") == "datePublished" or element.get("pubdate") is not None
+            ):
                 self.published.append(element.get("datetime"))
             elif element.get("datetime"):
                 self.time_elements.append(element.get("datetime"))
@@ -248,8 +287,15 @@ def _lead_image(value, by_id: dict[str, dict]) -> LeadImage:
         return LeadImage(url=value.strip())
     if not isinstance(value, dict):
         return LeadImage()
-    credit = (_text(value.get("creditText")) or _name(_resolve(value.get("copyrightHolder"), by_id))
-              or _name(_resolve(value.get("author"), by_id)) or _name(_resolve(value.get("creator"), by_id)))
-    return LeadImage(url=_text(value.get("url") or value.get("contentUrl")),
-                     alt=_text(value.get("description")),
-                     credit=credit, caption=_text(value.get("caption")))
+    credit = (
+        _text(value.get("creditText"))
+        or _name(_resolve(value.get("copyrightHolder"), by_id))
+        or _name(_resolve(value.get("author"), by_id))
+        or _name(_resolve(value.get("creator"), by_id))
+    )
+    return LeadImage(
+        url=_text(value.get("url") or value.get("contentUrl")),
+        alt=_text(value.get("description")),
+        credit=credit,
+        caption=_text(value.get("caption")),
+    )

@@ -22,30 +22,66 @@ from newsdigest.ingest.story import plain_text
 FIGURE_KEY = "https://figure.invalid/{number}.jpg"
 FIGURE_KEY_PATTERN = re.compile(r"https://figure\.invalid/(\d+)\.jpg")
 # Where lazy-loading scripts keep an image's real address, most specific first.
-_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
-                 "data-full-src", "data-original-src", "data-img-src", "data-image", "data-fallback-src")
+_LAZY_SOURCES = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-lazy",
+    "data-url",
+    "data-hi-res-src",
+    "data-full-src",
+    "data-original-src",
+    "data-img-src",
+    "data-image",
+    "data-fallback-src",
+)
 _LAZY_SOURCE_SETS = ("data-srcset", "data-lazy-srcset", "srcset")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.I)
 # A `src` that only holds the place of the real image.
-_PLACEHOLDER = re.compile(r"^data:|(?:blank|spacer|placeholder|pixel|transparent|grey|gray|lazy|loading|1x1)"
-                          r"[^/]*\.(?:gif|png|svg|jpg)(?:\?|$)", re.I)
+_PLACEHOLDER = re.compile(
+    r"^data:|(?:blank|spacer|placeholder|pixel|transparent|grey|gray|lazy|loading|1x1)"
+    r"[^/]*\.(?:gif|png|svg|jpg)(?:\?|$)",
+    re.I,
+)
 # Elements that never hold the story; trafilatura would drop most of them too.
-_INERT = ("script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button", "input",
-          "select", "textarea", "video", "audio")
+_INERT = (
+    "script",
+    "style",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "video",
+    "audio",
+)
 # The story's own containers, never furniture however they are named.
 _STORY_CONTAINERS = {"html", "body", "article", "main"}
 FURNITURE_MAX_SHARE = 0.25  # an element with more of the page's text than this is the story, not furniture
 FIGURE_MAX_OTHER_TEXT = 200  # an element holding more text than its caption and this is no figure
 STORY_PARAGRAPH = 250  # an element holding a paragraph this long holds the story, whatever its name
-_CREDIT_NAMES = re.compile(r"(?:^|-)(?:credit|credits|copyright|photographer|attribution|image-source|"
-                           r"photo-credit|source|byline|author)(?:$|-)")
+_CREDIT_NAMES = re.compile(
+    r"(?:^|-)(?:credit|credits|copyright|photographer|attribution|image-source|"
+    r"photo-credit|source|byline|author)(?:$|-)"
+)
 _CREDIT_ITEMPROPS = {"copyrightholder", "credittext", "author", "creator"}
-_CREDIT_LABEL = re.compile(r"^(?:\(?(?:photo(?:graph)?s?|image|picture|pictures|credit|foto|bild|crédit(?: photo)?|"
-                           r"photo credit|image copyright|copyright)\s*(?:by|:|©)?\s*|©\s*)", re.I)
+_CREDIT_LABEL = re.compile(
+    r"^(?:\(?(?:photo(?:graph)?s?|image|picture|pictures|credit|foto|bild|crédit(?: photo)?|"
+    r"photo credit|image copyright|copyright)\s*(?:by|:|©)?\s*|©\s*)",
+    re.I,
+)
 _TRAILING_CREDIT = re.compile(
     r"\s*(?:(?:photo(?:graph)?|image|picture|credit|foto|crédit(?: photo)?|image copyright)\s*(?:by|:)\s*"
     r"(?P<labelled>[^()]{2,120}?)|\((?P<bracketed>[^()]*(?:/|getty|afp|reuters|\bap\b|epa|shutterstock|alamy|"
-    r"bloomberg|associated press|\bpa\b)[^()]*)\))\s*\.?$", re.I)
+    r"bloomberg|associated press|\bpa\b)[^()]*)\))\s*\.?$",
+    re.I,
+)
 MAX_IMAGES = 200
 MAX_LINKS = 1000
 
@@ -172,13 +208,15 @@ def _resolve_images(tree, base: str, page: PreparedPage) -> None:
                 image.tail = None
                 replacement.append(image)
         replacement.tail = container.tail
-        container.getparent().replace(container, replacement)
+        parent = container.getparent()
+        if parent is not None:  # _figures keeps only figures with a parent
+            parent.replace(container, replacement)
     for image in list(tree.iter("img")):
         if image not in in_figures:
             _key_image(image, base, page, "", "")
 
 
-def _figures(tree) -> list[tuple[object, list]]:
+def _figures(tree) -> list[tuple[lxml.etree._Element, list[lxml.etree._Element]]]:
     """(container, caption elements) of each figure: a <figure>, or the nearest element around
     one image and its caption (WordPress's "wp-caption", an image's aria-describedby)."""
     figures: dict = {}
@@ -187,10 +225,12 @@ def _figures(tree) -> list[tuple[object, list]]:
             captions = list(element.iter("figcaption")) or _named_captions(element)
             if _text_besides(element, captions) <= FIGURE_MAX_OTHER_TEXT:
                 figures[element] = captions
-    by_id = {element.get("id"): element for element in tree.iter()
-             if isinstance(element.tag, str) and element.get("id")}
-    captions = _named_captions(tree) + [by_id[image.get("aria-describedby")] for image in tree.iter("img")
-                                        if image.get("aria-describedby") in by_id]
+    by_id = {
+        element.get("id"): element for element in tree.iter() if isinstance(element.tag, str) and element.get("id")
+    }
+    captions = _named_captions(tree) + [
+        by_id[image.get("aria-describedby")] for image in tree.iter("img") if image.get("aria-describedby") in by_id
+    ]
     for caption in captions:
         if any(ancestor in figures for ancestor in caption.iterancestors()) or caption in figures:
             continue
@@ -202,8 +242,12 @@ def _figures(tree) -> list[tuple[object, list]]:
             if container.find(".//img") is not None:
                 break
             container = container.getparent()
-        if (container is not None and container.find(".//img") is not None and container.getparent() is not None
-                and _text_besides(container, [caption]) <= FIGURE_MAX_OTHER_TEXT):
+        if (
+            container is not None
+            and container.find(".//img") is not None
+            and container.getparent() is not None
+            and _text_besides(container, [caption]) <= FIGURE_MAX_OTHER_TEXT
+        ):
             figures.setdefault(container, []).append(caption)
     return list(figures.items())
 
@@ -211,13 +255,18 @@ def _figures(tree) -> list[tuple[object, list]]:
 def _text_besides(container, captions: list) -> int:
     """How much text a figure holds besides its captions: a figure holds little."""
     return len(" ".join(container.text_content().split())) - sum(
-        len(" ".join(caption.text_content().split())) for caption in captions)
+        len(" ".join(caption.text_content().split())) for caption in captions
+    )
 
 
 def _named_captions(root) -> list:
-    return [element for element in root.iter() if isinstance(element.tag, str)
-            and element.tag not in ("img", "picture", "source", "figure")
-            and any("caption" in name for name in furniture.names_of(element))]
+    return [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("img", "picture", "source", "figure")
+        and any("caption" in name for name in furniture.names_of(element))
+    ]
 
 
 def _become_image(element) -> None:
@@ -225,8 +274,10 @@ def _become_image(element) -> None:
     data-src=… data-alt=…>) made that image."""
     if len(element) or (element.text or "").strip():
         return
-    source = next((element.get(attribute) for attribute in _LAZY_SOURCES
-                   if _IMAGE_FILE.search(element.get(attribute) or "")), None)
+    source = next(
+        (element.get(attribute) for attribute in _LAZY_SOURCES if _IMAGE_FILE.search(element.get(attribute) or "")),
+        None,
+    )
     if source:
         alt = element.get("data-alt") or element.get("aria-label") or ""
         for attribute in list(element.attrib):
@@ -291,8 +342,10 @@ def _real_source(image) -> str:
             return value
     sets = [image.get(attribute) for attribute in _LAZY_SOURCE_SETS]
     # lxml's parser knows no void <source>: the <img> may sit inside one, inside the <picture>.
-    picture = next((ancestor for _, ancestor in zip(range(3), image.iterancestors()) if ancestor.tag == "picture"),
-                   None)
+    picture = next(
+        (ancestor for _, ancestor in zip(range(3), image.iterancestors(), strict=False) if ancestor.tag == "picture"),
+        None,
+    )
     if picture is not None:
         sets += [source.get("srcset") or source.get("data-srcset") for source in picture.iter("source")]
     for value in sets:
@@ -329,10 +382,16 @@ def _key_image(image, base: str, page: PreparedPage, caption: str, credit: str) 
 
 def _caption_and_credit(container, captions: list) -> tuple[str, str]:
     """A figure's caption and its photo credit, apart ("Waves hit the wall." / "Ann Smith/Agency")."""
-    credit_elements = [element for element in container.iter()
-                       if isinstance(element.tag, str) and element is not container
-                       and (any(_CREDIT_NAMES.search(name) for name in furniture.names_of(element))
-                            or (element.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS)]
+    credit_elements = [
+        element
+        for element in container.iter()
+        if isinstance(element.tag, str)
+        and element is not container
+        and (
+            any(_CREDIT_NAMES.search(name) for name in furniture.names_of(element))
+            or (element.get("itemprop") or "").lower() in _CREDIT_ITEMPROPS
+        )
+    ]
     credit = " ".join(plain_text(element.text_content()) for element in credit_elements[:1])
     for element in credit_elements:
         _drop(element)
@@ -340,7 +399,7 @@ def _caption_and_credit(container, captions: list) -> tuple[str, str]:
     caption = " ".join(dict.fromkeys(text for element in outermost if (text := plain_text(element.text_content()))))
     if not credit and (match := _TRAILING_CREDIT.search(caption)):
         credit = match.group("labelled") or match.group("bracketed")
-        caption = caption[:match.start()].rstrip()
+        caption = caption[: match.start()].rstrip()
     return caption, clean_credit(credit)
 
 

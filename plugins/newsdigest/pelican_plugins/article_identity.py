@@ -55,7 +55,7 @@ def settle_articles(generator) -> None:
     base_path = generator.path
     everything = generator.articles + generator.drafts + generator.hidden_articles
     for item in generator.drafts + generator.hidden_articles:  # categories are off, but Pelican's
-        if not hasattr(item, "category"):                         # draft writer still asks for one
+        if not hasattr(item, "category"):  # draft writer still asks for one
             item.category = Category(generator.settings.get("DEFAULT_CATEGORY", "misc"), generator.settings)
     make_slugs_unique(everything, base_path)
     freeze_urls(everything)

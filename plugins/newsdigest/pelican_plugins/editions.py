@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state, content_model, document, frontmatter
+from newsdigest import build_state, content_model, document
 from newsdigest.editions import build_editions, edition_date, parse_edition
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl
@@ -42,30 +43,39 @@ class EditionsGenerator(Generator):
     def generate_context(self):
         read = build_state.current(self.settings).settings.editions
         period = read.period
-        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or content_model.site_timezone("UTC")
+        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC")
         stories = list(self.context.get("articles", []))
         chosen: dict[int, object] = {}
         for story in stories:
             override = story.metadata.get("edition")
             try:
-                chosen[id(story)] = parse_edition(override, period) if override else \
-                    edition_date(story.date, timezone, period)
+                chosen[id(story)] = (
+                    parse_edition(override, period) if override else edition_date(story.date, timezone, period)
+                )
             except ValueError:
                 logger.error("%s: edition: %r is not a date (YYYY-MM-DD)", display_path(story.source_path), override)
                 chosen[id(story)] = edition_date(story.date, timezone, period)
-        intros, intro_files = _intros(Path(self.path) / read.path, period,
-                                      document.markdown_config(self.settings.get("MARKDOWN", {})))
+        intros, intro_files = _intros(
+            Path(self.path) / read.path, period, document.markdown_config(self.settings.get("MARKDOWN", {}))
+        )
         self.editions = build_editions(
-            stories, when=lambda story: chosen[id(story)],
+            stories,
+            when=lambda story: chosen[id(story)],
             section_of=lambda story: getattr(story, "section", "") or "",
             is_featured=lambda story: story.metadata.get("featured") is True,
-            sitename=self.settings.get("SITENAME", ""), period=period, intros=intros,
-            has_image=lambda story: bool(getattr(story, "image", "")))
+            sitename=self.settings.get("SITENAME", ""),
+            period=period,
+            intros=intros,
+            has_image=lambda story: bool(getattr(story, "image", "")),
+        )
         published = {edition.date for edition in self.editions}
         for day, path in sorted(intro_files.items()):
             if day not in published:  # a typo in the file name, or stories dated another day
-                logger.warning("%s: no story is in the edition of %s, so this introduction is not published",
-                               display_path(path), day.isoformat())
+                logger.warning(
+                    "%s: no story is in the edition of %s, so this introduction is not published",
+                    display_path(path),
+                    day.isoformat(),
+                )
         for edition in self.editions:
             for story in edition.articles:
                 story.edition_ref = edition
@@ -82,10 +92,18 @@ class EditionsGenerator(Generator):
     def generate_output(self, writer):
         if not self.editions:
             return
-        writer.write_file("editions/index.html", self.get_template("editions"), self.context,
-                          paginated={"editions": self.editions}, template_name="editions", url="editions/",
-                          editions=self.editions)
-        page, email_html, email_text = (self.get_template(name) for name in ("edition", "edition_email", "edition_email_text"))
+        writer.write_file(
+            "editions/index.html",
+            self.get_template("editions"),
+            self.context,
+            paginated={"editions": self.editions},
+            template_name="editions",
+            url="editions/",
+            editions=self.editions,
+        )
+        page, email_html, email_text = (
+            self.get_template(name) for name in ("edition", "edition_email", "edition_email_text")
+        )
         for edition in self.editions:
             writer.write_file(f"{edition.url}index.html", page, self.context, edition=edition, url=edition.url)
             writer.write_file(f"{edition.url}email.html", email_html, self.context, **self._email_variables(edition))

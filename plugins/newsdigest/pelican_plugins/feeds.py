@@ -54,13 +54,22 @@ def warn_of_a_local_address(pelican) -> None:
         return  # a preview for the disk: local on purpose
     problem = unpublishable(feed_siteurl(settings) if settings.get("FEED_SITEURL") else settings.get("SITEURL"))
     if problem:
-        logger.warning("%s: this site's feeds, newsletters and sitemaps link to %s; set the site's address "
-                       "(publishconf.py reads NEWSDIGEST_SITEURL)", problem, feed_siteurl(settings))
+        logger.warning(
+            "%s: this site's feeds, newsletters and sitemaps link to %s; set the site's address "
+            "(publishconf.py reads NEWSDIGEST_SITEURL)",
+            problem,
+            feed_siteurl(settings),
+        )
 
 
 def term_feed_set(term, kind_title: str, sitename: str) -> FeedSet:
-    return FeedSet(path=f"{term.url}feed.", title=f"{term.name} · {sitename}", page_url=term.url,
-                   description=term.description or f"{kind_title}: {term.name}", kind=term.kind)
+    return FeedSet(
+        path=f"{term.url}feed.",
+        title=f"{term.name} · {sitename}",
+        page_url=term.url,
+        description=term.description or f"{kind_title}: {term.name}",
+        kind=term.kind,
+    )
 
 
 def feed_sets(context, settings) -> list[FeedSet]:
@@ -70,8 +79,9 @@ def feed_sets(context, settings) -> list[FeedSet]:
     read = build_state.current(settings).settings
     sets = [FeedSet("feeds/all.", sitename, "", read.presentation.site_description or sitename, "site")]
     if context.get("editions"):
-        sets.append(FeedSet("editions/feed.", f"Editions · {sitename}", "editions/", f"Every edition of {sitename}",
-                            "editions"))
+        sets.append(
+            FeedSet("editions/feed.", f"Editions · {sitename}", "editions/", f"Every edition of {sitename}", "editions")
+        )
     titles = {"tags": "Tag", "sections": "Section", "sources": "Source"}
     for kind, terms in (context.get("taxonomies") or {}).items():
         if kind not in read.feeds.kinds:
@@ -97,13 +107,16 @@ class FeedsGenerator(Generator):
         entries = EntryFactory(siteurl, read.feeds.summary_only, self.path, self.context.get("edition_newsletter"))
         keyed = getattr(writer, "write_keyed", None)
         for feed_set in self.context["feed_sets"]:
-            items = self._items(feed_set)[:read.feeds.max_items]
+            items = self._items(feed_set)[: read.feeds.max_items]
 
             def produce(feed_set=feed_set, items=items) -> dict[str, bytes]:
                 feed = feeds.Feed(
-                    title=feed_set.title, home_url=f"{siteurl}/{feed_set.page_url}",
+                    title=feed_set.title,
+                    home_url=f"{siteurl}/{feed_set.page_url}",
                     self_urls={fmt: f"{siteurl}/{feed_set.file(fmt)}" for fmt in feeds.FORMATS},
-                    description=feed_set.description, author=publisher, language=language,
+                    description=feed_set.description,
+                    author=publisher,
+                    language=language,
                     hub_url=read.feeds.websub_hub,
                     entries=tuple(entries.for_item(item) for item in items),
                     note_label=read.presentation.note_label,
@@ -124,8 +137,9 @@ class FeedsGenerator(Generator):
         if feed_set.kind == "editions":
             return list(self.context.get("editions", []))
         if self._terms_by_url is None:
-            self._terms_by_url = {(kind, term.url): term for kind, terms in self.context["taxonomies"].items()
-                                  for term in terms}
+            self._terms_by_url = {
+                (kind, term.url): term for kind, terms in self.context["taxonomies"].items() for term in terms
+            }
         term = self._terms_by_url.get((feed_set.kind, feed_set.page_url))
         return list(term.articles) if term is not None else []
 
@@ -150,7 +164,7 @@ class EntryFactory:
     def for_item(self, item) -> feeds.Entry:
         entry = self._built.get(id(item))
         if entry is None:
-            entry = self._built[id(item)] = (self._edition(item) if hasattr(item, "lead") else self._article(item))
+            entry = self._built[id(item)] = self._edition(item) if hasattr(item, "lead") else self._article(item)
         return entry
 
     def _absolute(self, url: str) -> str:
@@ -165,15 +179,22 @@ class EntryFactory:
         image = getattr(article, "image", "")
         return feeds.Entry(
             id=metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
-            title=article.title, link=link, published=article.date, updated=_updated(article),
-            authors=feeds.credited([author.name for author in metadata.get("authors", [])],
-                                   metadata.get("source", ""), source_page),
+            title=article.title,
+            link=link,
+            published=article.date,
+            updated=_updated(article),
+            authors=feeds.credited(
+                [author.name for author in metadata.get("authors", [])], metadata.get("source", ""), source_page
+            ),
             categories=tuple(term.name for term in getattr(article, "tag_terms", []) or []),
-            note=metadata.get("note", ""), standfirst=metadata.get("subtitle", ""),
+            note=metadata.get("note", ""),
+            standfirst=metadata.get("subtitle", ""),
             body_html="" if self.summary_only else feeds.absolute_links(article.get_content(self.siteurl), link),
             excerpt=_text(metadata.get("summary", "")) or _opening_words(article._content or ""),
-            source_name=metadata.get("source", ""), source_url=metadata.get("source_url", ""),
-            image_url=self._absolute(image) if image else "", language=feeds.language_tag(metadata.get("lang")),
+            source_name=metadata.get("source", ""),
+            source_url=metadata.get("source_url", ""),
+            image_url=self._absolute(image) if image else "",
+            language=feeds.language_tag(metadata.get("lang")),
         )
 
     def _edition(self, edition) -> feeds.Entry:
@@ -182,8 +203,11 @@ class EntryFactory:
         link = self._absolute(edition.url)
         stories = edition.articles
         return feeds.Entry(
-            id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}", title=edition.title, link=link,
-            published=max(story.date for story in stories), updated=max(_updated(story) for story in stories),
+            id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}",
+            title=edition.title,
+            link=link,
+            published=max(story.date for story in stories),
+            updated=max(_updated(story) for story in stories),
             body_html=feeds.page_body_html(self.newsletter(edition), link),
             excerpt=_text(edition.intro or "") or "; ".join(story.title for story in stories),
         )
@@ -218,9 +242,15 @@ def opml(sets: list[FeedSet], siteurl: str, sitename: str) -> bytes:
     ElementTree.SubElement(head, "title").text = feeds.xml_safe(f"{sitename} feeds")
     body = ElementTree.SubElement(root, "body")
     for feed_set in sets:
-        ElementTree.SubElement(body, "outline", type="rss", text=feeds.xml_safe(feed_set.title),
-                               title=feeds.xml_safe(feed_set.title), xmlUrl=f"{siteurl}/{feed_set.file('rss')}",
-                               htmlUrl=f"{siteurl}/{feed_set.page_url}")
+        ElementTree.SubElement(
+            body,
+            "outline",
+            type="rss",
+            text=feeds.xml_safe(feed_set.title),
+            title=feeds.xml_safe(feed_set.title),
+            xmlUrl=f"{siteurl}/{feed_set.file('rss')}",
+            htmlUrl=f"{siteurl}/{feed_set.page_url}",
+        )
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
 

@@ -19,8 +19,9 @@ def _linear_period_archives(build_period_archives):
         position = {id(article): index for index, article in enumerate(articles)}
         for granularity in archives.values():
             for archive in granularity:  # the month's stories in `articles` order, as Pelican lists them
-                archive["articles"] = sorted((a for a in archive["dates"] if id(a) in position),
-                                             key=lambda a: position[id(a)])
+                archive["articles"] = sorted(
+                    (a for a in archive["dates"] if id(a) in position), key=lambda a: position[id(a)]
+                )
         return archives
 
     return build

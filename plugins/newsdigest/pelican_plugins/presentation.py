@@ -35,14 +35,22 @@ class PresentationGenerator(Generator):
                 logger.warning("%s: %s", display_path(story.source_path), problem)
             story.image_absolute = story.lead_image.absolute(siteurl) if story.lead_image else ""
             section = getattr(story, "section_term", None)
-            story.json_ld = presentation.json_ld(presentation.news_article(
-                headline=story.title, url=f"{siteurl}/{story.url}", published=story.date,
-                modified=getattr(story, "modified", None), site_name=self.settings.get("SITENAME", ""),
-                description=getattr(story, "subtitle", ""),
-                authors=[author.name for author in story.metadata.get("authors", [])],
-                source=getattr(story, "source", ""), source_url=getattr(story, "source_url", ""),
-                image_url=story.image_absolute, section=section.name if section else "",
-                language=getattr(story, "lang", "")))
+            story.json_ld = presentation.json_ld(
+                presentation.news_article(
+                    headline=story.title,
+                    url=f"{siteurl}/{story.url}",
+                    published=story.date,
+                    modified=getattr(story, "modified", None),
+                    site_name=self.settings.get("SITENAME", ""),
+                    description=getattr(story, "subtitle", ""),
+                    authors=[author.name for author in story.metadata.get("authors", [])],
+                    source=getattr(story, "source", ""),
+                    source_url=getattr(story, "source_url", ""),
+                    image_url=story.image_absolute,
+                    section=section.name if section else "",
+                    language=getattr(story, "lang", ""),
+                )
+            )
 
 
 def presentation_generator(pelican):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import ClassVar
 
 from pelican import signals
 from pelican.contents import Author, Tag
@@ -31,7 +32,7 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
 def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
     """Worker: (key, path, markdown config) -> (key, LoadedDocument JSON, or None when it fails)."""
-    results = []
+    results: list[tuple[str, str | None]] = []
     for key, path, config_json in chunk:
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -60,7 +61,9 @@ def warm_documents(pelican) -> None:
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
-        for key, value in map_chunks(_load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)):
+        for key, value in map_chunks(
+            _load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)
+        ):
             stop_points.reached("conversion")
             if value:
                 converted[key] = value
@@ -83,7 +86,7 @@ class FrontMatterMarkdownReader(BaseReader):
     """Reads `.md` files: YAML front matter between `---` lines, then a Markdown body."""
 
     enabled = True
-    file_extensions = ["md", "markdown"]
+    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -113,8 +116,12 @@ class FrontMatterMarkdownReader(BaseReader):
             logger.warning("%s", self._located(shown, loaded, warning))
         size = os.path.getsize(source_path)
         if size > content_model.LARGE_STORY_BYTES:
-            logger.warning("%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow "
-                           "for readers", shown, size // 1024, content_model.LARGE_STORY_BYTES // 1024)
+            logger.warning(
+                "%s: %d KB of text, over %d KB: is it one story? Its page and feed entries are slow for readers",
+                shown,
+                size // 1024,
+                content_model.LARGE_STORY_BYTES // 1024,
+            )
         return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
 
     @staticmethod
@@ -137,8 +144,10 @@ class FrontMatterMarkdownReader(BaseReader):
         result["slug"] = slugify(metadata.get("slug") or metadata["title"])
         if "slug" in metadata:
             result["explicit_slug"] = True
-        result["tags"] = [self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
-                          for name in metadata.get("tags", [])]
+        result["tags"] = [
+            self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
+            for name in metadata.get("tags", [])
+        ]
         if metadata.get("authors"):
             result["authors"] = [Author(name, self.settings) for name in metadata["authors"]]
         if "summary" in metadata and summary_html is not None:

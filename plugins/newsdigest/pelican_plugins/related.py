@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest import build_state, related, safe_urls
@@ -26,7 +27,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 @dataclass(frozen=True)
 class RelatedStory:
-    article: object | None  # None: an explicit reference that matched no story
+    article: Article | None  # None: an explicit reference that matched no story
     score: float
     reason: str
     text: str = ""
@@ -42,11 +43,17 @@ class RelatedStory:
 
 
 def _document(article) -> related.Document:
-    tags = tuple(term.key for term in getattr(article, "tag_terms", None) or []) or \
-        tuple(tag.name for tag in getattr(article, "tags", []))
-    return related.Document(title=article.title, standfirst=getattr(article, "subtitle", ""),
-                            body=_TAGS.sub(" ", article._content or ""), tags=tags,
-                            timestamp=article.date.timestamp(), lang=article.metadata.get("lang", ""))
+    tags = tuple(term.key for term in getattr(article, "tag_terms", None) or []) or tuple(
+        tag.name for tag in getattr(article, "tags", [])
+    )
+    return related.Document(
+        title=article.title,
+        standfirst=getattr(article, "subtitle", ""),
+        body=_TAGS.sub(" ", article._content or ""),
+        tags=tags,
+        timestamp=article.date.timestamp(),
+        lang=article.metadata.get("lang", ""),
+    )
 
 
 def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: related.Settings) -> str:
@@ -69,8 +76,11 @@ class RelatedGenerator(Generator):
                 found = index.find(reference)
                 if found is None or found == row:
                     logger.warning("%s: related story not found: %s", display_path(article.source_path), reference)
-                    chosen.append(RelatedStory(None, 0.0, "explicit reference", text=reference,
-                                               url=safe_urls.web_url(reference) or ""))
+                    chosen.append(
+                        RelatedStory(
+                            None, 0.0, "explicit reference", text=reference, url=safe_urls.web_url(reference) or ""
+                        )
+                    )
                 elif all(item.article is not articles[found] for item in chosen):
                     chosen.append(RelatedStory(articles[found], 1.0, "explicit reference"))
             for neighbour in ranking.neighbours[row]:
@@ -82,19 +92,22 @@ class RelatedGenerator(Generator):
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
 
-
     def _ranking(self, documents: list[related.Document], settings: related.Settings) -> related.Ranking:
         """The previous build's ranking when no headline, standfirst, body, tag or date changed
         (a note, a section, a template or a page edit), else a new one."""
         key = related.inputs_digest(documents, settings) + code_fingerprint()
         with BuildCache(store_path(self.settings["CACHE_PATH"])) as cache:
-            found = cache.get_decoded(RELATED_RANKING, [key], lambda text: _checked(related.ranking_from_json(text),
-                                                                                    len(documents)))
+            found = cache.get_decoded(
+                RELATED_RANKING, [key], lambda text: _checked(related.ranking_from_json(text), len(documents))
+            )
             if key in found:
                 ranking = found[key]
             else:
-                ranking = related.rank(documents, settings,
-                                       threads=worker_count(build_state.current(self.settings).settings.parallel.workers))
+                ranking = related.rank(
+                    documents,
+                    settings,
+                    threads=worker_count(build_state.current(self.settings).settings.parallel.workers),
+                )
                 cache.put_many(RELATED_RANKING, {key: related.ranking_to_json(ranking)})
             cache.prune(RELATED_RANKING)
         return ranking
@@ -104,8 +117,11 @@ def _checked(ranking: related.Ranking, count: int) -> related.Ranking:
     """A ranking read from the cache, if it fits `count` stories (a damaged one is computed again)."""
     indices = [neighbour.index for row in ranking.neighbours for neighbour in row]
     indices += [index for row in ranking.duplicates for index in row]
-    if len(ranking.neighbours) != count or len(ranking.duplicates) != count or any(
-            not (isinstance(index, int) and 0 <= index < count) for index in indices):
+    if (
+        len(ranking.neighbours) != count
+        or len(ranking.duplicates) != count
+        or any(not (isinstance(index, int) and 0 <= index < count) for index in indices)
+    ):
         raise ValueError("the cached ranking does not fit the stories")
     return ranking
 

@@ -41,8 +41,10 @@ def plan_blocks(generators) -> None:
     if not build.settings.search.enabled:
         context["search_bundles"] = []
         return
-    languages = {article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
-                 for article in context.get("articles", [])}
+    languages = {
+        article.save_as: str(getattr(article, "lang", "") or settings.get("DEFAULT_LANG", "en")).lower()
+        for article in context.get("articles", [])
+    }
     blocks = search_blocks.split(list(languages), build.settings.search.block_stories)
     build.search_blocks = blocks
     context["search_bundles"] = [block.bundle for block in reversed(blocks)]  # newest first: the primary
@@ -91,8 +93,9 @@ class _Indexer:
             command = [executable, "--site", gathered, "--output-path", bundle, "--quiet"]
             if self.stopping:
                 return "stopped"
-            process = subprocess.Popen(dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       text=True)
+            process = subprocess.Popen(
+                dying_with_parent(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             self.processes.append(process)
             stop_points.reached("search")
             try:
@@ -106,8 +109,11 @@ class _Indexer:
                 return f"pagefind failed: {lines[-1] if lines else f'exit {process.returncode}'}"
         finally:
             shutil.rmtree(gathered, ignore_errors=True)
-        return sorted(os.path.relpath(os.path.join(root, name), self.output_path)
-                      for root, _, names in os.walk(bundle) for name in names)
+        return sorted(
+            os.path.relpath(os.path.join(root, name), self.output_path)
+            for root, _, names in os.walk(bundle)
+            for name in names
+        )
 
     def stop(self) -> None:
         self.stopping = True
@@ -128,8 +134,9 @@ def index_site(pelican) -> None:
     tool = f"pagefind {executable} {os.path.getsize(executable)} by page language"
     pending = []
     for block in blocks:
-        sources = {page: indexer.source(page) for page in block.pages}
-        missing = [page for page, source in sources.items() if source is None]
+        found = {page: indexer.source(page) for page in block.pages}
+        sources = {page: source for page, source in found.items() if source is not None}
+        missing = [page for page in found if page not in sources]
         if missing:
             logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
             continue
@@ -147,20 +154,19 @@ def index_site(pelican) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
-    for (block, _, key), outcome in zip(pending, outcomes):
+    for (block, _, key), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, str):
             logger.error("search index: block %s: %s", block.name, outcome)
         else:
             build.record(block.bundle, key, outcome)
 
 
-def remove_gathered(cache_path: str | os.PathLike) -> None:
+def remove_gathered(cache_path: str | os.PathLike[str]) -> None:
     """Remove the folders of gathered pages a killed build left in the cache."""
     if os.path.isdir(cache_path):
         for entry in os.scandir(cache_path):
             if entry.name.startswith(GATHERED_PREFIX) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
-
 
 
 def register():

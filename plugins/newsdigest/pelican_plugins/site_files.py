@@ -32,8 +32,13 @@ class SiteFilesGenerator(Generator):
         moment = self.context.get("build_moment")
         stories = list(self.context.get("articles", []))
         newest = _newest(stories, moment)
-        lastmod = {"index.html": newest, "archives/index.html": newest, "feeds/index.html": newest,
-                   "editions/index.html": newest, "search/index.html": newest}
+        lastmod = {
+            "index.html": newest,
+            "archives/index.html": newest,
+            "feeds/index.html": newest,
+            "editions/index.html": newest,
+            "search/index.html": newest,
+        }
         for story in stories:
             lastmod[story.save_as] = getattr(story, "modified", None) or story.date
         for kind, terms in (self.context.get("taxonomies") or {}).items():
@@ -61,21 +66,23 @@ def write_site_files(pelican) -> None:
     for name, files in sorted(build.files_by_name().items()):
         for relative in files:
             relative = relative.replace(os.sep, "/")
-            if (not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP
-                    or relative in redirects):
+            if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP or relative in redirects:
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
             pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))
-    news = [sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date, getattr(story, "lang", ""))
-            for story in stories]
+    news = [
+        sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date, getattr(story, "lang", ""))
+        for story in stories
+    ]
     output = pelican.output_path
-    files = {
+    site_files = {
         "sitemap.xml": sitemaps.sitemap(sorted(pages)),
-        "news-sitemap.xml": sitemaps.news_sitemap(news, moment, settings.get("SITENAME", ""),
-                                                  settings.get("DEFAULT_LANG", "en")),
+        "news-sitemap.xml": sitemaps.news_sitemap(
+            news, moment, settings.get("SITENAME", ""), settings.get("DEFAULT_LANG", "en")
+        ),
         "robots.txt": sitemaps.robots(siteurl),
     }
-    for name, data in files.items():
+    for name, data in site_files.items():
         with open(os.path.join(output, name), "wb") as handle:
             handle.write(data)
 

@@ -55,9 +55,12 @@ class TaxonomyGenerator(Generator):
         wanted = read.kinds
         for kind, (names_of, attribute, single) in KINDS.items():
             terms, by_article = build_terms(
-                kind, [(article, names_of(article)) for article in articles],
-                vocabulary if kind == "tags" else None, read.min_count if kind in wanted else float("inf"),
-                read.related_limit)
+                kind,
+                [(article, names_of(article)) for article in articles],
+                vocabulary if kind == "tags" else None,
+                read.min_count if kind in wanted else float("inf"),
+                read.related_limit,
+            )
             taxonomies[kind] = terms
             for index, article in enumerate(articles):
                 found = by_article[index]
@@ -74,13 +77,27 @@ class TaxonomyGenerator(Generator):
         for kind in self.wanted:
             listed = [term for term in self.taxonomies[kind] if term.url]
             writer.write_file(
-                f"{kind}/index.html", index_template, self.context, url=f"{kind}/", kind=kind,
-                kind_title=TITLES[kind], terms=listed, letters=alphabetical(listed), top_terms=most_covered(listed, top),
+                f"{kind}/index.html",
+                index_template,
+                self.context,
+                url=f"{kind}/",
+                kind=kind,
+                kind_title=TITLES[kind],
+                terms=listed,
+                letters=alphabetical(listed),
+                top_terms=most_covered(listed, top),
             )
             for term in listed:
                 writer.write_file(
-                    f"{term.url}index.html", term_template, self.context, paginated={"articles": term.articles},
-                    template_name="term", url=term.url, term=term, kind=kind, kind_title=TITLES[kind],
+                    f"{term.url}index.html",
+                    term_template,
+                    self.context,
+                    paginated={"articles": term.articles},
+                    template_name="term",
+                    url=term.url,
+                    term=term,
+                    kind=kind,
+                    kind_title=TITLES[kind],
                     articles=term.articles,
                 )
 

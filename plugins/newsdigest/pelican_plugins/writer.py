@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections.abc import Callable
 
 import jinja2
 from pelican import signals
@@ -99,8 +100,11 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
-        self.build.pending.append(PendingPage(name, self._page_key(name, template, context, args, kwargs), origin,
-                                              template, context, args, kwargs))
+        self.build.pending.append(
+            PendingPage(
+                name, self._page_key(name, template, context, args, kwargs), origin, template, context, args, kwargs
+            )
+        )
         return None
 
     def _page_key(self, name, template, context, args, kwargs) -> str:
@@ -146,23 +150,36 @@ class SiteWriter(Writer):
             # listing key, made from its raw front matter, is the cheapest.
             listing_keys = self.build.listing_keys
             self._site_key_found = page_keys.site_key(
-                code=code_fingerprint(), settings=settings, build_moment=context.get("build_moment"),
+                code=code_fingerprint(),
+                settings=settings,
+                build_moment=context.get("build_moment"),
                 theme=tree_digest(settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", []), ignore=ignore),
                 # content files that are neither stories nor pages (tags.yml, edition intros…)
                 # (the address record is not one: the build writes it, and its pages have keys of their own)
-                side_files=tree_digest(settings["PATH"], ignore=ignore,
-                                       skip=[*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []),
-                                             *filter(None, [self.build.settings.addresses.record_file])]),
-                listings=[page_keys.listing(item.url, listing_keys.get(item.source_path)
-                                            or page_keys.listing_key(item.metadata))
-                          for item in _content_items(context)])
+                side_files=tree_digest(
+                    settings["PATH"],
+                    ignore=ignore,
+                    skip=[
+                        *settings.get("ARTICLE_PATHS", []),
+                        *settings.get("PAGE_PATHS", []),
+                        *filter(None, [self.build.settings.addresses.record_file]),
+                    ],
+                ),
+                listings=[
+                    page_keys.listing(
+                        item.url, listing_keys.get(item.source_path) or page_keys.listing_key(item.metadata)
+                    )
+                    for item in _content_items(context)
+                ],
+            )
         return self._site_key_found
 
     def write_keyed(self, name: str, context, key_parts: list, produce) -> None:
         """Files that are not rendered from a template (feeds): `produce()` returns relative
         path -> bytes; it is not called when an earlier build wrote them from the same inputs."""
-        key = page_keys.produced_key(self._site_key(context), name,
-                                     [page_keys.value_text(part, self._story_key) for part in key_parts])
+        key = page_keys.produced_key(
+            self._site_key(context), name, [page_keys.value_text(part, self._story_key) for part in key_parts]
+        )
         # linked from the page store or produced with the pages, by the same workers
         self.build.pending.append(PendingPage(name, key, name, context=context, produce=produce))
 
@@ -181,24 +198,24 @@ class PageRenderer(Writer):
             _unlink_if_there(filename)
         return super()._open_w(filename, encoding, override=override)
 
-    def _produce(self, page: PendingPage) -> tuple[list[str], str | None]:
+    def _produce(self, page: PendingPage, produce: Callable[[], dict[str, bytes]]) -> tuple[list[str], str | None]:
         files: list[str] = []
         try:
-            for relative, data in page.produce().items():
+            for relative, data in produce().items():
                 path = os.path.join(self.output_path, relative)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 _unlink_if_there(path)
                 with open(path, "wb") as handle:
                     handle.write(data)
                 files.append(relative)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - as in render: the error names the story; the build goes on
             return files, f"{page.origin}: {type(error).__name__} while writing: {error}"
         return files, None
 
     def render(self, page: PendingPage) -> tuple[list[str], str | None]:
         """Render one page; returns the files it wrote and an error line, or None."""
         if page.produce is not None:
-            return self._produce(page)
+            return self._produce(page, page.produce)
         files = self._recording = []
         template = _PreviewTemplate(page.template) if page.kwargs.get("relative_urls") else page.template
         try:
@@ -207,7 +224,7 @@ class PageRenderer(Writer):
             return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
         except FileOverwriteFailedError as error:
             return files, f"{page.origin}: {error}"
-        except Exception as error:  # a filter choking on odd data must name the story, not crash the build
+        except Exception as error:  # noqa: BLE001 - a filter choking on odd data must name the story, not crash the build
             return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}"
         finally:
             self._recording = None
