@@ -105,6 +105,7 @@ def build(
             raise
         stop_points.reached("cleanup")
         publish.tidy(final_output)
+        record.page_store.note_intact()
     return BuildResult(
         output=final_output,
         rendered=record.rendered_count,

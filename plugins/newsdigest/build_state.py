@@ -22,6 +22,7 @@ What it holds, in the order a build fills it:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable
@@ -91,7 +92,7 @@ class Build:
         # record pickles as an empty one.
         return (Build, (self.cache_path,))
 
-    @property
+    @functools.cached_property
     def page_store(self) -> PageStore:
         return PageStore(cache.pages_folder(self.cache_path), cache.store_path(self.cache_path))
 
