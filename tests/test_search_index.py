@@ -73,3 +73,18 @@ def test_each_story_is_indexed_in_its_own_language(site):
     [french_bundle] = config["languages"]["fr"]
     entry = json.loads((site.output / french_bundle.strip("/") / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["fr"]
+
+
+def test_a_block_is_keyed_by_what_pagefind_reads_not_by_what_surrounds_the_story():
+    from newsdigest.search_blocks import indexed_part
+
+    page = (
+        b'<html lang="fr"><head><title>Gr\xc3\xa8ve</title></head><body><nav>Tags</nav>'
+        b'<article class="story" data-pagefind-body><p>La gr\xc3\xa8ve.</p><ARTICLE>cit\xc3\xa9</ARTICLE></article>'
+        b"<aside>Related: {related}</aside></body></html>"
+    )
+    first, second = indexed_part(page.replace(b"{related}", b"one")), indexed_part(page.replace(b"{related}", b"two"))
+    assert first == second  # another story's related list changed: the block's key did not
+    assert b'<html lang="fr"><head><title>' in first and first.endswith(b"</ARTICLE></article>")
+    assert indexed_part(page.replace(b"La gr", b"Le gr")) != first  # the story's own text did
+    assert indexed_part(b"<html><body><p>No mark</p></body></html>") == b"<html><body><p>No mark</p></body></html>"

@@ -14,6 +14,7 @@ first story, so unaffected blocks keep their names and their files from one buil
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from newsdigest.cache import digest
@@ -58,6 +59,29 @@ def split(pages: list[str], target: int) -> list[Block]:
     return [Block(name=f"{_hash(block[0]):016x}"[:12], pages=tuple(block)) for block in blocks]
 
 
+_BODY_MARK = re.compile(rb"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*\sdata-pagefind-body[\s=>]")
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+
+
+def indexed_part(page: bytes) -> bytes:
+    """The part of a story page the index is made from: its head (title, language, metadata)
+    and the element marked data-pagefind-body, which Pagefind alone reads when a page has one.
+    What lies outside it (related stories, previous and next story) changes when other stories
+    change, and must not make a block be indexed again. A page without the mark is whole."""
+    mark = _BODY_MARK.search(page)
+    head = _HEAD_END.search(page)
+    if mark is None or head is None:
+        return page
+    tags = re.compile(rb"<(/?)" + re.escape(mark.group(1)) + rb"\b[^<>]*>", re.IGNORECASE)
+    depth = 0
+    for tag in tags.finditer(page, mark.start()):  # the element's end, past any of its kind inside it
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return page[: head.end()] + page[mark.start() : tag.end()]
+    return page
+
+
 def block_key(block: Block, page_digests: dict[str, str], *, tool: str) -> str:
-    """What a block's bundle is made from: the indexer, and each page's path and bytes (by digest)."""
+    """What a block's bundle is made from: the indexer, and each page's path and the part of
+    it that is indexed (by digest, see `indexed_part`)."""
     return digest(tool, block.name, *(part for page in block.pages for part in (page, page_digests[page])))

@@ -6,10 +6,11 @@ The stories are indexed in blocks (see newsdigest.search_blocks), one Pagefind b
 each, as many at once as there are cores; the search page merges the bundles. Each story
 is indexed in its own language (its page's `lang`): a bundle holds an index per language
 it has, and the search page searches every language (`search_languages`: language ->
-the bundles that have it). A block whose pages are byte for byte those of an earlier build
-keeps its bundle (from the page store). The pages of a block are gathered into a folder of
-hard links under the cache, `search-*`, for Pagefind's command line (its Python API costs a
-tenth of a second per page); a killed build's are removed by the next one (`remove_gathered`).
+the bundles that have it). A block whose pages' indexed parts (search_blocks.indexed_part)
+are byte for byte those of an earlier build keeps its bundle (from the page store). The
+pages of a block are gathered into a folder of hard links under the cache, `search-*`, for
+Pagefind's command line (its Python API costs a tenth of a second per page); a killed
+build's are removed by the next one (`remove_gathered`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pelican import signals
 
 from newsdigest import build_state, search_blocks, stop_points
-from newsdigest.cache import file_digest
+from newsdigest.cache import digest
 from newsdigest.parallel import dying_with_parent, worker_count
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def index_site(pelican) -> None:
         if missing:
             logger.error("search index: %s was not written, so it cannot be indexed", missing[0])
             continue
-        digests = {page: file_digest(source) for page, source in sources.items()}
+        digests = {page: _indexed_digest(source) for page, source in sources.items()}
         key = search_blocks.block_key(block, digests, tool=tool)
         if not build.reuse(block.bundle, key, indexer.output_path):
             pending.append((block, sources, key))
@@ -159,6 +160,11 @@ def index_site(pelican) -> None:
             logger.error("search index: block %s: %s", block.name, outcome)
         else:
             build.record(block.bundle, key, outcome)
+
+
+def _indexed_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return digest(search_blocks.indexed_part(handle.read()))
 
 
 def remove_gathered(cache_path: str | os.PathLike[str]) -> None:
