@@ -23,6 +23,7 @@ What it holds, in the order a build fills it:
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class Output:
     key: str
     files: tuple[str, ...]
     rendered: bool  # False: linked from the page store
+    shown: tuple[str, tuple[str, ...]] | None = None  # (base key, stories whose own fields it shows)
 
 
 @dataclass
@@ -60,6 +62,8 @@ class PendingPage:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     produce: Callable[[], dict[str, bytes]] | None = None
+    base_key: str | None = None  # a page showing other stories' own fields: its key without them
+    shown: tuple[str, ...] | None = None  # the stories whose own fields its last rendering read
 
 
 class PendingSave(Protocol):
@@ -96,8 +100,10 @@ class Build:
     def page_store(self) -> PageStore:
         return PageStore(cache.pages_folder(self.cache_path), cache.store_path(self.cache_path))
 
-    def record(self, name: str, key: str, files, rendered: bool = True) -> None:
-        self.outputs.append(Output(name, key, tuple(files), rendered))
+    def record(
+        self, name: str, key: str, files, rendered: bool = True, shown: tuple[str, tuple[str, ...]] | None = None
+    ) -> None:
+        self.outputs.append(Output(name, key, tuple(files), rendered, shown))
 
     def reuse(self, name: str, key: str, output_path: str | os.PathLike[str]) -> bool:
         """Link the files an earlier build made for `name` from the same `key` from the page store."""
@@ -108,9 +114,30 @@ class Build:
         return False
 
     def keep_in_store(self, output_path: str | os.PathLike[str]) -> None:
-        """After a good build: what was rendered goes into the page store, for builds to come."""
+        """After a good build: what was rendered goes into the page store, and which stories'
+        own-page fields each page showed, for builds to come."""
         rendered = {output.key: list(output.files) for output in self.outputs if output.rendered and output.files}
         self.page_store.keep(rendered, output_path, {output.key for output in self.outputs})
+        shown = {output.name: [output.shown[0], list(output.shown[1])] for output in self.outputs if output.shown}
+        with cache.BuildCache(cache.store_path(self.cache_path)) as store:
+            store.put_many(cache.STORIES_SHOWN, {"pages": json.dumps(shown, sort_keys=True)})
+
+    @functools.cached_property
+    def stories_shown(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Page name -> (its base key, the stories whose own-page fields it showed) when the
+        last good build rendered it."""
+        path = cache.store_path(self.cache_path)
+        if not path.exists():
+            return {}
+        with cache.BuildCache(path) as store:
+            found = store.get_decoded(cache.STORIES_SHOWN, ["pages"], json.loads).get("pages")
+        if not isinstance(found, dict):
+            return {}
+        return {
+            name: (entry[0], tuple(entry[1]))
+            for name, entry in found.items()
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+        }
 
     def files_by_name(self) -> dict[str, tuple[str, ...]]:
         return {output.name: output.files for output in self.outputs}

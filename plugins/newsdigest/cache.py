@@ -30,6 +30,7 @@ DOCUMENTS = "document"  # converted Markdown, by file bytes (the reader)
 RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
 PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.page_store)
 PAGE_STORE_CHECKED = "page-store-checked"  # each stored file's identity when last known intact
+STORIES_SHOWN = "stories-shown"  # per page: whose own-page fields (notes…) its last rendering read
 
 
 def store_path(cache_path: str | os.PathLike[str]) -> Path:

@@ -140,6 +140,14 @@ def every_story_own_fields(items: Iterable) -> str:
     return digest(*(own_fields(item) for item in items))
 
 
+def with_own_fields(key: str, stories: Iterable = (), every: str | None = None) -> str:
+    """A page's key with the own-page fields it may show: those of `stories` (the ones its last
+    rendering read), or `every` story's (`every_story_own_fields`) when that is not known."""
+    if every is not None:
+        return digest(key, "every story", every)
+    return digest(key, "stories", *(own_fields(story) for story in stories))
+
+
 def produced_key(site: str, name: str, parts: Iterable[str]) -> str:
     """Files produced without a template (feeds) under `name`, from `parts` (see `value_text`)."""
     return digest(site, name, *parts)

@@ -8,6 +8,11 @@ something that goes into it changed.
 - Each page has a key (newsdigest.page_keys). A page whose key an earlier build
   rendered is not rendered again: its files are linked from the page store
   (newsdigest.page_store), which checks them first.
+- A page whose template may show other stories' own-page fields (an edition shows its
+  stories' notes) has their fields in its key. Which stories: those whose fields its last
+  rendering read (each page's reads are noted while it renders), when nothing else that goes
+  into it has changed since (its base key); else every story's. So a note edit renders again
+  the pages that showed that note, not every edition of the site.
 - Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
 - With RELATIVE_URLS (a build to preview from the disk), every page's links are relative,
@@ -87,6 +92,7 @@ class SiteWriter(Writer):
         self._own_fields_digest: str | None = None
         self._shows_own_fields: dict[tuple, bool] = {}
         self._story_keys: dict[int, str] = {}
+        self._by_path: dict[str, object] | None = None
 
     # -- queueing -------------------------------------------------------------
 
@@ -100,20 +106,36 @@ class SiteWriter(Writer):
             logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
             return None
         self._owners[normalised] = origin
+        key, base_key, shown = self._page_key(name, template, context, args, kwargs)
         self.build.pending.append(
-            PendingPage(
-                name, self._page_key(name, template, context, args, kwargs), origin, template, context, args, kwargs
-            )
+            PendingPage(name, key, origin, template, context, args, kwargs, base_key=base_key, shown=shown)
         )
         return None
 
-    def _page_key(self, name, template, context, args, kwargs) -> str:
+    def _page_key(self, name, template, context, args, kwargs) -> tuple[str, str | None, tuple[str, ...] | None]:
+        """The page's key; for a page that may show other stories' own-page fields, also its key
+        without them (its base key) and the stories whose fields the key holds (None: all)."""
         parts = page_keys.arguments_parts(kwargs, self._story_key)
-        if self._shows_others_own_fields(template, kwargs):
-            if self._own_fields_digest is None:
-                self._own_fields_digest = page_keys.every_story_own_fields(_content_items(context))
-            parts.append(self._own_fields_digest)
-        return page_keys.page_key(self._site_key(context), name, str(getattr(template, "name", template)), args, parts)
+        key = page_keys.page_key(self._site_key(context), name, str(getattr(template, "name", template)), args, parts)
+        if not self._shows_others_own_fields(template, kwargs):
+            return key, None, None
+        shown = self.build.stories_shown.get(name)
+        if shown is not None and shown[0] == key and self._reads_are_noted():
+            stories = self._stories_by_path(context)
+            if all(path in stories for path in shown[1]):
+                return page_keys.with_own_fields(key, (stories[path] for path in shown[1])), key, shown[1]
+        if self._own_fields_digest is None:
+            self._own_fields_digest = page_keys.every_story_own_fields(_content_items(context))
+        return page_keys.with_own_fields(key, every=self._own_fields_digest), key, None
+
+    def _reads_are_noted(self) -> bool:
+        """The site's own Jinja functions read stories where no noting sees them."""
+        return not any(self.settings.get(setting) for setting in SITE_JINJA_FUNCTIONS)
+
+    def _stories_by_path(self, context) -> dict[str, object]:
+        if self._by_path is None:
+            self._by_path = {item.source_path: item for item in _content_items(context)}
+        return self._by_path
 
     def _shows_others_own_fields(self, template, kwargs) -> bool:
         """Whether `template` may show own-page fields of stories other than those passed to it."""
@@ -185,11 +207,34 @@ class SiteWriter(Writer):
 
 
 class PageRenderer(Writer):
-    """Renders pending pages with Pelican's writer, noting the files each one writes."""
+    """Renders pending pages with Pelican's writer, noting the files each one writes and the
+    stories whose own-page fields it reads (through its templates' attribute and item lookups)."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._recording: list[str] | None = None
+        self._reading: set[str] | None = None
+        self._watched: set[int] = set()
+
+    def _watch(self, environment) -> None:
+        """Have `environment`'s templates tell this renderer whose own-page fields they read."""
+        if environment is None or id(environment) in self._watched:
+            return
+        self._watched.add(id(environment))
+        lookups = {"getattr": environment.getattr, "getitem": environment.getitem}
+
+        def noting(lookup):
+            def look_up(item, name):
+                if self._reading is not None and name in OWN_PAGE_FIELDS:
+                    path = getattr(item, "source_path", None)
+                    if isinstance(path, str):
+                        self._reading.add(path)
+                return lookup(item, name)
+
+            return look_up
+
+        environment.getattr = noting(lookups["getattr"])
+        environment.getitem = noting(lookups["getitem"])
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -212,23 +257,28 @@ class PageRenderer(Writer):
             return files, f"{page.origin}: {type(error).__name__} while writing: {error}"
         return files, None
 
-    def render(self, page: PendingPage) -> tuple[list[str], str | None]:
-        """Render one page; returns the files it wrote and an error line, or None."""
+    def render(self, page: PendingPage) -> tuple[list[str], str | None, tuple[str, ...] | None]:
+        """Render one page; returns the files it wrote, an error line or None, and (for a page
+        that may show other stories' own-page fields) the stories whose fields it read."""
         if page.produce is not None:
-            return self._produce(page, page.produce)
+            return (*self._produce(page, page.produce), None)
         files = self._recording = []
+        if page.base_key is not None:
+            self._watch(getattr(page.template, "environment", None))
+            self._reading = set()
         template = _PreviewTemplate(page.template) if page.kwargs.get("relative_urls") else page.template
         try:
             self.write_file(page.name, template, page.context, *page.args, **page.kwargs)
         except jinja2.TemplateError as error:
-            return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}"
+            return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}", None
         except FileOverwriteFailedError as error:
-            return files, f"{page.origin}: {error}"
+            return files, f"{page.origin}: {error}", None
         except Exception as error:  # noqa: BLE001 - a filter choking on odd data must name the story, not crash the build
-            return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}"
+            return files, f"{page.origin}: {type(error).__name__} while rendering {page.name}: {error}", None
         finally:
             self._recording = None
-        return files, None
+            read, self._reading = self._reading, None
+        return files, None, tuple(sorted(read)) if read is not None else None
 
 
 class _PreviewTemplate:
@@ -264,19 +314,29 @@ def flush_pages(pelican) -> None:
     queue, build.pending = build.pending, []
     restored = build.page_store.restore([page.key for page in queue], pelican.output_path)
     for page in queue:
-        if page.key in restored:
-            build.record(page.name, page.key, restored[page.key], rendered=False)
+        if page.key in restored:  # it shows what it showed when it was rendered
+            shown = (page.base_key, page.shown) if page.base_key is not None and page.shown is not None else None
+            build.record(page.name, page.key, restored[page.key], rendered=False, shown=shown)
     queue = [page for page in queue if page.key not in restored]
     renderer = PageRenderer(pelican.output_path, settings=pelican.settings)
 
-    def render(pages: list[PendingPage]) -> list[tuple[list[str], str | None]]:
+    def render(pages: list[PendingPage]) -> list[tuple[list[str], str | None, tuple[str, ...] | None]]:
         return [renderer.render(page) for page in pages]
 
     workers = worker_count(build.settings.parallel.workers)
     results = map_chunks(render, queue, workers, chunk_size=RENDER_CHUNK)
-    for page, (files, error) in zip(queue, results, strict=True):
+    stories: dict[str, object] = {}
+    for page, (files, error, read) in zip(queue, results, strict=True):
         stop_points.reached("rendering")
-        build.record(page.name, page.key, files)
+        key, shown = page.key, None
+        if page.base_key is not None and read is not None:
+            # Kept under the key a build that knows what it read will look for.
+            if not stories:
+                stories.update((item.source_path, item) for item in _content_items(page.context))
+            if all(path in stories for path in read):  # (a draft's fields are in no key: left as it was)
+                key = page_keys.with_own_fields(page.base_key, (stories[path] for path in read))
+                shown = (page.base_key, read)
+        build.record(page.name, key, files, shown=shown)
         if error is not None:
             logger.error("%s", error)
     stop_points.reached("rendering")  # a build with nothing to render reaches it too
