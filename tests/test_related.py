@@ -328,3 +328,19 @@ def test_areas_of_coverage_are_the_communities_of_the_similarity_graph_and_bound
     areas = related.coverage_areas(product, 10, related.Settings())
     assert len(set(areas[:5])) == 1 and len(set(areas[5:])) == 1 and areas[0] != areas[9]
     assert set(related.coverage_areas(product, 10, related.Settings(community_neighbours=0))) == {0}
+
+
+def test_an_edit_reads_only_the_edited_storys_words_again(monkeypatch):
+    import dataclasses
+
+    documents = [
+        related.Document(f"Headline {n}", "Standfirst", f"Body about subject {n}.", (), float(n)) for n in range(3)
+    ]
+    lines = related.word_lines(documents)
+    known = {related.text_key(document): line for document, line in zip(documents, lines, strict=True)}
+    read = []
+    words = related.words
+    monkeypatch.setattr(related, "words", lambda text, lang: read.append(text) or words(text, lang))
+    edited = [documents[0], dataclasses.replace(documents[1], body="Body about elephants migrating."), documents[2]]
+    assert related.word_lines(edited, known=known) == [lines[0], "headline standfirst body elephants migrating", lines[2]]
+    assert read == ["Headline 1 Standfirst Body about elephants migrating."]

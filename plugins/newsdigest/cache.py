@@ -28,6 +28,7 @@ PAGES_FOLDER = "pages"
 # The namespaces of the store, one per kind of value.
 DOCUMENTS = "document"  # converted Markdown, by file bytes (the reader)
 RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
+RELATED_WORDS = "related-words"  # each story's words for the ranking, by its text (related.text_key)
 PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.page_store)
 PAGE_STORE_CHECKED = "page-store-checked"  # each stored file's identity when last known intact
 STORIES_SHOWN = "stories-shown"  # per page: whose own-page fields (notes…) its last rendering read

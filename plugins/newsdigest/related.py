@@ -20,6 +20,7 @@ import math
 import random
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -167,8 +168,38 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
     return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
 
 
+def text_key(document: Document, default_lang: str = "en") -> str:
+    """What a document's words are read from: equal keys, equal words."""
+    return digest(document.lang or default_lang, document.title, document.standfirst, document.body)
+
+
+def word_lines(
+    documents: list[Document], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
+) -> list[str]:
+    """Each document's words (headline, standfirst, body) as one line, read in worker processes,
+    but for those `known` holds already (text_key -> line)."""
+    known = known or {}
+    keys = [text_key(document, default_lang) for document in documents]
+    missing = [index for index, key in enumerate(keys) if key not in known]
+    texts = [
+        (
+            f"{documents[index].title} {documents[index].standfirst} {documents[index].body}",
+            documents[index].lang or default_lang,
+        )
+        for index in missing
+    ]
+    lines = [known.get(key, "") for key in keys]
+    for index, line in zip(missing, map_chunks(_word_lines, texts, workers, chunk_size=500), strict=True):
+        lines[index] = line
+    return lines
+
+
 def text_vectors(
-    documents: list[Document], title_weight: float, default_lang: str = "en", workers: int = 1
+    documents: list[Document],
+    title_weight: float,
+    default_lang: str = "en",
+    workers: int = 1,
+    lines: list[str] | None = None,
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
     """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
     blend, with the headline counted again, finds each story's nearest stories; `telling` is the
@@ -179,10 +210,9 @@ def text_vectors(
     frequency ln((1 + n) / (1 + df)) + 1, computed with numpy and scipy alone."""
     languages = [doc.lang or default_lang for doc in documents]
     vocabulary: dict[str, int] = {}
-    texts = [(f"{doc.title} {doc.standfirst} {doc.body}", lang) for doc, lang in zip(documents, languages, strict=True)]
-    full = count_matrix(
-        [line.split() for line in map_chunks(_word_lines, texts, workers, chunk_size=500)], vocabulary, grow=True
-    )
+    if lines is None:
+        lines = word_lines(documents, default_lang, workers)
+    full = count_matrix([line.split() for line in lines], vocabulary, grow=True)
     titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages, strict=True)], vocabulary)
     count = len(documents)
     frequency = np.bincount(full.indices, minlength=full.shape[1])
@@ -288,7 +318,9 @@ def neighbourhood_size(count: int, settings: Settings) -> int:
     return max(1, min(settings.neighbourhood, max(settings.min_neighbourhood, share), count - 1))
 
 
-def rank(documents: list[Document], settings: Settings = Settings(), threads: int = 1) -> Ranking:
+def rank(
+    documents: list[Document], settings: Settings = Settings(), threads: int = 1, lines: list[str] | None = None
+) -> Ranking:
     """For each document, its best related documents (and its near-identical copies).
 
     Candidates are each story's `neighbourhood` most similar stories, from a sparse top-k
@@ -296,14 +328,15 @@ def rank(documents: list[Document], settings: Settings = Settings(), threads: in
     weight); tag overlap, recency and copies are scored for those pairs only. A candidate is
     kept when the two stories share at least `min_shared` of their neighbourhoods (each counting
     itself): a rank-based test, so a short story whose similarities are all low keeps its true
-    neighbours, and a story no other story is about keeps none."""
+    neighbours, and a story no other story is about keeps none. `lines`: each document's words
+    (`word_lines`), when the caller has them."""
     from sparse_dot_topn import sp_matmul_topn
 
     count = len(documents)
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
         return ranking
-    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang, threads)
+    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang, threads, lines)
     tags, _ = tag_vectors(documents, settings.common_tag_share)
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight

@@ -17,7 +17,7 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest import build_state, related, safe_urls
-from newsdigest.cache import RELATED_RANKING, BuildCache, code_fingerprint, store_path
+from newsdigest.cache import RELATED_RANKING, RELATED_WORDS, BuildCache, code_fingerprint, store_path
 from newsdigest.parallel import worker_count
 from newsdigest.paths import display_path
 
@@ -103,12 +103,15 @@ class RelatedGenerator(Generator):
             if key in found:
                 ranking = found[key]
             else:
-                ranking = related.rank(
-                    documents,
-                    settings,
-                    threads=worker_count(build_state.current(self.settings).settings.parallel.workers),
-                )
+                # Each story's words are kept by its text: an edit reads one story's words again.
+                keys = [related.text_key(document, settings.default_lang) for document in documents]
+                known = cache.get_many(RELATED_WORDS, sorted(set(keys)))
+                threads = worker_count(build_state.current(self.settings).settings.parallel.workers)
+                lines = related.word_lines(documents, settings.default_lang, threads, known)
+                cache.put_many(RELATED_WORDS, {k: line for k, line in zip(keys, lines, strict=True) if k not in known})
+                ranking = related.rank(documents, settings, threads=threads, lines=lines)
                 cache.put_many(RELATED_RANKING, {key: related.ranking_to_json(ranking)})
+                cache.prune(RELATED_WORDS)
             cache.prune(RELATED_RANKING)
         return ranking
 
