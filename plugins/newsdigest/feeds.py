@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import lxml.etree
 import lxml.html
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
 from newsdigest import presentation, safe_urls
@@ -209,7 +210,9 @@ def _escaped(text: str) -> str:
 
 def _feedgen(feed: Feed, self_format: str, updated: dt.datetime) -> FeedGenerator:
     generator = FeedGenerator()
-    generator.load_extension("dc", atom=False)  # Atom has its own authors and xml:lang
+    # Atom has its own authors and xml:lang. (load_extension("dc") would look for a module
+    # feedgen does not have, through the whole import system, for every feed.)
+    generator.register_extension("dc", DcExtension, DcEntryExtension, atom=False)
     generator.id(feed.self_urls.get("atom") or feed.home_url)
     generator.title(xml_safe(feed.title))
     generator.description(xml_safe(feed.description) or xml_safe(feed.title))
