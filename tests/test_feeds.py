@@ -16,8 +16,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
+from feedgen.feed import FeedGenerator
 
 from newsdigest import feeds
 from newsdigest.feeds import xml_safe
@@ -686,3 +688,79 @@ def test_a_newsletter_page_becomes_entry_content_a_reader_lays_out():
     assert tree.xpath("//a/@href") == ["https://d.example/2015/11/21/story/"]
     assert not tree.xpath("//@style | //@role") and tree.xpath("string(//td)") == "a data cell"
     assert text_of(fragment) == "World Story Why it matters: A note. a data cell"
+
+
+def _story(number: int, **fields) -> feeds.Entry:
+    moment = dt.datetime(2015, 11, 21, 12, number, tzinfo=dt.UTC)
+    return feeds.Entry(
+        id=f"tag:d.example,2015-11-21:articles/story-{number}.md",
+        title=f"Story {number} </b> & co",
+        link=f"https://d.example/2015/11/21/story-{number}/",
+        published=moment,
+        updated=moment,
+        authors=(feeds.Person("Jane Doe"),),
+        categories=("Mali", "Bamako"),
+        note=f"Why story {number} matters.",
+        standfirst="A standfirst.",
+        body_html=f"<p>Body of story {number}, é &amp; more.</p>\n<p>Second paragraph.</p>",
+        source_name="Reuters",
+        source_url="https://news.example/story",
+        image_url="https://d.example/images/map.png",
+        **fields,
+    )
+
+
+def _feed(entries, language="en", note_label="Why it matters", hub_url=None) -> feeds.Feed:
+    return feeds.Feed(
+        title="Mali · Digest",
+        home_url="https://d.example/tags/mali/",
+        self_urls={fmt: f"https://d.example/tags/mali/feed.{feeds.FILE_NAMES[fmt]}" for fmt in feeds.FORMATS},
+        description="Tag: Mali",
+        author=feeds.Person("Digest", "https://d.example/"),
+        language=language,
+        hub_url=hub_url,
+        entries=tuple(entries),
+        note_label=note_label,
+    )
+
+
+def _laid_out_whole(fmt: str, data: bytes) -> bytes:
+    """The document parsed, stripped of its layout and serialised again in one piece."""
+    if fmt == "json":
+        return (json.dumps(json.loads(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    tree = lxml.etree.fromstring(data, lxml.etree.XMLParser(remove_blank_text=True))
+    return lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def test_feeds_sharing_stories_serialise_each_entry_once_and_read_as_if_written_whole(monkeypatch):
+    built = []
+    add_entry = FeedGenerator.add_entry
+    monkeypatch.setattr(FeedGenerator, "add_entry", lambda self, *a, **k: built.append(1) or add_entry(self, *a, **k))
+    stories = [_story(0, language="fr"), *(_story(number) for number in range(1, 5))]
+    site_feed = _feed(stories, hub_url="https://hub.example/")
+    tag_feed = _feed(stories[1:4])
+    french_feed = _feed(stories[:2], language="fr")
+    relabelled_feed = _feed(stories[3:], note_label="Pourquoi c'est important")
+    all_feeds = (site_feed, tag_feed, french_feed, relabelled_feed, _feed([]))
+    serialised = feeds.SerialisedEntries()
+    written = [feeds.render_all(feed, serialised) for feed in all_feeds]
+
+    # feedgen built each story's RSS item and Atom entry once per feed language and note label
+    assert len(built) == 2 * (len(stories) + len(french_feed.entries) + len(relabelled_feed.entries))
+    for feed, files in zip(all_feeds, written, strict=True):
+        assert files == feeds.render_all(feed)  # as when the feed is the only one written
+        for fmt, data in files.items():
+            assert data == _laid_out_whole(fmt, data), fmt
+            if fmt == "json":
+                items = json.loads(data)["items"]
+                assert [item["id"] for item in items] == [entry.id for entry in feed.entries]
+                contents = [item["content_html"] for item in items]
+            else:
+                parsed = feedparser.parse(data)
+                assert not parsed.bozo, (fmt, parsed.bozo_exception)
+                assert [entry.id for entry in parsed.entries] == [entry.id for entry in feed.entries]
+                contents = [entry.content[0].value for entry in parsed.entries]
+            for entry, content in zip(feed.entries, contents, strict=True):
+                assert f"{feed.note_label}:</strong> {entry.note}" in content
+                # a French story's note is marked English in an English feed, and only there
+                assert ('<p lang="en">' in content) == (entry.language == "fr" and feed.language == "en")

@@ -14,10 +14,11 @@ import html
 import json
 import mimetypes
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import lxml.etree
 import lxml.html
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
 from newsdigest import presentation, safe_urls
@@ -207,9 +208,11 @@ def _escaped(text: str) -> str:
     return html.escape(xml_safe(text), quote=False)
 
 
-def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
+def _feedgen(feed: Feed, self_format: str, updated: dt.datetime) -> FeedGenerator:
     generator = FeedGenerator()
-    generator.load_extension("dc", atom=False)  # Atom has its own authors and xml:lang
+    # Atom has its own authors and xml:lang. (load_extension("dc") would look for a module
+    # feedgen does not have, through the whole import system, for every feed.)
+    generator.register_extension("dc", DcExtension, DcEntryExtension, atom=False)
     generator.id(feed.self_urls.get("atom") or feed.home_url)
     generator.title(xml_safe(feed.title))
     generator.description(xml_safe(feed.description) or xml_safe(feed.title))
@@ -223,7 +226,7 @@ def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
         generator.author({"name": xml_safe(feed.author.name), **({"uri": feed.author.url} if feed.author.url else {})})
         generator.dc.dc_publisher(xml_safe(feed.author.name))  # RSS: its <author> needs an email address
     generator.generator("newsdigest")
-    generator.updated(feed.newest())
+    generator.updated(updated)
     for entry in feed.entries:  # newest first, kept in that order
         item = generator.add_entry(order="append")
         item.id(entry.id)
@@ -240,16 +243,16 @@ def _feedgen(feed: Feed, self_format: str) -> FeedGenerator:
             item.dc.dc_language(entry.language)
         for category in entry.categories:
             item.category(term=xml_safe(category))
-        if entry.summary:  # Atom: made type="html" in render_atom, so no reader takes a "<" for markup
+        if entry.summary:  # Atom: made type="html" in _atom_document, so no reader takes a "<" for markup
             item.summary(_escaped(entry.summary))
         content = entry.content_html(feed.language, feed.note_label)
         if content:
             item.content(xml_safe(content), type="html")
-        if entry.source_url and self_format == "rss":  # Atom: a "via" link, see render_atom
+        if entry.source_url and self_format == "rss":  # Atom: a "via" link, see _atom_document
             item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
-        if entry.image_url and self_format == "rss":  # Atom: see render_atom
+        if entry.image_url and self_format == "rss":  # Atom: see _atom_document
             item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
-        if entry.language and self_format == "rss":  # Atom: xml:lang, see render_atom
+        if entry.language and self_format == "rss":  # Atom: xml:lang, see _atom_document
             item.dc.dc_language(entry.language)
     return generator
 
@@ -262,8 +265,8 @@ def _written(parent: lxml.etree._Element, path: str) -> lxml.etree._Element:
     return found
 
 
-def render_rss(feed: Feed) -> bytes:
-    generator = _feedgen(feed, "rss")
+def _rss_document(feed: Feed, updated: dt.datetime) -> bytes:
+    generator = _feedgen(feed, "rss", updated)
     tree = lxml.etree.fromstring(generator.rss_str())
     if feed.hub_url:  # WebSub in RSS: an atom:link rel="hub" beside the self link
         self_link = _written(tree, f"channel/{{{_ATOM}}}link")
@@ -280,8 +283,8 @@ def _as_html_text(element) -> None:
         element.text = html.escape(element.text or "", quote=False)
 
 
-def render_atom(feed: Feed) -> bytes:
-    generator = _feedgen(feed, "atom")
+def _atom_document(feed: Feed, updated: dt.datetime) -> bytes:
+    generator = _feedgen(feed, "atom", updated)
     tree = lxml.etree.fromstring(generator.atom_str())
     for name in ("title", "subtitle"):
         _as_html_text(tree.find(f"{{{_ATOM}}}{name}"))
@@ -319,7 +322,38 @@ def _json_time(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def render_json(feed: Feed) -> bytes:
+def _json_item(entry: Entry, language: str, note_label: str) -> bytes:
+    """The entry as a JSON Feed item, laid out as json.dumps(indent=2) lays out an item of the feed's list."""
+    item: dict[str, object] = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
+    if entry.language:
+        item["language"] = entry.language
+    if entry.source_url:
+        item["external_url"] = entry.source_url
+    content = entry.content_html(language, note_label)
+    if content:
+        item["content_html"] = xml_safe(content)
+    else:
+        item["content_text"] = xml_safe(entry.summary or entry.title)
+    if entry.summary:
+        item["summary"] = xml_safe(entry.summary)
+    if entry.image_url:
+        item["image"] = entry.image_url
+    item["date_published"] = _json_time(entry.published)
+    item["date_modified"] = _json_time(entry.updated)
+    if entry.authors:
+        item["authors"] = [_json_person(person) for person in entry.authors]
+    if entry.categories:
+        item["tags"] = [xml_safe(category) for category in entry.categories]
+    if entry.source_name:
+        item["_source"] = {
+            "name": xml_safe(entry.source_name),
+            **({"url": entry.source_url} if entry.source_url else {}),
+        }
+    text = json.dumps(item, ensure_ascii=False, indent=2)  # JSON strings hold no line break: each one is layout
+    return (_JSON_ITEM_INDENT + text.replace("\n", "\n" + _JSON_ITEM_INDENT)).encode("utf-8")
+
+
+def render_json(feed: Feed, serialised: SerialisedEntries | None = None) -> bytes:
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": xml_safe(feed.title),
@@ -333,43 +367,92 @@ def render_json(feed: Feed) -> bytes:
         document["language"] = feed.language
     if feed.hub_url:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
-    items = []
-    for entry in feed.entries:
-        item: dict[str, object] = {"id": entry.id, "url": entry.link, "title": xml_safe(entry.title)}
-        if entry.language:
-            item["language"] = entry.language
-        if entry.source_url:
-            item["external_url"] = entry.source_url
-        content = entry.content_html(feed.language, feed.note_label)
-        if content:
-            item["content_html"] = xml_safe(content)
-        else:
-            item["content_text"] = xml_safe(entry.summary or entry.title)
-        if entry.summary:
-            item["summary"] = xml_safe(entry.summary)
-        if entry.image_url:
-            item["image"] = entry.image_url
-        item["date_published"] = _json_time(entry.published)
-        item["date_modified"] = _json_time(entry.updated)
-        if entry.authors:
-            item["authors"] = [_json_person(person) for person in entry.authors]
-        if entry.categories:
-            item["tags"] = [xml_safe(category) for category in entry.categories]
-        if entry.language:
-            item["language"] = entry.language
-        if entry.source_name:
-            item["_source"] = {
-                "name": xml_safe(entry.source_name),
-                **({"url": entry.source_url} if entry.source_url else {}),
-            }
-        items.append(item)
-    document["items"] = items
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    document["items"] = []
+    text = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    items = (serialised if serialised is not None else SerialisedEntries()).of(feed, "json")
+    if items:  # the list as json.dumps lays it out, of the items serialised once
+        text = text.removesuffix(_JSON_NO_ITEMS) + b"[\n" + b",\n".join(items) + b"\n  ]\n}"
+    return text + b"\n"
+
+
+def render_rss(feed: Feed, serialised: SerialisedEntries | None = None) -> bytes:
+    return _render_xml(feed, "rss", serialised if serialised is not None else SerialisedEntries())
+
+
+def render_atom(feed: Feed, serialised: SerialisedEntries | None = None) -> bytes:
+    return _render_xml(feed, "atom", serialised if serialised is not None else SerialisedEntries())
+
+
+_XML_DOCUMENTS = {"rss": _rss_document, "atom": _atom_document}
+# The closing tag of the element that holds a feed's entries as its last children.
+_ENTRIES_END = {"rss": b"</channel>", "atom": b"</feed>"}
+_JSON_ITEM_INDENT = "    "  # items of the top-level "items" list
+_JSON_NO_ITEMS = b"[]\n}"  # how json.dumps(indent=2) ends a feed whose last key, "items", is empty
+_FRAME_URL = "http://localhost/"
+
+
+def _around_entries(document: bytes, fmt: str) -> tuple[bytes, bytes]:
+    """A feed document of `fmt` split where its entries go: after the header's lines, before
+    the line that closes the element holding them (pretty-printed, each entry has lines of its own)."""
+    end = document.rindex(_ENTRIES_END[fmt])
+    line = document.rindex(b"\n", 0, end) + 1
+    return document[:line], document[line:]
+
+
+def _render_xml(feed: Feed, fmt: str, serialised: SerialisedEntries) -> bytes:
+    """feedgen's header of the feed, around the entries' lines serialised once."""
+    header = _XML_DOCUMENTS[fmt](replace(feed, entries=()), feed.newest())
+    head, tail = _around_entries(header, fmt)
+    return head + b"".join(serialised.of(feed, fmt)) + tail
+
+
+class SerialisedEntries:
+    """Each entry's bytes in each format, made once and reused in every feed that carries it.
+
+    An entry's item (RSS), entry (Atom) or item (JSON Feed) is the same in every feed but for
+    the feed-level values that change it (the feed's language, which marks a note in another
+    one, and the note's label): they are part of the key. feedgen still writes every XML entry,
+    in a feed of that one entry whose lines are taken out. Keep one per build and process
+    (what it holds is only valid while the entries are).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Entry, str, str, str], bytes] = {}
+        # (format, language, note label) -> a feed of no entries with those, and its split document
+        self._frames: dict[tuple[str, str, str], tuple[Feed, bytes, bytes]] = {}
+
+    def of(self, feed: Feed, fmt: str) -> list[bytes]:
+        """The bytes of each of `feed`'s entries in `fmt`, in order."""
+        return [self._entry(entry, fmt, feed.language, feed.note_label) for entry in feed.entries]
+
+    def _entry(self, entry: Entry, fmt: str, language: str, note_label: str) -> bytes:
+        key = (entry, fmt, language, note_label)
+        found = self._entries.get(key)
+        if found is None:
+            if fmt == "json":
+                found = _json_item(entry, language, note_label)
+            else:
+                found = self._xml_entry(entry, fmt, language, note_label)
+            self._entries[key] = found
+        return found
+
+    def _xml_entry(self, entry: Entry, fmt: str, language: str, note_label: str) -> bytes:
+        frame_key = (fmt, language, note_label)
+        if frame_key not in self._frames:
+            frame = Feed("entry", _FRAME_URL, {fmt: _FRAME_URL}, "entry", language=language, note_label=note_label)
+            self._frames[frame_key] = (frame, *_around_entries(_XML_DOCUMENTS[fmt](frame, _EPOCH), fmt))
+        frame, head, tail = self._frames[frame_key]
+        document = _XML_DOCUMENTS[fmt](replace(frame, entries=(entry,)), _EPOCH)
+        if not (document.startswith(head) and document.endswith(tail)):
+            raise ValueError(f"feedgen wrote the {fmt} header of a feed differently with an entry in it")
+        return document[len(head) : len(document) - len(tail)]
 
 
 RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 
 
-def render_all(feed: Feed) -> dict[str, bytes]:
-    """The feed in every format: format -> bytes."""
-    return {name: RENDERERS[name](feed) for name in FORMATS}
+def render_all(feed: Feed, serialised: SerialisedEntries | None = None) -> dict[str, bytes]:
+    """The feed in every format: format -> bytes. `serialised`: the entries already serialised
+    in this build (a new one serialises `feed`'s entries for this feed only)."""
+    serialised = serialised if serialised is not None else SerialisedEntries()
+    return {name: RENDERERS[name](feed, serialised) for name in FORMATS}

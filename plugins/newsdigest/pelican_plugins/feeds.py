@@ -121,7 +121,7 @@ class FeedsGenerator(Generator):
                     entries=tuple(entries.for_item(item) for item in items),
                     note_label=read.presentation.note_label,
                 )
-                return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed).items()}
+                return {feed_set.file(fmt): data for fmt, data in feeds.render_all(feed, entries.serialised).items()}
 
             if keyed is not None:  # newsdigest's writer: unchanged feeds are kept from the last build
                 keyed(feed_set.path, self.context, [repr(feed_set), *items, *_newsletter_inputs(items)], produce)
@@ -151,7 +151,8 @@ class FeedsGenerator(Generator):
 
 
 class EntryFactory:
-    """Feed entries for stories (and editions), each built once however many feeds hold it."""
+    """Feed entries for stories (and editions), each built, and serialised in each format
+    (`serialised`), once per process however many feeds hold it."""
 
     def __init__(self, siteurl: str, summary_only: bool, content_path: str, newsletter=None):
         self.siteurl = siteurl
@@ -160,6 +161,7 @@ class EntryFactory:
         self.summary_only = summary_only
         self.newsletter = newsletter  # edition -> its email.html (the editions plugin's edition_newsletter)
         self._built: dict[int, feeds.Entry] = {}
+        self.serialised = feeds.SerialisedEntries()
 
     def for_item(self, item) -> feeds.Entry:
         entry = self._built.get(id(item))
