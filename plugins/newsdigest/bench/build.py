@@ -181,14 +181,21 @@ def run(args) -> int:
             f"bench build: {work} holds files this benchmark did not make; give a new or empty folder", file=sys.stderr
         )
         return 2
-    hugo = None if getattr(args, "skip_hugo", False) else shutil.which("hugo")
+    skip_hugo = getattr(args, "skip_hugo", False)
+    hugo = None if skip_hugo else shutil.which("hugo")
     hugo_version = hugo_site.hugo_version(hugo) if hugo else None
+    if hugo_version:
+        hugo_column = f"Hugo {hugo_version}"
+    elif skip_hugo:
+        hugo_column = "no Hugo column (--skip-hugo)"
+    else:
+        hugo_column = f"no Hugo column ({f'{hugo} did not tell its version' if hugo else 'hugo is not installed'})"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ours_settings, plain_settings = _write_settings(work)
     print(
-        f"bench build: {count} articles, {repeat} cold run(s) each, alternating; newsdigest at {_project_commit()}; "
-        + (f"Hugo {hugo_version}" if hugo_version else "no Hugo column (hugo is not installed)")
+        f"bench build: {count} articles, {repeat} cold run(s) each, alternating; "
+        f"newsdigest at {_project_commit()}; {hugo_column}"
     )
     stories = corpus.read_bbc()
     tagger = corpus.ingest_tagger(stories)
