@@ -1,9 +1,11 @@
-"""`newsdigest bench build`: our full build (A) against plain Pelican 4.12 (B) on one corpus.
+"""`newsdigest bench build`: our full build (A) against plain Pelican 4.12 (B), and Hugo (C)
+where it is installed, on one corpus.
 
-Runs alternate A, B, A, B … in one invocation so both see the same machine load,
-and reports medians, the A/B ratio, peak memory of each whole process tree, A's
-time into an empty output folder with the cache kept, and A's rebuild time after
-one article's body is edited, and after a note is added to another's front matter.
+Runs alternate A, B, C, A, B, C … in one invocation so all see the same machine load,
+and reports medians, the A/B and A/C ratios, peak memory of each whole process tree, A's
+time into an empty output folder with the cache kept, A's rebuild time after one
+article's body is edited, and after a note is added to another's front matter, and how
+long `newsdigest serve` takes to put a body edit and a note edit on disk.
 """
 
 from __future__ import annotations
@@ -20,20 +22,23 @@ from pathlib import Path
 
 import psutil
 
-from newsdigest import frontmatter, publish
-from newsdigest.bench import corpus
+from newsdigest import addresses, frontmatter, publish
+from newsdigest.bench import corpus, hugo_site, serve_latency
 
 describe = "time a full newsdigest build against plain Pelican on a synthetic corpus"
 PROJECT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 DEFAULT_WORK = PROJECT / ".cache" / "bench-build"
 RUN_MARK = "ours.py"  # the settings every run writes first: what tells an earlier run's folder
+SERVE_BODY_EDIT = "A sentence added while serving."
+SERVE_NOTE = "A note added while serving."
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--articles", type=int, default=10_000, help="corpus size (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=3, help="cold runs of each build (default: %(default)s)")
-    parser.add_argument("--skip-pelican", action="store_true", help="time only our build")
+    parser.add_argument("--skip-pelican", action="store_true", help="time only our build (and Hugo's)")
+    parser.add_argument("--skip-hugo", action="store_true", help="leave Hugo out even where it is installed")
     parser.add_argument(
         "--growth", action="store_true", help="also time one cold build of twice as many articles (how A's time grows)"
     )
@@ -128,6 +133,43 @@ def _report(name: str, runs: list[Run]) -> tuple[float, float]:
     return seconds, peak
 
 
+def _project_commit() -> str:
+    """The commit the figures were measured at, "-dirty" when the checkout has changes."""
+    try:
+        answer = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=PROJECT, capture_output=True, text=True, timeout=60
+        )
+    except OSError:
+        return "unknown"
+    return answer.stdout.strip() or "unknown"
+
+
+def _story_page(content: Path, output: Path, article: corpus.GeneratedArticle) -> tuple[str, Path]:
+    """The story's address and its page's file, from the record of addresses the build kept."""
+    record = addresses.read_record((content / "addresses.yml").read_text(encoding="utf-8"))
+    address = next(address for address, story in record.items() if story == article.relative_path)
+    return address, output / addresses.save_as(address)
+
+
+def _serve_latencies(
+    command: list[str], content: Path, output: Path, article: corpus.GeneratedArticle
+) -> dict[str, serve_latency.EditLatency]:
+    """serve's latency for a body edit, then a note added, to `article` (on an up-to-date site)."""
+    address, page = _story_page(content, output, article)
+    source = content / article.relative_path
+    body = f"{article.body}\n\n{SERVE_BODY_EDIT}\n"
+    with serve_latency.serving(command, PROJECT) as session:
+        session.wait_until_serving(address, timeout=3600)
+        return {
+            "body edit": session.time_edit(
+                source, frontmatter.dump(article.metadata, body), page, SERVE_BODY_EDIT, timeout=600
+            ),
+            "note added": session.time_edit(
+                source, frontmatter.dump({**article.metadata, "note": SERVE_NOTE}, body), page, SERVE_NOTE, timeout=600
+            ),
+        }
+
+
 def run(args) -> int:
     count = getattr(args, "articles", 10_000)
     repeat = getattr(args, "repeat", 3)
@@ -139,20 +181,35 @@ def run(args) -> int:
             f"bench build: {work} holds files this benchmark did not make; give a new or empty folder", file=sys.stderr
         )
         return 2
+    skip_hugo = getattr(args, "skip_hugo", False)
+    hugo = None if skip_hugo else shutil.which("hugo")
+    hugo_version = hugo_site.hugo_version(hugo) if hugo else None
+    if hugo_version:
+        hugo_column = f"Hugo {hugo_version}"
+    elif skip_hugo:
+        hugo_column = "no Hugo column (--skip-hugo)"
+    else:
+        hugo_column = f"no Hugo column ({f'{hugo} did not tell its version' if hugo else 'hugo is not installed'})"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ours_settings, plain_settings = _write_settings(work)
-    print(f"bench build: {count} articles, {repeat} cold run(s) each, alternating")
+    print(
+        f"bench build: {count} articles, {repeat} cold run(s) each, alternating; "
+        f"newsdigest at {_project_commit()}; {hugo_column}"
+    )
     stories = corpus.read_bbc()
     tagger = corpus.ingest_tagger(stories)
     articles = corpus.generate(count, stories, tagger=tagger)
     corpus.write_front_matter_corpus(articles, work / "content-ours")
     corpus.write_pelican_corpus(articles, work / "content-plain")
+    hugo_paths = (work / "hugo-site", work / "out-hugo", work / "cache" / "hugo")
+    if hugo_version:
+        hugo_site.write_site(articles, hugo_paths[0])
 
-    def ours_command(content: str = "content-ours", output: str = "out-ours") -> list[str]:
+    def ours_command(content: str = "content-ours", output: str = "out-ours", command: str = "build") -> list[str]:
         return [
             str(BIN / "newsdigest"),
-            "build",
+            command,
             "--settings",
             str(ours_settings),
             "--content",
@@ -171,7 +228,7 @@ def run(args) -> int:
         "-q",
     ]
 
-    ours_runs, plain_runs = [], []
+    ours_runs, plain_runs, hugo_runs = [], [], []
     for _ in range(repeat):
         shutil.rmtree(work / "cache", ignore_errors=True)
         publish.remove_site(work / "out-ours")
@@ -179,6 +236,9 @@ def run(args) -> int:
         if not skip_pelican:
             shutil.rmtree(work / "out-plain", ignore_errors=True)
             plain_runs.append(measure(plain_command, PROJECT))
+        if hugo and hugo_version:
+            hugo_site.clear_build(*hugo_paths)
+            hugo_runs.append(measure(hugo_site.build_command(hugo, *hugo_paths), PROJECT))
 
     publish.remove_site(work / "out-ours")  # a fresh clone or CI job that kept .cache/ from the last build
     warm = measure(ours_command(), PROJECT)
@@ -195,6 +255,10 @@ def run(args) -> int:
         frontmatter.dump({**annotated.metadata, "note": "Added by the benchmark."}, annotated.body), encoding="utf-8"
     )
     rebuild_note = measure(ours_command(), PROJECT)
+
+    serve_edits = _serve_latencies(
+        ours_command(command="serve"), work / "content-ours", work / "out-ours", articles[count // 5]
+    )
 
     doubled = None
     if growth:
@@ -214,6 +278,11 @@ def run(args) -> int:
         f"  {'A: rebuild after a note is added':<34}        {rebuild_note.seconds:8.2f} s   "
         f"peak {rebuild_note.peak_bytes / 2**20:8.0f} MiB"
     )
+    for edit, latency in serve_edits.items():
+        print(
+            f"  {f'A: serve, {edit}, page on disk':<34}        {latency.on_disk:8.2f} s   "
+            f"serve reported done {latency.reported:.2f} s"
+        )
     if plain_runs:
         b_seconds, _ = _report("B: plain Pelican 4.12, cold", plain_runs)
         print(
@@ -221,6 +290,9 @@ def run(args) -> int:
             f"{warm.seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}   "
             f"note rebuild / B cold: {rebuild_note.seconds / b_seconds:.4f}"
         )
+    if hugo_runs:
+        c_seconds, _ = _report(f"C: Hugo {hugo_version}, cold", hugo_runs)
+        print(f"  A/C (Hugo) cold ratio: {a_seconds / c_seconds:.3f}")
     if doubled is not None:
         print(
             f"  {f'A: cold, {2 * count} articles':<34}        {doubled.seconds:8.2f} s   "
