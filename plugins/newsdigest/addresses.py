@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import yaml
-
 from newsdigest import frontmatter, safe_urls
 from newsdigest.setting_fields import SettingsGroup, setting
 
@@ -114,10 +112,7 @@ def write_record(record: dict[str, str]) -> str:
     """The text of addresses.yml: the header, then one line per address, in order."""
     if not record:
         return HEADER + "{}\n"
-    body = yaml.safe_dump(
-        dict(sorted(record.items())), allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
-    )
-    return HEADER + body
+    return HEADER + frontmatter.dump_mapping(dict(sorted(record.items())))
 
 
 def plan(record: dict[str, str], stories: list[Story]) -> Plan:

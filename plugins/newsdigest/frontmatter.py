@@ -167,10 +167,16 @@ def _represent_str(dumper, value):
 _ReadableDumper.add_representer(str, _represent_str)
 
 
+def dump_mapping(mapping: dict) -> str:
+    """A mapping as YAML that `load_mapping` reads back identically: keys in the given order,
+    one per line, multi-line strings as block literals."""
+    return yaml.dump(
+        mapping, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+    )
+
+
 def dump(metadata: dict, body: str) -> str:
     """Render metadata and a Markdown body as a file that `parse` reads back identically."""
-    front = yaml.dump(
-        metadata, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
-    )
+    front = dump_mapping(metadata)
     body = body if body.endswith("\n") or not body else body + "\n"
     return f"{DELIMITER}\n{front}{DELIMITER}\n\n{body}"

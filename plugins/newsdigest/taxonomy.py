@@ -6,6 +6,7 @@ Plain functions, no Pelican. Near-linear in the number of (story, term) pairs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -45,10 +46,15 @@ def fold(name: str) -> str:
     >>> fold("C#") == fold("C++")
     False
     """
-    decomposed = unicodedata.normalize("NFKD", spell_symbols(str(name)))
+    return _fold_text(str(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # called for every tag of every story, each build
+def _fold_text(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", spell_symbols(name))
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = _PUNCTUATION.sub(" ", without_marks.casefold()).split()
-    return " ".join(words) or str(name).strip().casefold()
+    return " ".join(words) or name.strip().casefold()
 
 
 @dataclass(frozen=True)

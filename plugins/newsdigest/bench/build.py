@@ -101,11 +101,13 @@ def measure(command: list[str], cwd: Path) -> Run:
 
 def _write_settings(work: Path) -> tuple[Path, Path]:
     ours = work / "ours.py"
+    # The site as it is built for a web server (publishconf: absolute links, as B and Hugo make
+    # them), not the preview for file:// that rewrites every link of every page.
     ours.write_text(
         textwrap.dedent(f"""\
         import sys
         sys.path.insert(0, {str(PROJECT)!r})
-        from pelicanconf import *
+        from publishconf import *
         THEME = {str(PROJECT / "theme")!r}
         CACHE_PATH = {str(work / "cache" / "pelican")!r}
         SITEURL = "https://bench.example"
