@@ -138,7 +138,7 @@ def test_a_to_z_groups_by_first_letter_without_accents_and_puts_the_rest_first()
         ("Z", ["Zürich"]),
         ("Ε", ["Ελλάδα"]),
     ]
-    assert [term.name for term in most_covered(terms, 2)] == ["Zürich", "2015 polls"]
+    assert [term.name for term in most_covered(terms, 2)] == ["Zürich"]  # the others have one story each
 
 
 def test_index_pages_scan_a_to_z_with_the_most_covered_on_top(site):

@@ -245,5 +245,7 @@ def alphabetical(terms: list[Term]) -> list[tuple[str, list[Term]]]:
 
 
 def most_covered(terms: list[Term], limit: int) -> list[Term]:
-    """The `limit` terms with the most stories; ties by name."""
-    return sorted(terms, key=lambda term: (-term.count, fold(term.name), term.slug))[: max(0, limit)]
+    """The `limit` terms with the most stories, ties by name; a term of one story is not among them
+    (on a young site every term has one: a row of them would just repeat the index's first names)."""
+    covered = [term for term in terms if term.count >= 2]
+    return sorted(covered, key=lambda term: (-term.count, fold(term.name), term.slug))[: max(0, limit)]

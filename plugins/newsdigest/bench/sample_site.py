@@ -17,11 +17,12 @@ import shutil
 from pathlib import Path
 
 from newsdigest import frontmatter
-from newsdigest.bench.corpus import DEFAULT_BBC, SOURCES, read_bbc, simple_tags
+from newsdigest.bench.corpus import DEFAULT_BBC, SOURCES, ingest_tagger, read_bbc
 from newsdigest.slugs import slugify
 
 PROJECT_CONTENT = Path(__file__).resolve().parents[3] / "content"
 ILLUSTRATION_SIZE = (1200, 800)  # 3:2, wide enough for a 2x screen at the text column's width
+SAMPLE_TAGS = 5  # the first of ingest's suggestions, as a curator keeps a few
 _PALETTES = (
     ((32, 62, 92), (214, 163, 92), (238, 226, 205)),
     ((46, 82, 64), (201, 122, 78), (232, 221, 199)),
@@ -82,6 +83,7 @@ def write_sample_site(
     for story in stories:
         by_topic.setdefault(story.topic, []).append(story)
     topics = sorted(by_topic)
+    suggest_tags = ingest_tagger(stories)  # what ingest would suggest, as a curator gets them
     if PROJECT_CONTENT.is_dir():
         shutil.copytree(PROJECT_CONTENT, content, dirs_exist_ok=True)
     zone = dt.timezone(dt.timedelta(hours=-5))
@@ -99,7 +101,7 @@ def write_sample_site(
                 "date": moment.isoformat(),
                 "source": SOURCES[number % len(SOURCES)],
                 "section": topic.title(),
-                "tags": simple_tags(story),
+                "tags": suggest_tags(story)[:SAMPLE_TAGS],
                 "note": _first_sentence(story.paragraphs[-1]),
             }
             if position == 1:

@@ -68,7 +68,7 @@ _TITLES = frozenset(
     president vice prime minister ministers secretary general major commander chief senator congressman
     congresswoman representative governor mayor king queen prince princess pope sheikh judge justice
     chancellor ambassador spokesman spokeswoman spokesperson director chairman chairwoman ceo leader
-    colonel captain lieutenant sergeant officer inspector professor dr mr mrs ms sir lord lady dame
+    colonel captain lieutenant sergeant officer inspector professor prof dr mr mrs ms sir lord lady dame
     actor actress singer rapper star director producer writer author coach manager striker founder executive
     coordinator co-ordinator
     defence defense foreign interior finance health home state deputy former acting opposition
@@ -268,7 +268,25 @@ class Tagger:
                 and not any(name.endswith(" " + word) for name in scores)
             ):
                 scores[word] = count - inside[word]
+        _fold_plurals(scores)
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
+
+
+def _plural_forms(name: str) -> tuple[str, ...]:
+    """English plurals of a name's last word: "Tory" -> "Tories", "Xbox" -> "Xboxes"."""
+    if name.endswith("y") and len(name) > 2 and name[-2] not in "aeiou":
+        return (name[:-1] + "ies",)
+    return (name + "s", name + "es")
+
+
+def _fold_plurals(scores: dict[str, int]) -> None:
+    """One tag for a name and its plural in one story ("Liberal Democrat", "Liberal Democrats"):
+    the form mentioned more often (the singular on a tie) takes the other's mentions."""
+    for singular in sorted(scores):
+        for plural in _plural_forms(singular):
+            if singular in scores and plural in scores:
+                keep, drop = (plural, singular) if scores[plural] > scores[singular] else (singular, plural)
+                scores[keep] += scores.pop(drop)
 
 
 def _without_possessive(name: str) -> str:
