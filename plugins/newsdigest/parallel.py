@@ -11,6 +11,7 @@ die with the build even when it is killed outright (SIGKILL), which no handler s
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
@@ -75,6 +76,10 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
     workers = min(workers, len(chunks))
     connections: list[Connection] = []
     processes: list[ForkProcess] = []
+    # Objects made before the fork go to the collector's permanent generation: a worker's
+    # collections then never write to them, so their memory pages stay shared with this process
+    # instead of being copied into every worker.
+    gc.freeze()
     try:
         for share in range(workers):
             ours, theirs = context.Pipe()
@@ -87,6 +92,7 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
             theirs.close()
             connections.append(ours)
             processes.append(process)
+        gc.unfreeze()
         for number in range(len(chunks)):
             try:
                 results = connections[number % workers].recv()
@@ -96,6 +102,7 @@ def map_chunks(function: Callable[[list], list], items: list, workers: int, chun
                 raise WorkerDied(f"a worker process died (exit code {process.exitcode})") from None
             yield from results
     except BaseException:  # Ctrl-C, a crash, or the caller gave up: stop the workers now, not after their work
+        gc.unfreeze()
         for process in processes:
             process.terminate()
         raise

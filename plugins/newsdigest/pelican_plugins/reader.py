@@ -130,7 +130,9 @@ class FrontMatterMarkdownReader(BaseReader):
         return f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}"
 
     def _load(self, source_path) -> document.LoadedDocument:
-        cached = build_state.current(self.settings).documents.get(source_path)
+        # Handed over, not kept: the story holds what it needs, and the build's worker processes
+        # would otherwise each carry a copy of every converted document.
+        cached = build_state.current(self.settings).documents.pop(source_path, None)
         if cached is not None:
             return cached
         with open(source_path, encoding="utf-8") as handle:
