@@ -188,3 +188,39 @@ def test_serve_listens_where_bind_says(site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_answers_old_addresses_as_the_web_server_does(site):
+    site.add_article("moving", title="Bridges over rivers", date="2015-11-20T10:00:00Z")
+    site.add_article("doomed", title="A story retracted", date="2015-11-20T09:00:00Z")
+    site.build()  # both addresses published
+    site.add_article("moving", title="Bridges over wide rivers", date="2015-11-20T10:00:00Z")
+    site.add_article("doomed", title="A story retracted", date="2015-11-20T09:00:00Z", status="gone")
+    port = free_port()
+    server = start_serve(site, port, site.root / "serve.log")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        new = "/2015/11/20/bridges-over-wide-rivers/"
+        assert wait_for(lambda: "Bridges over wide rivers" in fetch(url + new))
+        old = "/2015/11/20/bridges-over-rivers/"
+        no_redirects = urllib.request.build_opener(NoRedirect)
+        for spelling in (old, old.rstrip("/"), old + "index.html"):  # as nginx's rules take them
+            try:
+                no_redirects.open(url + spelling, timeout=5)
+                raise AssertionError(f"{spelling} answered without a redirect")
+            except urllib.error.HTTPError as error:
+                assert (error.code, error.headers["Location"]) == (301, new), spelling
+        assert "Bridges over wide rivers" in fetch(url + old)  # a browser follows it
+        try:
+            urllib.request.urlopen(url + "/2015/11/20/a-story-retracted/", timeout=5)
+            raise AssertionError("a story gone answered")
+        except urllib.error.HTTPError as error:
+            assert error.code == 410 and error.read() == (site.output / "404.html").read_bytes()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -1,7 +1,8 @@
 """`newsdigest serve`: build, serve the output folder on this machine, rebuild when sources change.
 
 It answers as the site's web server will (newsdigest.server_rules): each file with its content
-type, a missing address (or a folder without a page) with the site's 404.html and status 404.
+type, a missing address (or a folder without a page) with the site's 404.html and status 404,
+an old address of a story with a 301 to its new one, and one of a story gone with 410.
 It listens on 127.0.0.1 unless told otherwise (`--bind`). Each rebuild prints one line: when,
 what changed, how long it took, what it did, and how many problems it logged above.
 
@@ -21,6 +22,7 @@ import logging
 import os
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 from watchfiles import DefaultFilter, watch
@@ -87,8 +89,49 @@ def _rebuild(settings_file, content, output, changed: list[str]) -> None:
     )
 
 
+class OldAddressesOfSite:
+    """The old addresses of the live site (its `_redirects` file), read again when a build
+    replaces the file."""
+
+    def __init__(self, output_path: Path):
+        self.file = output_path / server_rules.REDIRECTS_FILE
+        self._read: tuple[tuple[int, int, int], server_rules.OldAddresses] | None = None
+
+    def answer(self, path: str) -> tuple[int, str | None] | None:
+        try:
+            status = self.file.stat()
+            identity = (status.st_ino, status.st_mtime_ns, status.st_size)
+            read = self._read
+            if read is None or read[0] != identity:
+                text = self.file.read_text(encoding="utf-8")
+                read = self._read = (identity, server_rules.OldAddresses.from_redirects_file(text))
+        except (OSError, UnicodeDecodeError):  # no site yet, or a build without old addresses
+            return None
+        return read[1].answer(path)
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as its web server will: content types, and the site's 404 page."""
+    """Serves the site as its web server will: content types, the site's 404 page, and its old
+    addresses: 301 to where a story moved, 410 for a story gone."""
+
+    def __init__(self, *args, old_addresses: OldAddressesOfSite | None = None, **kwargs):
+        self.old_addresses = old_addresses
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        found = self.old_addresses.answer(path) if self.old_addresses is not None else None
+        if found is None:
+            return super().send_head()
+        status, new = found
+        if status == 301 and new is not None:
+            self.send_response(301)
+            self.send_header("Location", new)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(status)
+        return None
 
     def guess_type(self, path):
         return server_rules.content_type(str(path))
@@ -99,11 +142,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / server_rules.NOT_FOUND_PAGE
-        if code != 404 or not page.is_file():
+        if code not in (404, 410) or not page.is_file():
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
-        self.send_response(404)
+        self.send_response(code)
         self.send_header("Content-Type", server_rules.content_type(server_rules.NOT_FOUND_PAGE))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -145,7 +188,7 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     # The handler resolves the output path on every request, so it follows the atomic switch.
-    handler = functools.partial(SiteHandler, directory=str(output_path))
+    handler = functools.partial(SiteHandler, directory=str(output_path), old_addresses=OldAddressesOfSite(output_path))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         print(f"serving {output_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
         server.serve_forever()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from dataclasses import dataclass
 
 NOT_FOUND_PAGE = "404.html"
 REDIRECTS_FILE = "_redirects"
@@ -66,6 +67,39 @@ def redirects_file(redirects: dict[str, str], gone: list[str]) -> str:
     lines += [f"{old} {new} 301" for old, new in sorted(redirects.items())]
     lines += [f"{old} /{NOT_FOUND_PAGE} 410" for old in sorted(gone)]
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class OldAddresses:
+    """What old addresses answer, in every spelling the nginx rules accept: path -> new address
+    (301), and the paths of stories gone (410)."""
+
+    moved: dict[str, str]
+    gone: frozenset[str]
+
+    @classmethod
+    def from_redirects_file(cls, text: str) -> OldAddresses:
+        """Read back a `_redirects` file `redirects_file` wrote (other lines are left alone)."""
+        moved: dict[str, str] = {}
+        gone: set[str] = set()
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) != 3 or not parts[0].startswith("/"):
+                continue
+            old, new, status = parts
+            keys = _nginx_keys(old)
+            if status == "301":
+                moved.update((key, new) for key in keys)
+            elif status == "410":
+                gone.update(keys)
+        return cls(moved, frozenset(gone))
+
+    def answer(self, path: str) -> tuple[int, str | None] | None:
+        """(410, None) for a story gone, (301, its new address) for a moved one, else None."""
+        if path in self.gone:
+            return 410, None
+        new = self.moved.get(path)
+        return (301, new) if new is not None else None
 
 
 def _nginx_keys(address: str) -> list[str]:
