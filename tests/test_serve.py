@@ -1,6 +1,7 @@
 """`newsdigest serve` serves the built site on localhost and rebuilds when a story changes."""
 
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -10,7 +11,7 @@ import urllib.request
 import psutil
 import pytest
 
-from conftest import NEWSDIGEST
+from conftest import NEWSDIGEST, Site
 
 pytestmark = pytest.mark.slow  # a server process, waiting for it to notice edits and rebuild
 
@@ -111,7 +112,7 @@ def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(si
         server.wait(timeout=10)
 
 
-def start_serve(site, port: int, log, *options: str) -> subprocess.Popen:
+def start_serve(site, port: int, log, *options: str, **settings) -> subprocess.Popen:
     with open(log, "w") as printed:
         return subprocess.Popen(
             [
@@ -124,7 +125,7 @@ def start_serve(site, port: int, log, *options: str) -> subprocess.Popen:
                 "--port",
                 str(port),
                 "--settings",
-                str(site.settings_file(SEARCH_ENABLED=False)),
+                str(site.settings_file(**{"SEARCH_ENABLED": False, **settings})),
                 *options,
             ],
             cwd=site.root,
@@ -224,3 +225,47 @@ def test_serve_answers_old_addresses_as_the_web_server_does(site):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def tree(folder):
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_serve_shows_an_edit_on_its_page_first_and_ends_byte_identical_to_a_cold_build(site, tmp_path):
+    story = site.add_article(
+        "lead", "A first paragraph.", title="Mali hunts suspects", note="First note.", tags=["Mali"]
+    )
+    site.add_article("other", title="Bridges over rivers", tags=["Mali"], date="2015-11-20T10:00:00Z")
+    port = free_port()
+    log = site.root / "serve.log"
+    server = start_serve(site, port, log, RELATIVE_URLS=False)
+    shown, rebuilt = "lead.md: its page shows the edit", ": rebuilt: "
+
+    def printed(text: str) -> int:
+        return log.read_text().count(text)
+
+    try:
+        assert wait_for(lambda: printed(rebuilt) == 1)
+        edits = [
+            ("note", lambda text: text.replace("First note.", "A second note."), True),
+            ("body", lambda text: text.replace("A first paragraph.", "A first paragraph, edited."), True),
+            ("headline", lambda text: text.replace("Mali hunts suspects", "Mali hunts two suspects"), False),
+        ]
+        for number, (what, edit, at_once) in enumerate(edits, start=1):
+            story.write_text(edit(story.read_text()))
+            assert wait_for(lambda builds=1 + number: printed(rebuilt) == builds), (what, log.read_text())
+            assert printed(shown) == (number if at_once else number - 1), (what, log.read_text())
+        lines = log.read_text().splitlines()
+        first_shown = next(n for n, line in enumerate(lines) if shown in line)
+        assert sum(rebuilt in line for line in lines[:first_shown]) == 1  # shown before the note's rebuild
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    page = site.output / "2015/11/21/mali-hunts-two-suspects/index.html"
+    assert "A second note." in page.read_text() and "edited." in page.read_text()
+    served = tree(site.output)
+    cold = Site(tmp_path / "cold")
+    shutil.rmtree(cold.content)
+    cold.content = site.content
+    cold.build(SEARCH_ENABLED=False)
+    assert served == tree(cold.output)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -38,6 +38,7 @@ class BuildResult:
     reused: int
     changed_files: int
     removed_files: int
+    record: build_state.Build | None = field(default=None, repr=False, compare=False)  # what the build made
 
 
 def load_settings(
@@ -112,6 +113,7 @@ def build(
         reused=record.reused_count,
         changed_files=changed,
         removed_files=removed,
+        record=record,
     )
 
 

@@ -15,7 +15,8 @@ What it holds, in the order a build fills it:
   content key, and the digest of what lists of stories show of it (the reader);
 - `search_blocks`: the stories cut into search index blocks (the search plugin);
 - `lastmod`: sitemap dates by page name, the build moment and the stories (the site files plugin);
-- `pending`: the pages and feeds queued by the writer, rendered at the end;
+- `pending`: the pages and feeds queued by the writer, rendered at the end (`story_pages`:
+  each story's own page among them, which `serve` renders again at once after an edit);
 - `outputs`: every page and feed of the site with the key it was made from and its files,
   rendered this build or linked from the page store.
 """
@@ -87,6 +88,7 @@ class Build:
     search_blocks: list | None = None
     lastmod: tuple | None = None
     pending: list[PendingPage] = field(default_factory=list)
+    story_pages: list[PendingPage] = field(default_factory=list)  # each story's own page, as queued
     outputs: list[Output] = field(default_factory=list)
     address_record: PendingSave | None = None  # the record of published addresses to save with the site, if it changed
     redirect_pages: set[str] = field(default_factory=set)  # their files, which no sitemap lists

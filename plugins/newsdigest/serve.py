@@ -27,8 +27,8 @@ from pathlib import Path
 
 from watchfiles import DefaultFilter, watch
 
-from newsdigest import server_rules
-from newsdigest.build import build, load_settings
+from newsdigest import serve_edits, server_rules
+from newsdigest.build import BuildResult, build, load_settings
 from newsdigest.ignored_files import has_ignored_part
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.strict import BuildFailed
@@ -65,9 +65,40 @@ def _what_changed(paths: list[str]) -> str:
     return f"{len(shown)} files ({', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
 
 
-def _rebuild(settings_file, content, output, changed: list[str]) -> None:
+class _EditsShownAtOnce:
+    """Each edited story's own page, put in place before the rebuild (newsdigest.serve_edits)."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.pages: dict[str, serve_edits.StoryPage] = {}
+
+    def update(self, result: BuildResult | None) -> None:
+        if result is not None and result.record is not None:  # else the last good site's pages stay
+            found = serve_edits.story_pages(result.record)
+            self.pages = {os.path.realpath(path): page for path, page in found.items()}
+
+    def show(self, changed: list[str]) -> None:
+        for path in sorted({os.path.realpath(path) for path in changed}):
+            page = self.pages.get(path)
+            if page is None:
+                continue
+            started = time.monotonic()
+            try:
+                shown = serve_edits.show_edit(path, page, self.settings)
+            except Exception:  # noqa: BLE001 - the rebuild that follows reports whatever went wrong
+                shown = None
+            if shown:
+                print(
+                    f"{time.strftime('%H:%M:%S')} {display_path(path)}: its page shows the edit "
+                    f"({time.monotonic() - started:.2f} s); rebuilding the rest",
+                    flush=True,
+                )
+
+
+def _rebuild(settings_file, content, output, changed: list[str]) -> BuildResult | None:
     started = time.monotonic()
     reason = _what_changed(changed)
+    result = None
     with _counting_problems() as counter:
         try:
             result = build(settings_file, content=content, output=output, record_addresses=False)
@@ -87,6 +118,7 @@ def _rebuild(settings_file, content, output, changed: list[str]) -> None:
         + (f" ({', '.join(problems)} above)" if problems else ""),
         flush=True,
     )
+    return result
 
 
 class OldAddressesOfSite:
@@ -180,11 +212,14 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
     watched = [settings["PATH"], settings["THEME"], os.path.abspath(settings_file)]
     ignored = list(settings.get("IGNORE_FILES", []))
     source_filter = _SourceFilter(watched[:2], ignored)
-    _rebuild(settings_file, content, output, [])
+    edits = _EditsShownAtOnce(settings)
+    edits.update(_rebuild(settings_file, content, output, []))
 
     def watch_and_rebuild():
         for changes in watch(*watched, watch_filter=source_filter):
-            _rebuild(settings_file, content, output, [path for _, path in changes])
+            changed = [path for _, path in changes]
+            edits.show(changed)
+            edits.update(_rebuild(settings_file, content, output, changed))
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     # The handler resolves the output path on every request, so it follows the atomic switch.

@@ -312,6 +312,7 @@ def flush_pages(pelican) -> None:
     build rendered from the same keys), and record every one in the build record."""
     build = build_state.current(pelican.settings)
     queue, build.pending = build.pending, []
+    build.story_pages = [page for page in queue if page.produce is None and "article" in page.kwargs]
     restored = build.page_store.restore([page.key for page in queue], pelican.output_path)
     for page in queue:
         if page.key in restored:  # it shows what it showed when it was rendered
