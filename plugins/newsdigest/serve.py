@@ -73,9 +73,13 @@ class _EditsShownAtOnce:
         self.pages: dict[str, serve_edits.StoryPage] = {}
 
     def update(self, result: BuildResult | None) -> None:
-        if result is not None and result.record is not None:  # else the last good site's pages stay
-            found = serve_edits.story_pages(result.record)
-            self.pages = {os.path.realpath(path): page for path, page in found.items()}
+        """The pages of the site a rebuild put live (none after a failed one, until the next)."""
+        found = serve_edits.story_pages(result.record) if result is not None and result.record is not None else {}
+        self.pages = {os.path.realpath(path): page for path, page in found.items()}
+
+    def forget(self) -> None:
+        """Let the last build's pages go before the next build makes its own: one site in memory."""
+        self.pages = {}
 
     def show(self, changed: list[str]) -> None:
         for path in sorted({os.path.realpath(path) for path in changed}):
@@ -219,6 +223,7 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
         for changes in watch(*watched, watch_filter=source_filter):
             changed = [path for _, path in changes]
             edits.show(changed)
+            edits.forget()
             edits.update(_rebuild(settings_file, content, output, changed))
 
     threading.Thread(target=watch_and_rebuild, daemon=True).start()

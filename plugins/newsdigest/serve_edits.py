@@ -9,7 +9,8 @@ edit) and leaves the site byte-identical to a cold build.
 
 Only an edit that changes nothing lists of stories show takes this path: the body at the same
 reading time, or own-page fields. Any other edit (a headline, a tag, a date) waits for the
-rebuild, as does a file that does not read.
+rebuild, as does a file that does not read, and every edit after a failed rebuild, until a
+good one. (When the rebuild fails for another reason, the page keeps the edit meanwhile.)
 """
 
 from __future__ import annotations
