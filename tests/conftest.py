@@ -23,6 +23,11 @@ CHECKOUT_CACHE = ROOT / ".cache"
 FIXTURE_SETTINGS = {"SEARCH_ENABLED": False}
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (a built site): its relative path -> its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def require_shared(path: Path) -> Path:
     """Skip the test, saying why, when the shared data beside the checkout is absent."""
     if not path.exists():

@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NEWSDIGEST, Site
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import NEWSDIGEST, Site, tree
 
 
 def test_the_output_path_links_to_a_generation_a_web_server_can_read(site):

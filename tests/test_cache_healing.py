@@ -6,11 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import Site
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import Site, tree
 
 
 def small_site(site: Site) -> dict:

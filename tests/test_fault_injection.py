@@ -14,7 +14,7 @@ import pytest
 from newsdigest import frontmatter
 from newsdigest.stop_points import ENVIRONMENT_VARIABLE, POINTS
 
-from conftest import NEWSDIGEST, Site
+from conftest import NEWSDIGEST, Site, tree
 
 pytestmark = pytest.mark.slow  # a 205-story site built and killed at every stop point
 STORIES = 205  # at least 200 converted files and rendered pages: both run in worker processes
@@ -28,10 +28,6 @@ LIVE_AFTER_KILL = {
     "switch": "old",
     "cleanup": "new",
 }
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_content(site: Site, state: str) -> None:

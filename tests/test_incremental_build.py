@@ -8,11 +8,7 @@ import pytest
 
 from newsdigest import frontmatter
 
-from conftest import ROOT, Site
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import ROOT, Site, tree
 
 
 def mtimes(folder):

@@ -6,11 +6,10 @@ import os
 import shutil
 import stat
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import NEWSDIGEST, Site
+from conftest import NEWSDIGEST, Site, tree
 from web_server import fetch, nginx, project_folder
 
 pytestmark = pytest.mark.slow
@@ -42,10 +41,6 @@ def publish(site: Site, *args: str, siteurl: str = SITEURL, env: dict | None = N
 def needs(tool: str) -> None:
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} is not installed (apt-get install {tool}; .ci/run does)")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("siteurl", ["", "http://127.0.0.1:8000", "http://localhost/", "file:///srv/site"])

@@ -10,11 +10,7 @@ import pytest
 from newsdigest.build import build
 from newsdigest.site_settings import SiteSettings
 
-from conftest import ROOT, Site, run_cli
-
-
-def tree(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import ROOT, Site, run_cli, tree
 
 
 def test_two_builds_are_byte_identical(site, tmp_path):

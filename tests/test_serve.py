@@ -11,7 +11,7 @@ import urllib.request
 import psutil
 import pytest
 
-from conftest import NEWSDIGEST, Site
+from conftest import NEWSDIGEST, Site, tree
 
 pytestmark = pytest.mark.slow  # a server process, waiting for it to notice edits and rebuild
 
@@ -225,10 +225,6 @@ def test_serve_answers_old_addresses_as_the_web_server_does(site):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-def tree(folder):
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def test_serve_shows_an_edit_on_its_page_first_and_ends_byte_identical_to_a_cold_build(site, tmp_path):
