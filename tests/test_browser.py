@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsdigest.bench.sample_site import illustration, write_sample_site
+from newsdigest.serve import SiteServer
 
 from conftest import BBC, ROOT, SEED, Site, require_shared
 
@@ -155,7 +156,7 @@ def base_url(tmp_path_factory):
     require_shared(BBC)
     site = build_browser_site(tmp_path_factory.mktemp("browser"))
     handler = functools.partial(_QuietHandler, directory=str(site.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = SiteServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -194,10 +195,17 @@ def load_every_image(page) -> None:
 
 def search(page, base_url, words):
     page.goto(base_url + "search/")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.fill("#search-input", words)
     page.press("#search-input", "Enter")
-    page.wait_for_selector("#search-results .card-title a", timeout=15000)
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('match')", timeout=15000)
+    try:
+        page.wait_for_selector("#search-results .card-title a", timeout=15000)
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('match')", timeout=15000)
+    except sync_api.TimeoutError:
+        status = page.inner_text("#search-status")
+        raise AssertionError(f"searching {words!r}: {status!r}; console errors: {errors}") from None
+    assert errors == [], f"searching {words!r}: {errors}"  # every index chunk loaded
     return page.eval_on_selector_all("#search-results .card-title a", "links => links.map(a => a.href)")
 
 

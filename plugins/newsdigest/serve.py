@@ -193,6 +193,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    """A thread per request, and a listen queue longer than socketserver's 5: the search page
+    fetches many index files at once, and a connection the kernel drops waits seconds for its retry."""
+
+    request_queue_size = 128
+
+
 class _SourceFilter(DefaultFilter):
     """watchfiles' default filter, and Pelican's IGNORE_FILES below the watched folders."""
 
@@ -229,7 +236,7 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     # The handler resolves the output path on every request, so it follows the atomic switch.
     handler = functools.partial(SiteHandler, directory=str(output_path), old_addresses=OldAddressesOfSite(output_path))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+    with SiteServer((host, port), handler) as server:
         print(f"serving {output_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
         server.serve_forever()
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsdigest.bench.sample_site import write_sample_site
 from newsdigest.build import build
+from newsdigest.serve import SiteServer
 
 describe = "Lighthouse scores of the front page, a story, a tag and an edition of the sample digest"
 PROJECT = Path(__file__).resolve().parents[3]
@@ -42,9 +43,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(folder: Path) -> http.server.ThreadingHTTPServer:
+def _serve(folder: Path) -> SiteServer:
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = SiteServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

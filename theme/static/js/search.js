@@ -14,12 +14,15 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 30;
 
+// One language after another: Pagefind's instances share one web worker, and made at the same
+// time they can load a chunk of one bundle from another's folder ("invalid gzip data").
 async function instances() {
   const languages = Object.entries(config.languages);
   const pagefind = await import(`${languages[0][1][0]}pagefind.js`);
   const root = document.documentElement;
   const pageLanguage = root.lang;
-  return Promise.all(languages.map(async ([language, bundles]) => {
+  const made = [];
+  for (const [language, bundles] of languages) {
     let instance;
     root.lang = language;  // an instance searches the language of the page it is made on
     try {
@@ -27,11 +30,13 @@ async function instances() {
     } finally {
       root.lang = pageLanguage;
     }
+    await instance.init();
     for (const bundle of bundles.slice(1)) {
       await instance.mergeIndex(bundle, { language });
     }
-    return { language, instance };
-  }));
+    made.push({ language, instance });
+  }
+  return made;
 }
 
 let ready = null;
