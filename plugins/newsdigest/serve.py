@@ -33,6 +33,9 @@ from newsdigest.ignored_files import has_ignored_part
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.strict import BuildFailed
 
+WATCH_TICK_MS = 200
+WATCH_START_SECONDS = 10
+
 
 class _ProblemCounter(logging.Handler):
     def __init__(self):
@@ -224,16 +227,25 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
     ignored = list(settings.get("IGNORE_FILES", []))
     source_filter = _SourceFilter(watched[:2], ignored)
     edits = _EditsShownAtOnce(settings)
-    edits.update(_rebuild(settings_file, content, output, []))
+    watching, first_build_done = threading.Event(), threading.Event()
 
     def watch_and_rebuild():
-        for changes in watch(*watched, watch_filter=source_filter):
+        # Empty sets come every WATCH_TICK_MS without changes: the first says the watch is on.
+        for changes in watch(*watched, watch_filter=source_filter, yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+            watching.set()
+            if not changes:
+                continue
+            first_build_done.wait()  # an edit made during the first build is built after it
             changed = [path for _, path in changes]
             edits.show(changed)
             edits.forget()
             edits.update(_rebuild(settings_file, content, output, changed))
 
+    # Watching starts before the first build, so that no edit made from now on goes unseen.
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
+    watching.wait(timeout=WATCH_START_SECONDS)
+    edits.update(_rebuild(settings_file, content, output, []))
+    first_build_done.set()
     # The handler resolves the output path on every request, so it follows the atomic switch.
     handler = functools.partial(SiteHandler, directory=str(output_path), old_addresses=OldAddressesOfSite(output_path))
     with SiteServer((host, port), handler) as server:

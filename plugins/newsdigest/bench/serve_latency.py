@@ -20,9 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# watchfiles registers its watch after serve's first build, as the server starts: an edit made
-# within that instant would never be seen.
-SETTLE_SECONDS = 1.0
 POLL_SECONDS = 0.005
 # serve's line for a finished rebuild (a warning that names the file is not one)
 _REBUILD_DONE = re.compile(r"\b(rebuilt|build failed)\b")
@@ -69,8 +66,7 @@ class ServeSession:
                 raise self._failure(f"exited with code {self.process.returncode} before serving")
             try:
                 with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        time.sleep(SETTLE_SECONDS)
+                    if response.status == 200:  # serve watches from before its first build
                         return
             except (urllib.error.URLError, OSError):
                 pass
