@@ -42,23 +42,7 @@ def wait_for(predicate, seconds=30.0):
 def test_serve_rebuilds_on_change(site):
     story = site.add_article("story", title="Original headline")
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(NEWSDIGEST),
-            "serve",
-            "--content",
-            str(site.content),
-            "--output",
-            str(site.output),
-            "--port",
-            str(port),
-            "--settings",
-            str(site.settings_file()),
-        ],
-        cwd=site.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_serve(site, port, site.root / "serve.log")
     try:
         url = f"http://127.0.0.1:{port}/"
         assert wait_for(lambda: "Original headline" in fetch(url))
@@ -71,27 +55,10 @@ def test_serve_rebuilds_on_change(site):
 
 def test_serve_goes_on_after_any_failed_rebuild_and_ignores_editor_lock_files(site):
     story = site.add_article("story", title="Original headline")
-    settings = site.settings_file()
     port = free_port()
     log = site.root / "serve.log"
-    with open(log, "w") as printed:
-        server = subprocess.Popen(
-            [
-                str(NEWSDIGEST),
-                "serve",
-                "--content",
-                str(site.content),
-                "--output",
-                str(site.output),
-                "--port",
-                str(port),
-                "--settings",
-                str(settings),
-            ],
-            cwd=site.root,
-            stdout=printed,
-            stderr=subprocess.STDOUT,
-        )
+    server = start_serve(site, port, log)
+    settings = site.root / "settings.py"  # the file start_serve wrote (Site.settings_file)
     try:
         url = f"http://127.0.0.1:{port}/"
         assert wait_for(lambda: "Original headline" in fetch(url))

@@ -41,9 +41,9 @@ _DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Shown on the story's own page (the note also in its edition), never in lists of stories: a
 # page needs them in its key only when its template reads them (newsdigest.template_reads).
 OWN_PAGE_KEYS = ("note", "image_credit", "contributors")
-# "gone": deleted on purpose; its addresses answer 410 (newsdigest.addresses).
 # A story file larger than this is named in a warning: most likely pages of a site pasted whole.
 LARGE_STORY_BYTES = 200 * 1024
+# "gone": deleted on purpose; its addresses answer 410 (newsdigest.addresses).
 GONE = "gone"
 STATUSES = ("published", "draft", "hidden", GONE)
 # Keys whose values name a page of their own (/tags/<slug>/, /sections/…, /sources/…).
