@@ -60,7 +60,7 @@ def bench(c, what=""):
 @task
 def clean(c):
     """Remove the built site (the output link and its generation folders) and the caches."""
-    from newsdigest.publish import remove_site
+    from newsdigest.build.generations import remove_site
 
     remove_site(ROOT / "output")
     shutil.rmtree(ROOT / ".cache", ignore_errors=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest import frontmatter, publish
-from newsdigest.build import build
+from newsdigest.build import generations as publish
+from newsdigest.build.run import build
+from newsdigest.content import frontmatter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from newsdigest import addresses, frontmatter
+from newsdigest.build.errors import BuildFailed
+from newsdigest.content import frontmatter
 from newsdigest.ingest import Options, ingest
-from newsdigest.pelican_plugins.strict import BuildFailed
+from newsdigest.site.addresses import record as addresses
 
 from conftest import run_cli
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.bench.sample_site import illustration, write_sample_site
-from newsdigest.serve import SiteServer
+from newsdigest.serve.server import SiteServer
+from newsdigest_bench.sample_site import illustration, write_sample_site
 
 from conftest import BBC, ROOT, SEED, Site, require_shared
 

@@ -1,6 +1,6 @@
-"""The cache's one digest and one tree digest (newsdigest.cache), without Pelican."""
+"""The cache's one digest and one tree digest (newsdigest.build.cache), without Pelican."""
 
-from newsdigest.cache import digest, tree_digest
+from newsdigest.build.cache import digest, tree_digest
 
 
 def test_parts_are_framed_so_regrouping_them_changes_the_digest():

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdigest import content_model, frontmatter
+from newsdigest.content import frontmatter, model as content_model
 
 
 def test_round_trip_survives_any_title():

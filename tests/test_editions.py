@@ -153,7 +153,7 @@ def test_newsletter_and_edition_pages_pass_the_w3c_checker(site):
 
 
 def test_an_edition_without_a_featured_story_leads_with_its_newest_illustrated_one():
-    from newsdigest.editions import choose_lead
+    from newsdigest.site.editions import choose_lead
 
     stories = ["newest", "illustrated", "older illustrated", "featured"]  # newest first
     featured = lambda story: story == "featured"  # noqa: E731

@@ -11,8 +11,8 @@ import time
 import psutil
 import pytest
 
-from newsdigest import frontmatter
-from newsdigest.stop_points import ENVIRONMENT_VARIABLE, POINTS
+from newsdigest.build.stop_points import ENVIRONMENT_VARIABLE, POINTS
+from newsdigest.content import frontmatter
 
 from conftest import NEWSDIGEST, Site, tree
 

@@ -21,8 +21,8 @@ import lxml.html
 import pytest
 from feedgen.feed import FeedGenerator
 
-from newsdigest import feeds
-from newsdigest.feeds import xml_safe
+from newsdigest.site import feeds
+from newsdigest.site.feeds import xml_safe
 
 from conftest import SHARED, Site, require_shared
 

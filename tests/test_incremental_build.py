@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from newsdigest import frontmatter
+from newsdigest.content import frontmatter
 
 from conftest import ROOT, Site, tree
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest import frontmatter
-from newsdigest.bench.ingest import aeb_quality
+from newsdigest.content import frontmatter
 from newsdigest.ingest import Options, forget, ingest
+from newsdigest_bench.ingest import aeb_quality
 
 from conftest import AEB, BBC, ROOT, SEED, require_shared, run_cli
 
@@ -685,7 +685,7 @@ def test_invisible_characters_leave_headlines_names_and_tags(tmp_path):
 
 
 def test_the_known_feed_benchmark_ingests_then_skips_every_entry(tmp_path):
-    from newsdigest.bench.ingest import known_feed, synthetic_feed
+    from newsdigest_bench.ingest import known_feed, synthetic_feed
 
     assert len(synthetic_feed(10_000)) < 10 * 2**20  # the benchmark's feed is one ingest accepts
     size, first, again = known_feed(200, tmp_path / "bench")

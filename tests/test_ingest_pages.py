@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsdigest import document, frontmatter
-from newsdigest.bench.ingest import Structure
-from newsdigest.build import load_settings
+from newsdigest.build.run import load_settings
+from newsdigest.content import document, frontmatter
 from newsdigest.ingest import Options, bylines, furniture, headlines, html_page, ingest, language, moments
 from newsdigest.ingest.page_tree import _largest_in_srcset
 from newsdigest.ingest.sources import SourceNames
+from newsdigest_bench.ingest import Structure
 
 from conftest import ROOT, run_cli
 

@@ -7,7 +7,7 @@ import time
 import psutil
 import pytest
 
-from newsdigest import frontmatter
+from newsdigest.content import frontmatter
 
 from conftest import NEWSDIGEST
 

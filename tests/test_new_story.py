@@ -4,7 +4,7 @@ and prints its path; it never overwrites one, and refuses what cannot be publish
 import datetime as dt
 from pathlib import Path
 
-from newsdigest import frontmatter
+from newsdigest.content import frontmatter
 
 from conftest import run_cli
 

@@ -1,10 +1,10 @@
-"""Page keys (newsdigest.page_keys) as plain functions: what changes a page's key and what does not."""
+"""Page keys (newsdigest.build.page_keys) as plain functions: what changes a page's key and what does not."""
 
 import datetime as dt
 from types import SimpleNamespace
 
-from newsdigest import page_keys
-from newsdigest.build_state import BUILD_KEY
+from newsdigest.build import page_keys
+from newsdigest.build.record import BUILD_KEY
 
 
 def story(url="2015/11/21/story/", **metadata):

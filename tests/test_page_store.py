@@ -3,8 +3,8 @@ it only when the file's inode says it may have been written since the last good 
 
 import os
 
-from newsdigest import page_store
-from newsdigest.page_store import PageStore
+from newsdigest.build import page_store
+from newsdigest.build.page_store import PageStore
 
 
 def stored_site(tmp_path):

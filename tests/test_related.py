@@ -3,8 +3,8 @@
 import logging
 import re
 
-from newsdigest import related
-from newsdigest.bench import corpus
+from newsdigest.site import related
+from newsdigest_bench import corpus
 
 from conftest import BBC, require_shared
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.build import build
-from newsdigest.site_settings import SiteSettings
+from newsdigest.build.run import build
+from newsdigest.site.settings import SiteSettings
 
 from conftest import ROOT, Site, run_cli, tree
 

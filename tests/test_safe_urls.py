@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from newsdigest import content_model, feeds, safe_urls
+from newsdigest.content import model, safe_urls
+from newsdigest.site import feeds
 
 HOSTILE = [
     "javascript:alert(1)",
@@ -40,7 +41,7 @@ def test_web_addresses_and_site_paths_are_kept():
 
 def test_front_matter_drops_an_unsafe_address_with_a_warning_naming_the_field():
     warnings = []
-    metadata = content_model.normalise(
+    metadata = model.normalise(
         {"title": "T", "source_url": "javascript:alert(1)", "image": "data:image/svg+xml,<svg onload=alert(1)>"},
         require_date=False,
         timezone=None,

@@ -4,7 +4,7 @@ merges every block's bundle, so every story stays findable."""
 import json
 import re
 
-from newsdigest.search_blocks import split
+from newsdigest.site.search_blocks import split
 
 
 def pages(count, start=0):
@@ -76,7 +76,7 @@ def test_each_story_is_indexed_in_its_own_language(site):
 
 
 def test_a_block_is_keyed_by_what_pagefind_reads_not_by_what_surrounds_the_story():
-    from newsdigest.search_blocks import indexed_part
+    from newsdigest.site.search_blocks import indexed_part
 
     page = (
         b'<html lang="fr"><head><title>Gr\xc3\xa8ve</title></head><body><nav>Tags</nav>'

@@ -1,6 +1,6 @@
 """The rules a web server follows for the site, read back as `newsdigest serve` reads them."""
 
-from newsdigest.server_rules import OldAddresses, redirects_file
+from newsdigest.site.addresses.server_rules import OldAddresses, redirects_file
 
 
 def test_old_addresses_read_back_from_the_redirects_file_in_every_spelling_nginx_accepts():

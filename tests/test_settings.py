@@ -5,10 +5,11 @@ import dataclasses
 
 import pytest
 
-from newsdigest import editions, feeds, presentation, related, search_blocks, setting_fields, taxonomy
+from newsdigest import settings as setting_fields
 from newsdigest.ingest import sources
-from newsdigest.setting_fields import SettingsError
-from newsdigest.site_settings import SiteSettings
+from newsdigest.settings import SettingsError
+from newsdigest.site import editions, feeds, presentation, related, search_blocks, taxonomy
+from newsdigest.site.settings import SiteSettings
 
 from conftest import run_cli
 

@@ -1,6 +1,6 @@
 """End to end: the sample content builds into a site whose front page links the seed story."""
 
-from newsdigest.build import build
+from newsdigest.build.run import build
 
 from conftest import ROOT
 

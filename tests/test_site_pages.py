@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from newsdigest import presentation
-from newsdigest.bench.sample_site import illustration
+from newsdigest.site import presentation
+from newsdigest_bench.sample_site import illustration
 
 from conftest import ROOT
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsdigest.pelican_plugins.strict import BuildFailed
+from newsdigest.build.errors import BuildFailed
 
 from conftest import run_cli
 

@@ -1,10 +1,10 @@
 """Suggested tags an editor keeps, and tag names that can always become pages."""
 
-from newsdigest.bench import tagging as tag_fixtures
+from newsdigest.content.slugs import slugify
 from newsdigest.ingest import tagging
 from newsdigest.ingest.story import Story
-from newsdigest.slugs import slugify
-from newsdigest.taxonomy import build_terms
+from newsdigest.site.taxonomy import build_terms
+from newsdigest_bench import tagging as tag_fixtures
 
 from conftest import BBC, require_shared
 
@@ -73,7 +73,7 @@ def test_symbol_names_keep_distinct_readable_slugs():
 def test_a_tag_without_letter_or_digit_fails_the_build_naming_the_file(site):
     import pytest
 
-    from newsdigest.pelican_plugins.strict import BuildFailed
+    from newsdigest.build.errors import BuildFailed
 
     site.add_article("fine", title="Fine", tags=["Mali"])
     site.add_article("shouting", title="Shouting", tags=["Mali", "!!!"])

@@ -2,7 +2,7 @@
 
 import re
 
-from newsdigest.taxonomy import Vocabulary, alphabetical, build_terms, fold, most_covered
+from newsdigest.site.taxonomy import Vocabulary, alphabetical, build_terms, fold, most_covered
 
 
 def terms_of(names_per_item, vocabulary=None, min_count=1):

@@ -4,7 +4,7 @@ must be rendered again when any note changes, the others need not be."""
 import jinja2
 import pytest
 
-from newsdigest.template_reads import reads_fields_of_others
+from newsdigest.build.template_reads import reads_fields_of_others
 
 FIELDS = ("metadata", "note", "image_credit")
 

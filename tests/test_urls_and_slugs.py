@@ -1,6 +1,6 @@
 """Every story gets its own address; lists never collide with the pages around them."""
 
-from newsdigest.slugs import slugify, with_suffix
+from newsdigest.content.slugs import slugify, with_suffix
 
 
 def test_slugify_is_ascii_short_and_never_a_path():

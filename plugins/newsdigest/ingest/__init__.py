@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsdigest import content_model, safe_urls, taxonomy
+from newsdigest.content import model as content_model, safe_urls
+from newsdigest.content.slugs import slugify
 from newsdigest.ingest import clipping, feed, forgotten, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
 from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
-from newsdigest.slugs import slugify
-from newsdigest.taxonomy import Vocabulary
+from newsdigest.site import taxonomy
+from newsdigest.site.taxonomy import Vocabulary
 
 _log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import feedparser
 import lxml.etree
 
-from newsdigest import safe_urls
+from newsdigest.content import safe_urls
 from newsdigest.ingest import bylines, html_page, language
 from newsdigest.ingest.clipping import absorb_paragraphs
 from newsdigest.ingest.language import language_code

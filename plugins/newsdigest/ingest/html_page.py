@@ -13,7 +13,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Document
 
-from newsdigest import safe_urls
+from newsdigest.content import safe_urls
 from newsdigest.ingest import bylines, headlines, language, moments, page_tree
 from newsdigest.ingest.clipping import absorb_paragraphs
 from newsdigest.ingest.markdown_body import FIGURE_OPENING, markdown_blocks

@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from newsdigest.content.slugs import short_hash
 from newsdigest.ingest import reading
 from newsdigest.ingest.store import write_atomically
 from newsdigest.ingest.story import IngestError
-from newsdigest.slugs import short_hash
 
 IMAGES_FOLDER = "images"
 MAX_WIDTH = 1600  # twice the widest column a lead image is shown in

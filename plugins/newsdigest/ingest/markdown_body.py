@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsdigest import safe_urls
+from newsdigest.content import safe_urls
 from newsdigest.ingest.page_tree import FIGURE_KEY_PATTERN, Figure
 from newsdigest.ingest.story import Block, decode_entities, one_line, plain_text
 

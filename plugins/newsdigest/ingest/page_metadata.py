@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from newsdigest import safe_urls
+from newsdigest.content import safe_urls
 from newsdigest.ingest import bylines, furniture
 from newsdigest.ingest.language import language_code
 from newsdigest.ingest.story import plain_text

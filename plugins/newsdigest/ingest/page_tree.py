@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import lxml.etree
 
-from newsdigest import safe_urls
+from newsdigest.content import safe_urls
 from newsdigest.ingest import furniture
 from newsdigest.ingest.story import plain_text
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsdigest.ingest.story import plain_text
-from newsdigest.setting_fields import SettingsGroup, setting
-from newsdigest.taxonomy import fold
+from newsdigest.settings import SettingsGroup, setting
+from newsdigest.site.taxonomy import fold
 
 _HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
 # Second-level labels under which a country's sites register: bbc.co.uk, abc.net.au.

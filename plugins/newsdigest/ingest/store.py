@@ -16,10 +16,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdigest import frontmatter
+from newsdigest.content import frontmatter
+from newsdigest.content.slugs import MAX_SLUG_LENGTH
 from newsdigest.ingest.reading import read_regular_file
 from newsdigest.ingest.story import IngestError
-from newsdigest.slugs import MAX_SLUG_LENGTH
 
 CHECKSUM_KEY = "ingest_checksum"
 

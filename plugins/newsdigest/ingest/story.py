@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from newsdigest.content_model import visible_text
+from newsdigest.content.model import visible_text
 
 
 class IngestError(Exception):

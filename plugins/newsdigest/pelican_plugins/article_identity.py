@@ -12,7 +12,7 @@ import os
 from pelican import signals
 from pelican.contents import Category
 
-from newsdigest.slugs import with_suffix
+from newsdigest.content.slugs import with_suffix
 
 
 def _source_key(item, base_path: str) -> str:

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state, content_model, document
-from newsdigest.editions import build_editions, edition_date, parse_edition
+from newsdigest.build import record
+from newsdigest.content import document, model
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl
+from newsdigest.site.editions import build_editions, edition_date, parse_edition
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ def _intros(folder: Path, period: str, markdown_config: str) -> tuple[dict, dict
 
 class EditionsGenerator(Generator):
     def generate_context(self):
-        read = build_state.current(self.settings).settings.editions
+        read = record.current(self.settings).settings.editions
         period = read.period
-        timezone = content_model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC")
+        timezone = model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC")
         stories = list(self.context.get("articles", []))
         chosen: dict[int, object] = {}
         for story in stories:

@@ -1,5 +1,5 @@
 """Feeds for the site, every tag, section and source (and the editions, when there are any),
-in RSS, Atom and JSON Feed (newsdigest.feeds), plus the /feeds/ page and feeds/feeds.opml.
+in RSS, Atom and JSON Feed (newsdigest.site.feeds), plus the /feeds/ page and feeds/feeds.opml.
 
 Pelican's own feeds stay off (pelicanconf.py), so no two feeds share a path.
 Entry ids never change once published: `tag:<site domain>,<publication date>:<source file>`
@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state, feeds, page_keys
-from newsdigest.site_address import unpublishable
+from newsdigest.build import page_keys, record
+from newsdigest.site import feeds
+from newsdigest.site.addresses.siteurl import unpublishable
 
 logger = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^>]+>")
@@ -43,7 +44,7 @@ class FeedSet:
 
 def feed_siteurl(settings) -> str:
     """Feeds need absolute URLs even when the site is built for local browsing."""
-    return build_state.current(settings).settings.feeds.base_url(settings.get("SITEURL"))
+    return record.current(settings).settings.feeds.base_url(settings.get("SITEURL"))
 
 
 def warn_of_a_local_address(pelican) -> None:
@@ -76,7 +77,7 @@ def feed_sets(context, settings) -> list[FeedSet]:
     """Every feed the site offers, site feeds first: the one list the feeds, the /feeds/ page,
     the OPML file and the templates' discovery links all come from."""
     sitename = settings.get("SITENAME", "")
-    read = build_state.current(settings).settings
+    read = record.current(settings).settings
     sets = [FeedSet("feeds/all.", sitename, "", read.presentation.site_description or sitename, "site")]
     if context.get("editions"):
         sets.append(
@@ -99,7 +100,7 @@ class FeedsGenerator(Generator):
     _terms_by_url = None
 
     def generate_output(self, writer):
-        read = build_state.current(self.settings).settings
+        read = record.current(self.settings).settings
         siteurl = feed_siteurl(self.settings)
         sitename = self.settings.get("SITENAME", "")
         publisher = feeds.Person(sitename, f"{siteurl}/") if sitename else None

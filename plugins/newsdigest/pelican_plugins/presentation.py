@@ -1,4 +1,4 @@
-"""Per-story page data (newsdigest.presentation): `reading_minutes`, `age_years` (against the
+"""Per-story page data (newsdigest.site.presentation): `reading_minutes`, `age_years` (against the
 build date: SOURCE_DATE_EPOCH, else the newest story), `previous_story` / `next_story`,
 `lead_image` (a LeadImage or None; `image_absolute`, its address for social cards) and
 `json_ld`, the story's schema.org NewsArticle; plus `build_moment` for every template."""
@@ -11,9 +11,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import presentation
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.feeds import feed_siteurl
+from newsdigest.site import presentation
 
 logger = logging.getLogger(__name__)
 

@@ -18,12 +18,14 @@ from pelican import signals
 from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
-from newsdigest import build_state, content_model, document, frontmatter, page_keys, presentation, stop_points
-from newsdigest.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
-from newsdigest.ignored_files import files_under
-from newsdigest.parallel import map_chunks, worker_count
+from newsdigest.build import page_keys, record, stop_points
+from newsdigest.build.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
+from newsdigest.build.ignored_files import files_under
+from newsdigest.build.workers import map_chunks, worker_count
+from newsdigest.content import document, frontmatter, model as content_model
+from newsdigest.content.slugs import slugify
 from newsdigest.paths import display_path
-from newsdigest.slugs import slugify
+from newsdigest.site import presentation
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def warm_documents(pelican) -> None:
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
         for key, value in map_chunks(
-            _load_chunk, jobs, worker_count(build_state.current(settings).settings.parallel.workers)
+            _load_chunk, jobs, worker_count(record.current(settings).settings.parallel.workers)
         ):
             stop_points.reached("conversion")
             if value:
@@ -70,7 +72,7 @@ def warm_documents(pelican) -> None:
                 found[key] = document.LoadedDocument.from_json(value)
         cache.put_many(DOCUMENTS, converted)
         cache.prune(DOCUMENTS)
-    build = build_state.current(settings)
+    build = record.current(settings)
     build.documents = {path: found[key] for path, key in keys.items() if key in found}
     build.document_keys = keys  # for the writer's page keys
     build.listing_keys = {}  # filled as files are read
@@ -97,7 +99,7 @@ class FrontMatterMarkdownReader(BaseReader):
         shown = display_path(source_path)
         try:
             loaded = self._load(source_path)
-            build_state.current(self.settings).listing_keys[source_path] = _listing_key(loaded)
+            record.current(self.settings).listing_keys[source_path] = _listing_key(loaded)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:
@@ -132,7 +134,7 @@ class FrontMatterMarkdownReader(BaseReader):
     def _load(self, source_path) -> document.LoadedDocument:
         # Handed over, not kept: the story holds what it needs, and the build's worker processes
         # would otherwise each carry a copy of every converted document.
-        cached = build_state.current(self.settings).documents.pop(source_path, None)
+        cached = record.current(self.settings).documents.pop(source_path, None)
         if cached is not None:
             return cached
         with open(source_path, encoding="utf-8") as handle:

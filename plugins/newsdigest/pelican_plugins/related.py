@@ -1,4 +1,4 @@
-"""Related stories on every article (newsdigest.related): the curator's explicit "Related:"
+"""Related stories on every article (newsdigest.site.related): the curator's explicit "Related:"
 references first, then ranked similar coverage up to RELATED_MAX.
 
 Sets `article.related` to a list of RelatedStory (article, score, reason; or, for a
@@ -16,10 +16,12 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
-from newsdigest import build_state, related, safe_urls
-from newsdigest.cache import RELATED_RANKING, RELATED_WORDS, BuildCache, code_fingerprint, store_path
-from newsdigest.parallel import worker_count
+from newsdigest.build import record
+from newsdigest.build.cache import RELATED_RANKING, RELATED_WORDS, BuildCache, code_fingerprint, store_path
+from newsdigest.build.workers import worker_count
+from newsdigest.content import safe_urls
 from newsdigest.paths import display_path
+from newsdigest.site import related
 
 logger = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^>]+>")
@@ -66,7 +68,7 @@ def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: relat
 class RelatedGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        settings = build_state.current(self.settings).settings.related
+        settings = record.current(self.settings).settings.related
         ranking = self._ranking([_document(article) for article in articles], settings)
         index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles], settings.title_match)
         names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
@@ -106,7 +108,7 @@ class RelatedGenerator(Generator):
                 # Each story's words are kept by its text: an edit reads one story's words again.
                 keys = [related.text_key(document, settings.default_lang) for document in documents]
                 known = cache.get_many(RELATED_WORDS, sorted(set(keys)))
-                threads = worker_count(build_state.current(self.settings).settings.parallel.workers)
+                threads = worker_count(record.current(self.settings).settings.parallel.workers)
                 lines = related.word_lines(documents, settings.default_lang, threads, known)
                 cache.put_many(RELATED_WORDS, {k: line for k, line in zip(keys, lines, strict=True) if k not in known})
                 ranking = related.rank(documents, settings, threads=threads, lines=lines)

@@ -2,7 +2,7 @@
 folder, so the index goes live with the pages it describes. Only story bodies are
 indexed (article.html marks them with data-pagefind-body). The search page is /search/.
 
-The stories are indexed in blocks (see newsdigest.search_blocks), one Pagefind bundle
+The stories are indexed in blocks (see newsdigest.site.search_blocks), one Pagefind bundle
 each, as many at once as there are cores; the search page merges the bundles. Each story
 is indexed in its own language (its page's `lang`): a bundle holds an index per language
 it has, and the search page searches every language (`search_languages`: language ->
@@ -24,9 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pelican import signals
 
-from newsdigest import build_state, search_blocks, stop_points
-from newsdigest.cache import digest
-from newsdigest.parallel import dying_with_parent, worker_count
+from newsdigest.build import record, stop_points
+from newsdigest.build.cache import digest
+from newsdigest.build.workers import dying_with_parent, worker_count
+from newsdigest.site import search_blocks
 
 logger = logging.getLogger(__name__)
 INDEX_TIMEOUT_SECONDS = 900
@@ -38,7 +39,7 @@ def plan_blocks(generators) -> None:
     if not generators:
         return
     settings, context = generators[0].settings, generators[0].context
-    build = build_state.current(settings)
+    build = record.current(settings)
     if not build.settings.search.enabled:
         context["search_bundles"] = []
         return
@@ -125,7 +126,7 @@ class _Indexer:
 
 def index_site(pelican) -> None:
     settings = pelican.settings
-    build = build_state.current(settings)
+    build = record.current(settings)
     blocks = build.search_blocks
     if not blocks:
         return

@@ -1,4 +1,4 @@
-"""newsdigest's settings, read once per build into the build record (newsdigest.site_settings),
+"""newsdigest's settings, read once per build into the build record (newsdigest.site.settings),
 given back to Pelican's settings with their defaults: templates read some directly
 (`SEARCH_ENABLED`, `FEED_KINDS`, `NOTE_LABEL`, `AGE_NOTICE_YEARS`…), and a settings file that
 leaves one out gets its default, never an undefined name.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from newsdigest import build_state
+from newsdigest.build import record as build_state
 
 
 def fill_settings(pelican) -> None:

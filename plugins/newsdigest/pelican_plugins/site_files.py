@@ -11,8 +11,9 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state, sitemaps
+from newsdigest.build import record
 from newsdigest.pelican_plugins.feeds import feed_siteurl
+from newsdigest.site import sitemaps
 
 NOT_IN_SITEMAP = ("404.html", "email.html")
 
@@ -50,12 +51,12 @@ class SiteFilesGenerator(Generator):
             lastmod[f"{edition.url}index.html"] = _newest(edition.articles, moment)
         for month in (self.context.get("period_archives") or {}).get("month", []):
             lastmod[month["save_as"]] = _newest(month["articles"], moment)
-        build_state.current(self.settings).lastmod = (lastmod, moment, stories)
+        record.current(self.settings).lastmod = (lastmod, moment, stories)
 
 
 def write_site_files(pelican) -> None:
     settings = pelican.settings
-    build = build_state.current(settings)
+    build = record.current(settings)
     recorded = build.lastmod
     if recorded is None:
         return

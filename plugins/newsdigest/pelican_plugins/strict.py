@@ -13,18 +13,8 @@ import sys
 
 from pelican import signals
 
-from newsdigest import build_state
-
-
-class BuildFailed(Exception):
-    """The build found problems; `problems` holds one line for each."""
-
-    exitcode = 1
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''}:\n" + "\n".join(self.problems))
+from newsdigest.build import record as build_state
+from newsdigest.build.errors import BuildFailed
 
 
 class ProblemCollector(logging.Handler):

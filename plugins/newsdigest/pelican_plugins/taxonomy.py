@@ -1,4 +1,4 @@
-"""Tag, section, source (and author) pages from one engine (newsdigest.taxonomy), replacing
+"""Tag, section, source (and author) pages from one engine (newsdigest.site.taxonomy), replacing
 Pelican's tag and author pages.
 
 Publishes `context["taxonomies"]` = {"tags": [...], "sections": [...], "sources": [...], "authors": [...]}
@@ -17,8 +17,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsdigest import build_state
-from newsdigest.taxonomy import Vocabulary, alphabetical, build_terms, most_covered
+from newsdigest.build import record
+from newsdigest.site.taxonomy import Vocabulary, alphabetical, build_terms, most_covered
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def drop_pelican_tags(generator) -> None:
 class TaxonomyGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        read = build_state.current(self.settings).settings.taxonomy
+        read = record.current(self.settings).settings.taxonomy
         vocabulary_path = Path(self.path) / read.vocabulary
         try:
             vocabulary = Vocabulary.load(vocabulary_path)
@@ -73,7 +73,7 @@ class TaxonomyGenerator(Generator):
     def generate_output(self, writer):
         index_template = self.get_template("terms")
         term_template = self.get_template("term")
-        top = build_state.current(self.settings).settings.taxonomy.top_terms
+        top = record.current(self.settings).settings.taxonomy.top_terms
         for kind in self.wanted:
             listed = [term for term in self.taxonomies[kind] if term.url]
             writer.write_file(

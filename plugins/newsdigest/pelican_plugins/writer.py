@@ -5,19 +5,19 @@ something that goes into it changed.
   behind it: both are logged as errors, which fail the build (see strict.py).
 - Pages are not rendered when asked for but queued, then rendered at the end by
   forked worker processes that share the finished site context (nothing to pickle).
-- Each page has a key (newsdigest.page_keys). A page whose key an earlier build
+- Each page has a key (newsdigest.build.page_keys). A page whose key an earlier build
   rendered is not rendered again: its files are linked from the page store
-  (newsdigest.page_store), which checks them first.
+  (newsdigest.build.page_store), which checks them first.
 - A page whose template may show other stories' own-page fields (an edition shows its
   stories' notes) has their fields in its key. Which stories: those whose fields its last
   rendering read (each page's reads are noted while it renders), when nothing else that goes
   into it has changed since (its base key); else every story's. So a note edit renders again
   the pages that showed that note, not every edition of the site.
-- Pages are rendered into the new site's own folder (see newsdigest.publish), and a file
+- Pages are rendered into the new site's own folder (see newsdigest.build.generations), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
 - With RELATIVE_URLS (a build to preview from the disk), every page's links are relative,
   whichever plugin writes it, and its links to folders end in index.html
-  (newsdigest.preview_links); a page that asks for `relative_urls=False` (404.html, served at
+  (newsdigest.site.addresses.preview_links); a page that asks for `relative_urls=False` (404.html, served at
   any depth) keeps links from the site's root. `SITE_ADDRESS`, the site's absolute address
   as configured (SITEURL, or empty), stays absolute for canonical links.
 """
@@ -33,13 +33,14 @@ import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest import build_state, page_keys, preview_links, stop_points
-from newsdigest.build_state import PendingPage
-from newsdigest.cache import code_fingerprint, tree_digest
-from newsdigest.content_model import OWN_PAGE_KEYS
-from newsdigest.parallel import map_chunks, worker_count
+from newsdigest.build import page_keys, record as build_state, stop_points
+from newsdigest.build.cache import code_fingerprint, tree_digest
+from newsdigest.build.record import PendingPage
+from newsdigest.build.template_reads import reads_fields_of_others
+from newsdigest.build.workers import map_chunks, worker_count
+from newsdigest.content.model import OWN_PAGE_KEYS
 from newsdigest.paths import display_path
-from newsdigest.template_reads import reads_fields_of_others
+from newsdigest.site.addresses import preview_links
 
 logger = logging.getLogger(__name__)
 

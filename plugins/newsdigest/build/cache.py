@@ -1,0 +1,221 @@
+"""The build cache: values keyed by content hashes, in one SQLite file under .cache/.
+
+Keys already include everything that went into a value (the content's bytes,
+the settings that shape it, the code's fingerprint), so a stale entry is never
+read: it is simply never asked for again, and `prune` removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import newsdigest
+from newsdigest.build.ignored_files import files_under
+from newsdigest.paths import display_path
+
+logger = logging.getLogger(__name__)
+
+_PACKAGES_THAT_SHAPE_OUTPUT = ("pelican", "markdown", "jinja2", "nh3", "feedgen", "pyyaml")
+STORE_NAME = "newsdigest.sqlite"
+PAGES_FOLDER = "pages"
+# The namespaces of the store, one per kind of value.
+DOCUMENTS = "document"  # converted Markdown, by file bytes (the reader)
+RELATED_RANKING = "related-ranking"  # the related-story ranking, by its inputs
+RELATED_WORDS = "related-words"  # each story's words for the ranking, by its text (related.text_key)
+PAGE_STORE = "page-store"  # the files of rendered pages, by page key (newsdigest.build.page_store)
+PAGE_STORE_CHECKED = "page-store-checked"  # each stored file's identity when last known intact
+STORIES_SHOWN = "stories-shown"  # per page: whose own-page fields (notes…) its last rendering read
+
+
+def store_path(cache_path: str | os.PathLike[str]) -> Path:
+    """The SQLite file of every namespace, under the settings' CACHE_PATH."""
+    return Path(cache_path) / STORE_NAME
+
+
+def pages_folder(cache_path: str | os.PathLike[str]) -> Path:
+    """The page store's files (newsdigest.build.page_store), under the settings' CACHE_PATH."""
+    return Path(cache_path) / PAGES_FOLDER
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of newsdigest's own source and the versions of the libraries that shape output."""
+    digest = hashlib.sha256()
+    package = Path(newsdigest.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in _PACKAGES_THAT_SHAPE_OUTPUT:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
+def _update(hasher, part: str | bytes) -> None:
+    # Each part framed by its length: ("ab", "c") and ("a", "bc") never digest alike.
+    data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+    hasher.update(len(data).to_bytes(8, "little"))
+    hasher.update(data)
+
+
+def digest(*parts: str | bytes) -> str:
+    """The one digest of cache keys and page keys: SHA-256 of the parts, each framed by its length."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        _update(hasher, part)
+    return hasher.hexdigest()
+
+
+def tree_digest(*folders: str | os.PathLike[str], ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
+    """Digest of every file's path (relative to its folder) and bytes under `folders`, but the
+    files the build ignores (`ignore`: IGNORE_FILES patterns) and those in the top-level
+    folders named in `skip`."""
+    skipped = {os.path.normpath(name) for name in skip}
+    hasher = hashlib.sha256()
+    for folder in folders:
+        root = Path(folder)
+        if not root.is_dir():
+            continue
+        for name in files_under(root, ignore):
+            path = Path(name)
+            relative = path.relative_to(root)
+            if relative.parts[0] in skipped or not path.is_file():
+                continue
+            _update(hasher, relative.as_posix())
+            _update(hasher, path.read_bytes())
+    return hasher.hexdigest()
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class BuildCache:
+    """A namespace -> key -> text store. Use as a context manager; writes commit on exit.
+
+    A cache only saves time, so it never fails a build: a file SQLite cannot read as a
+    database (damaged, or not one at all) is replaced by an empty one, and an entry its
+    reader cannot decode (`get_decoded`) is deleted, each with a warning naming the file;
+    what they held is computed again.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._used: dict[str, set[str]] = {}
+        self._connection: sqlite3.Connection | None = None
+        self._guarded(self._connect)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError(f"{self.path}: the cache is not open")
+        return self._connection
+
+    def _connect(self) -> None:
+        self._connection = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, PRIMARY KEY (namespace, key))"
+        )
+
+    def _guarded(self, operation):
+        """Run `operation`; if the database turns out to be damaged, start a new one and run it again."""
+        try:
+            return operation()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # locked, disk full: not the file's fault
+                raise
+            logger.warning(
+                "%s: %s; starting an empty cache (the build takes longer this time)", display_path(self.path), error
+            )
+            if self._connection is not None:
+                self._connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._connect()
+            return operation()
+
+    def get_many(self, namespace: str, keys: list[str]) -> dict[str, str]:
+        def select() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self._db.execute(
+                        f"SELECT key, value FROM entries WHERE namespace = ? AND key IN ({marks})", [namespace, *chunk]
+                    )
+                )
+            return found
+
+        found = self._guarded(select)
+        self._used.setdefault(namespace, set()).update(keys)
+        return found
+
+    def get_decoded(self, namespace: str, keys: list[str], decode: Callable[[str], object]) -> dict[str, object]:
+        """Like `get_many`, each value passed through `decode`; an entry it cannot decode is deleted."""
+        decoded, unreadable = {}, []
+        for key, text in self.get_many(namespace, keys).items():
+            try:
+                decoded[key] = decode(text)
+            except Exception:  # noqa: BLE001 - whatever a damaged entry makes the decoder raise, it is only a cache miss
+                unreadable.append(key)
+        if unreadable:
+            logger.warning(
+                "%s: %d unreadable %s entr%s dropped; computed again",
+                display_path(self.path),
+                len(unreadable),
+                namespace,
+                "y" if len(unreadable) == 1 else "ies",
+            )
+            self._guarded(
+                lambda: self._db.executemany(
+                    "DELETE FROM entries WHERE namespace = ? AND key = ?", [(namespace, key) for key in unreadable]
+                )
+            )
+        return decoded
+
+    def put_many(self, namespace: str, items: dict[str, str]) -> None:
+        self._guarded(
+            lambda: self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(namespace, key, value) for key, value in items.items()],
+            )
+        )
+        self._used.setdefault(namespace, set()).update(items)
+
+    def prune(self, namespace: str) -> None:
+        """Forget every entry of `namespace` this build did not ask for."""
+        used = self._used.get(namespace, set())
+
+        def delete_unused() -> None:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(key,) for key in used])
+            self._db.execute(
+                "DELETE FROM entries WHERE namespace = ? AND key NOT IN (SELECT key FROM used)", [namespace]
+            )
+
+        self._guarded(delete_unused)
+
+    def close(self) -> None:
+        self._guarded(lambda: self._db.commit())
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

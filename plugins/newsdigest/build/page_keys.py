@@ -1,0 +1,153 @@
+"""Page keys: a digest of everything that goes into a page, so that a rebuild renders only
+the pages whose key is new.
+
+A page's key is made of the site's key (newsdigest's code, the settings, the theme, the
+content files that are not stories, and what lists of stories show of every story), the
+page's name, template and arguments, and the stories it is about (each one's content key,
+place and related stories). A page whose template may show other stories' own-page fields
+(an edition shows its stories' notes) has every story's in its key too.
+
+`stable_repr` turns settings, metadata and plugin results into text that is the same from
+one run to the next (no memory addresses, no set order); content items (anything with a
+`source_path` and a `url`, such as Pelican's articles) stand for themselves by URL, since
+their own keys cover the rest. Plain functions: the writer (pelican_plugins/writer.py)
+calls them and remembers what it computed once per build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+
+from newsdigest.build.cache import digest
+from newsdigest.build.record import BUILD_KEY
+from newsdigest.content.model import OWN_PAGE_KEYS
+
+# Settings that do not shape what is written, and the build record, which holds no setting.
+SETTINGS_NOT_IN_KEYS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS", BUILD_KEY)
+
+_MAX_DEPTH = 6
+
+
+def stable_repr(value, depth: int = 0) -> str:
+    if depth > _MAX_DEPTH:
+        return "…"
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(round(value, 9))
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return repr(str(value))
+    if hasattr(value, "__digest__"):  # an object that says what identifies it
+        return f"<{type(value).__name__} {value.__digest__()}>"
+    if hasattr(value, "source_path") and hasattr(value, "url"):  # a Pelican content object
+        return f"<{type(value).__name__} {value.url}>"
+    if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # tag, author, term
+        return f"<{type(value).__name__} {value.name!s} {value.url}>"
+    if isinstance(value, dict):
+        items = sorted((stable_repr(k, depth + 1), stable_repr(v, depth + 1)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v, depth + 1) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(stable_repr(v, depth + 1) for v in value) + "]"
+    if callable(value):
+        return f"<callable {getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__name__)}>"
+    state = getattr(value, "__dict__", None)
+    if state is not None:
+        public = {k: v for k, v in state.items() if not k.startswith("_") and k != "settings"}
+        return f"<{type(value).__name__} {stable_repr(public, depth + 1)}>"
+    return f"<{type(value).__name__}>"
+
+
+def is_content(value) -> bool:
+    return hasattr(value, "source_path") and hasattr(value, "url")
+
+
+def listing_key(metadata: dict, *extra: str) -> str:
+    """What lists of stories show of a story: its front matter but the fields only its own page
+    shows (`extra`: what else lists show of it, such as its reading time)."""
+    return digest(stable_repr({key: value for key, value in metadata.items() if key not in OWN_PAGE_KEYS}), *extra)
+
+
+def own_fields(item) -> str:
+    """A story's fields that only its own page shows (note, credits…), with its URL, as text."""
+    return f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
+
+
+def site_key(
+    *,
+    code: str,
+    settings: dict,
+    build_moment,
+    theme: str,
+    side_files: str,
+    listings: Iterable[str],
+    ignored: Collection[str] = SETTINGS_NOT_IN_KEYS,
+) -> str:
+    """What every page depends on: the code, the settings (but `ignored`), the build moment
+    (it moves every story's age), the theme's and the side files' tree digests, and the
+    listings (`listing(url, listing key)` of every item, in order)."""
+    shaping = {key: value for key, value in settings.items() if key not in ignored}
+    return digest(code, stable_repr(shaping), stable_repr(build_moment), theme, side_files, *listings)
+
+
+def listing(url: str, key: str) -> str:
+    return f"{url}|{key}"
+
+
+def story_key(story, content_key: str, inputs: dict) -> str:
+    """A story as a page shows it: its content (`content_key`: its file's key, or its metadata
+    as text), its place and `inputs` computed from other stories (its related stories)."""
+    return digest(content_key, story.url, stable_repr(inputs))
+
+
+def value_text(value, story_key_of: Callable[[object], str]) -> str:
+    """A page argument as text for its key: stories by `story_key_of`, lists of stories by kind
+    and count (which stories a list holds, and in what order, follows from front matter and
+    settings, which the site key covers: no need to walk 10,000 stories per page)."""
+    if isinstance(value, dict):  # e.g. Pelican's `paginated`: a name -> list of stories
+        return (
+            "{"
+            + ", ".join(
+                f"{stable_repr(name)}: {value_text(part, story_key_of)}"
+                for name, part in sorted(value.items(), key=lambda item: str(item[0]))
+            )
+            + "}"
+        )
+    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "source_path"):
+        return f"[{len(value)} {type(value[0]).__name__}]"
+    if is_content(value):
+        return story_key_of(value)
+    return stable_repr(value)
+
+
+def arguments_parts(arguments: dict, story_key_of: Callable[[object], str]) -> list[str]:
+    """A page's keyword arguments, in a stable order, as parts of its key."""
+    return [f"{name}={value_text(value, story_key_of)}" for name, value in sorted(arguments.items())]
+
+
+def page_key(site: str, name: str, template: str, args: tuple, parts: Iterable[str]) -> str:
+    """A page rendered from `template` into `name`: the site key, its arguments (`parts`, see
+    `arguments_parts`; with `every_story_own_fields` when its template shows them)."""
+    return digest(site, name, template, stable_repr(args), *parts)
+
+
+def every_story_own_fields(items: Iterable) -> str:
+    return digest(*(own_fields(item) for item in items))
+
+
+def with_own_fields(key: str, stories: Iterable = (), every: str | None = None) -> str:
+    """A page's key with the own-page fields it may show: those of `stories` (the ones its last
+    rendering read), or `every` story's (`every_story_own_fields`) when that is not known."""
+    if every is not None:
+        return digest(key, "every story", every)
+    return digest(key, "stories", *(own_fields(story) for story in stories))
+
+
+def produced_key(site: str, name: str, parts: Iterable[str]) -> str:
+    """Files produced without a template (feeds) under `name`, from `parts` (see `value_text`)."""
+    return digest(site, name, *parts)

@@ -1,0 +1,149 @@
+"""Build the site: read settings, run Pelican with every plugin into a new folder, and put
+it live in one atomic step only when the build succeeded.
+
+Reads top to bottom: settings -> the build lock -> leftovers of crashed builds cleared ->
+the new generation's folder -> Pelican run (pages whose inputs did not change are linked
+from the page store, the rest rendered) -> unchanged files linked to the live site's ->
+the page store updated -> the record of published addresses saved in the content folder ->
+the switch -> the old generation emptied into the spare. See newsdigest.build.generations
+for how the output path stays servable throughout. A failed build applies nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from newsdigest.build import generations, record as build_state, stop_points
+from newsdigest.build.errors import BuildFailed
+from newsdigest.build.lock import build_lock
+from newsdigest.paths import display_path
+from newsdigest.pelican_plugins.search import remove_gathered
+from newsdigest.pelican_plugins.strict import stop_collecting
+from newsdigest.settings import SettingsError
+from newsdigest.site.settings import SiteSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    rendered: int
+    reused: int
+    changed_files: int
+    removed_files: int
+    record: build_state.Build | None = field(default=None, repr=False, compare=False)  # what the build made
+
+
+def load_settings(
+    settings_file: str | os.PathLike[str],
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    overrides: dict | None = None,
+) -> dict:
+    """Pelican settings from `settings_file`, with the content and output folders overridden."""
+    override = dict(overrides or {})
+    if content is not None:
+        override["PATH"] = os.path.abspath(content)
+    if output is not None:
+        override["OUTPUT_PATH"] = os.path.abspath(output)
+    return read_settings(os.fspath(settings_file), override=override)
+
+
+def build(
+    settings_file: str | os.PathLike[str] = "pelicanconf.py",
+    content: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    overrides: dict | None = None,
+    wait: bool = True,
+    record_addresses: bool = True,
+) -> BuildResult:
+    """Build the site; on any problem raise BuildFailed and leave `output` exactly as it was.
+    While another build runs, wait for it, or raise BuildBusy when `wait` is false.
+    `record_addresses`: save the record of published addresses in the content folder (a
+    preview's rebuilds do not: the headlines typed on the way were never published)."""
+    settings = load_settings(settings_file, content, output, overrides)
+    site_settings = _site_settings(settings, settings_file)
+    final_output = Path(settings["OUTPUT_PATH"])
+    with build_lock(settings["CACHE_PATH"], wait=wait):
+        generations.tidy(final_output)
+        remove_gathered(settings["CACHE_PATH"])
+        live = generations.live_generation(final_output)
+        try:
+            generation = generations.new_generation(final_output)
+        except OSError as error:
+            problem = f"{display_path(final_output)}: cannot create the new site's folder beside it: {error.strerror}"
+            logger.error("%s", problem)
+            raise BuildFailed([problem]) from error
+        run_settings = {**settings, "OUTPUT_PATH": str(generation)}
+        record = build_state.start(run_settings, previous_output=live, site_settings=site_settings)
+        try:
+            _run_pelican(run_settings)
+            try:
+                changed, removed = generations.keep_unchanged(generation, record.previous_output)
+                record.keep_in_store(generation)
+                addresses = record.address_record if record_addresses else None
+                if addresses is not None:
+                    addresses.save()  # before the switch: the record always covers the live site
+                try:
+                    generations.switch(final_output, generation)
+                except BaseException:
+                    if addresses is not None:
+                        addresses.undo()
+                    raise
+            except OSError as error:  # a full disk, a folder someone made read-only
+                problem = f"{display_path(error.filename or final_output)}: {error.strerror or error}"
+                logger.error("%s", problem)
+                raise BuildFailed([problem]) from error
+        except BaseException:
+            generations.tidy(final_output)  # the new generation's folders become the spare again
+            raise
+        stop_points.reached("cleanup")
+        generations.tidy(final_output)
+        record.page_store.note_intact()
+    return BuildResult(
+        output=final_output,
+        rendered=record.rendered_count,
+        reused=record.reused_count,
+        changed_files=changed,
+        removed_files=removed,
+        record=record,
+    )
+
+
+def _site_settings(settings: dict, settings_file) -> SiteSettings:
+    """newsdigest's settings, read once; a value that does not fit fails the build before it starts."""
+    try:
+        return SiteSettings.from_settings(settings)
+    except SettingsError as error:
+        problems = [f"{display_path(settings_file)}: {problem}" for problem in error.problems]
+        for problem in problems:
+            logger.error("%s", problem)
+        raise BuildFailed(problems) from error
+
+
+def _run_pelican(settings: dict) -> None:
+    pelican = Pelican(settings)
+    try:
+        pelican.run()
+    except BuildFailed:
+        raise
+    except jinja2.TemplateSyntaxError as error:
+        where = display_path(error.filename or error.name or "template")
+        problem = f"{where}:{error.lineno}: template syntax error: {error.message}"
+        logger.error("%s", problem)
+        raise BuildFailed([problem]) from error
+    except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]
+        logger.error("%s", problem)
+        earlier = [line for line in build_state.current(settings).problems if line != problem]
+        raise BuildFailed([*earlier, problem]) from error
+    finally:
+        stop_collecting(settings)

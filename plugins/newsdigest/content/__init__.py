@@ -1,0 +1,9 @@
+"""The content: what a story file holds and what the site may take from it.
+
+Owns YAML front matter (`frontmatter`), the story model (`model`), converted documents
+(`document`), slugs, safe URLs, and the file of a new story written by hand (`new_story`).
+Plain functions, no Pelican.
+
+May import: `newsdigest.settings`, `newsdigest.paths`, and `newsdigest.site.addresses` for
+what an alias may be.
+"""

@@ -1,0 +1,91 @@
+"""A content file turned into what the site needs: raw front matter, body HTML, summary HTML.
+
+Plain functions, no Pelican: worker processes call `load` in parallel, and the
+reader calls it for any file the cache does not hold.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+from newsdigest.content import frontmatter
+
+# Body HTML may hold raw HTML that slipped past ingest: keep structure, drop anything active.
+_EXTRA_GENERIC_ATTRIBUTES = {"id", "class"}
+
+
+@functools.cache
+def _allowed_attributes() -> dict[str, set[str]]:
+    allowed = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+    allowed["*"] = allowed.get("*", set()) | _EXTRA_GENERIC_ATTRIBUTES
+    return allowed
+
+
+_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+
+
+def sanitise_html(html: str) -> str:
+    """HTML with scripts, event handlers, styles and javascript: URLs removed; an image with no
+    text alternative gets an empty one (decorative), which readers and checkers require."""
+    return _IMAGE_WITHOUT_ALT.sub('<img alt=""', nh3.clean(html, attributes=_allowed_attributes()))
+
+
+def markdown_config(settings_markdown: dict) -> str:
+    """Pelican's MARKDOWN setting, minus the meta extension, as a canonical JSON string."""
+    config = dict(settings_markdown or {})
+    config.pop("extensions", None)
+    extension_configs = dict(config.pop("extension_configs", {}))
+    extension_configs.pop("markdown.extensions.meta", None)
+    return json.dumps({"extension_configs": extension_configs, **config}, sort_keys=True, default=str)
+
+
+@functools.lru_cache(maxsize=4)
+def _converter(config_json: str) -> markdown.Markdown:
+    config = json.loads(config_json)
+    extension_configs = config.pop("extension_configs")
+    return markdown.Markdown(extensions=list(extension_configs), extension_configs=extension_configs, **config)
+
+
+def render_markdown(text: str, config_json: str) -> str:
+    """Markdown to sanitised HTML."""
+    converter = _converter(config_json)
+    converter.reset()
+    return sanitise_html(converter.convert(text))
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    metadata: dict
+    key_lines: dict[str, int]
+    body_html: str
+    summary_html: str | None
+
+    def to_json(self) -> str:
+        return json.dumps([self.metadata, self.key_lines, self.body_html, self.summary_html], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> LoadedDocument:
+        """Read back `to_json`'s text; raises ValueError on anything else (a damaged cache entry)."""
+        metadata, key_lines, body_html, summary_html = json.loads(text)
+        if not (
+            isinstance(metadata, dict)
+            and isinstance(key_lines, dict)
+            and isinstance(body_html, str)
+            and isinstance(summary_html, (str, type(None)))
+        ):
+            raise ValueError("not a loaded document")
+        return cls(metadata, key_lines, body_html, summary_html)
+
+
+def load(text: str, config_json: str) -> LoadedDocument:
+    """Parse front matter and render the body; raises frontmatter.FrontMatterError."""
+    parsed = frontmatter.parse(text)
+    summary = parsed.metadata.get("summary")
+    summary_html = render_markdown(str(summary), config_json) if isinstance(summary, (str, int, float)) else None
+    return LoadedDocument(parsed.metadata, parsed.key_lines, render_markdown(parsed.body, config_json), summary_html)

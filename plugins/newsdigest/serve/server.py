@@ -1,0 +1,255 @@
+"""`newsdigest serve`: build, serve the output folder on this machine, rebuild when sources change.
+
+It answers as the site's web server will (newsdigest.site.addresses.server_rules): each file with its content
+type, a missing address (or a folder without a page) with the site's 404.html and status 404,
+an old address of a story with a 301 to its new one, and one of a story gone with 410.
+It listens on 127.0.0.1 unless told otherwise (`--bind`). Each rebuild prints one line: when,
+what changed, how long it took, what it did, and how many problems it logged above.
+
+A rebuild that fails, whatever the reason, is reported and the last good site stays
+served; the watcher goes on. Changes to files the build ignores (IGNORE_FILES: an
+editor's lock or swap file) start no rebuild. Rebuilds take the build lock like any
+build, so one started by hand meanwhile is waited for. They do not update the record of
+published addresses: a headline typed on the way was never published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import logging
+import os
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from watchfiles import DefaultFilter, watch
+
+from newsdigest.build.errors import BuildFailed
+from newsdigest.build.ignored_files import has_ignored_part
+from newsdigest.build.run import BuildResult, build, load_settings
+from newsdigest.paths import display_path
+from newsdigest.serve import edits as serve_edits
+from newsdigest.site.addresses import server_rules
+
+WATCH_TICK_MS = 200
+WATCH_START_SECONDS = 10
+
+
+class _ProblemCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.warnings = self.errors = 0
+
+    def emit(self, record):
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+@contextlib.contextmanager
+def _counting_problems():
+    counter = _ProblemCounter()
+    logging.getLogger().addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logging.getLogger().removeHandler(counter)
+
+
+def _what_changed(paths: list[str]) -> str:
+    shown = sorted({display_path(path) for path in paths})
+    if not shown:
+        return "start"
+    if len(shown) == 1:
+        return shown[0]
+    return f"{len(shown)} files ({', '.join(shown[:3])}{', …' if len(shown) > 3 else ''})"
+
+
+class _EditsShownAtOnce:
+    """Each edited story's own page, put in place before the rebuild (newsdigest.serve.edits)."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.pages: dict[str, serve_edits.StoryPage] = {}
+
+    def update(self, result: BuildResult | None) -> None:
+        """The pages of the site a rebuild put live (none after a failed one, until the next)."""
+        found = serve_edits.story_pages(result.record) if result is not None and result.record is not None else {}
+        self.pages = {os.path.realpath(path): page for path, page in found.items()}
+
+    def forget(self) -> None:
+        """Let the last build's pages go before the next build makes its own: one site in memory."""
+        self.pages = {}
+
+    def show(self, changed: list[str]) -> None:
+        for path in sorted({os.path.realpath(path) for path in changed}):
+            page = self.pages.get(path)
+            if page is None:
+                continue
+            started = time.monotonic()
+            try:
+                shown = serve_edits.show_edit(path, page, self.settings)
+            except Exception:  # noqa: BLE001 - the rebuild that follows reports whatever went wrong
+                shown = None
+            if shown:
+                print(
+                    f"{time.strftime('%H:%M:%S')} {display_path(path)}: its page shows the edit "
+                    f"({time.monotonic() - started:.2f} s); rebuilding the rest",
+                    flush=True,
+                )
+
+
+def _rebuild(settings_file, content, output, changed: list[str]) -> BuildResult | None:
+    started = time.monotonic()
+    reason = _what_changed(changed)
+    result = None
+    with _counting_problems() as counter:
+        try:
+            result = build(settings_file, content=content, output=output, record_addresses=False)
+            outcome = f"rebuilt: {result.rendered} pages rendered, {result.changed_files} files changed"
+        except BuildFailed as failure:
+            count = len(failure.problems)
+            outcome = f"build failed: {count} problem{'s' if count != 1 else ''}; still serving the last good site"
+        except Exception as error:  # noqa: BLE001 - a watcher that stopped would leave a stale site served, silently
+            outcome = f"build failed: {type(error).__name__}: {error}; still serving the last good site"
+    problems = [
+        f"{count} {name}{'s' if count != 1 else ''}"
+        for count, name in ((counter.errors, "error"), (counter.warnings, "warning"))
+        if count
+    ]
+    print(
+        f"{time.strftime('%H:%M:%S')} {reason}: {outcome} in {time.monotonic() - started:.1f} s"
+        + (f" ({', '.join(problems)} above)" if problems else ""),
+        flush=True,
+    )
+    return result
+
+
+class OldAddressesOfSite:
+    """The old addresses of the live site (its `_redirects` file), read again when a build
+    replaces the file."""
+
+    def __init__(self, output_path: Path):
+        self.file = output_path / server_rules.REDIRECTS_FILE
+        self._read: tuple[tuple[int, int, int], server_rules.OldAddresses] | None = None
+
+    def answer(self, path: str) -> tuple[int, str | None] | None:
+        try:
+            status = self.file.stat()
+            identity = (status.st_ino, status.st_mtime_ns, status.st_size)
+            read = self._read
+            if read is None or read[0] != identity:
+                text = self.file.read_text(encoding="utf-8")
+                read = self._read = (identity, server_rules.OldAddresses.from_redirects_file(text))
+        except (OSError, UnicodeDecodeError):  # no site yet, or a build without old addresses
+            return None
+        return read[1].answer(path)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as its web server will: content types, the site's 404 page, and its old
+    addresses: 301 to where a story moved, 410 for a story gone."""
+
+    def __init__(self, *args, old_addresses: OldAddressesOfSite | None = None, **kwargs):
+        self.old_addresses = old_addresses
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        found = self.old_addresses.answer(path) if self.old_addresses is not None else None
+        if found is None:
+            return super().send_head()
+        status, new = found
+        if status == 301 and new is not None:
+            self.send_response(301)
+            self.send_header("Location", new)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(status)
+        return None
+
+    def guess_type(self, path):
+        return server_rules.content_type(str(path))
+
+    def list_directory(self, path):  # a web server lists no folders either
+        self.send_error(404)
+        return None
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / server_rules.NOT_FOUND_PAGE
+        if code not in (404, 410) or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", server_rules.content_type(server_rules.NOT_FOUND_PAGE))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name; the terminal shows one line per rebuild, not per request
+        pass
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    """A thread per request, and a listen queue longer than socketserver's 5: the search page
+    fetches many index files at once, and a connection the kernel drops waits seconds for its retry."""
+
+    request_queue_size = 128
+
+
+class _SourceFilter(DefaultFilter):
+    """watchfiles' default filter, and Pelican's IGNORE_FILES below the watched folders."""
+
+    def __init__(self, roots: list[str], patterns: list[str]):
+        super().__init__()
+        self.roots = [os.path.abspath(root) for root in roots]
+        self.patterns = patterns
+
+    def __call__(self, change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        for root in self.roots:
+            if path == root or path.startswith(root + os.sep):
+                return not has_ignored_part(os.path.relpath(path, root), self.patterns)
+        return True
+
+
+def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000) -> int:
+    settings = load_settings(settings_file, content, output)
+    output_path = Path(settings["OUTPUT_PATH"])
+    watched = [settings["PATH"], settings["THEME"], os.path.abspath(settings_file)]
+    ignored = list(settings.get("IGNORE_FILES", []))
+    source_filter = _SourceFilter(watched[:2], ignored)
+    edits = _EditsShownAtOnce(settings)
+    watching, first_build_done = threading.Event(), threading.Event()
+
+    def watch_and_rebuild():
+        # Empty sets come every WATCH_TICK_MS without changes: the first says the watch is on.
+        for changes in watch(*watched, watch_filter=source_filter, yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+            watching.set()
+            if not changes:
+                continue
+            first_build_done.wait()  # an edit made during the first build is built after it
+            changed = [path for _, path in changes]
+            edits.show(changed)
+            edits.forget()
+            edits.update(_rebuild(settings_file, content, output, changed))
+
+    # Watching starts before the first build, so that no edit made from now on goes unseen.
+    threading.Thread(target=watch_and_rebuild, daemon=True).start()
+    watching.wait(timeout=WATCH_START_SECONDS)
+    edits.update(_rebuild(settings_file, content, output, []))
+    first_build_done.set()
+    # The handler resolves the output path on every request, so it follows the atomic switch.
+    handler = functools.partial(SiteHandler, directory=str(output_path), old_addresses=OldAddressesOfSite(output_path))
+    with SiteServer((host, port), handler) as server:
+        print(f"serving {output_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+        server.serve_forever()
+    return 0

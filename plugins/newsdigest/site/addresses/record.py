@@ -1,0 +1,165 @@
+"""Addresses that never break: the record of every story address a site has published, and
+what each old address answers now.
+
+The record (`content/addresses.yml`, kept by the build and committed with the content) maps
+each address to the story behind it: its `guid` when it has one, else its file in the content
+folder, or `gone`. When a story's address changes (its slug, date or headline is edited, or its
+file moves and pins its `guid`), its old address is still in the record and redirects to the
+new one; a story marked `status: gone` makes its addresses answer 410. A curator may also give
+a story old addresses by hand (`aliases:`). Plain functions, no Pelican.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsdigest.content import frontmatter, safe_urls
+from newsdigest.settings import SettingsGroup, setting
+
+GONE = "gone"
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The address record's settings, with their defaults (README: Configuration)."""
+
+    record_file: str | None = setting("ADDRESSES_FILE", "addresses.yml")  # in the content folder; None: no record
+
+
+HEADER = """\
+# Every story address this site has published, and the story behind it: its guid, or its file
+# in this folder; "gone" for a story deleted on purpose (it answers 410). Kept by newsdigest's
+# build: commit it with your stories. An address whose story has moved redirects to it.
+"""
+# What an address may hold: the characters of slugs and file names, unencoded, so that it means
+# the same to a browser, nginx (which matches the decoded path) and the file system.
+_ADDRESS = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?")
+
+
+class AddressError(ValueError):
+    """A record or an alias that cannot be used; `line` is where, when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def address(value: object) -> str | None:
+    """`value` as a site address: "/2015/11/21/slug/", or "/page.html" for a file; None when it
+    is not a path on this site. Accepts it with or without its leading slash or its trailing
+    `index.html`."""
+    path = safe_urls.site_path(value)  # stripped
+    if path is None:  # another site ("//host/x"), a scheme, "..", controls
+        return None
+    text = "/" + path.lstrip("/")
+    if text.endswith("/index.html"):
+        text = text[: -len("index.html")]
+    last = text.rsplit("/", 1)[1]
+    if last and "." not in last:
+        text += "/"  # a folder: the story pages are folders
+    if not _ADDRESS.fullmatch(text) or "/../" in text or "/./" in text:
+        return None
+    return text
+
+
+def save_as(site_address: str) -> str:
+    """The file of the site that answers `site_address`."""
+    relative = site_address.lstrip("/")
+    return relative + "index.html" if relative.endswith("/") or not relative else relative
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the record needs to know of a story."""
+
+    identity: str  # its guid, else its file relative to the content folder
+    file: str
+    address: str
+    published: bool  # False for drafts and stories gone
+    gone: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    record: dict[str, str]  # the record, updated with this build's addresses
+    redirects: dict[str, Story] = field(default_factory=dict)  # old address -> the story it now is
+    gone: list[str] = field(default_factory=list)  # addresses that answer 410
+    lost: dict[str, str] = field(default_factory=dict)  # address -> the story no longer found
+    problems: list[tuple[Story, str]] = field(default_factory=list)  # (story, why one of its aliases cannot be used)
+
+
+def read_record(text: str) -> dict[str, str]:
+    """The record from the text of addresses.yml; raises AddressError naming the line."""
+    try:
+        mapping, lines = frontmatter.load_mapping(text)
+    except frontmatter.FrontMatterError as error:
+        raise AddressError(error.message, error.line) from None
+    record = {}
+    for key, value in mapping.items():
+        found = address(key)
+        if found is None or found != key:
+            raise AddressError(f"{key!r} is not a site address (like /2015/11/21/slug/)", lines.get(key))
+        if not isinstance(value, str) or not value.strip():
+            raise AddressError(f"{key}: expected the story's file, its guid or {GONE!r}", lines.get(key))
+        record[key] = value.strip()
+    return record
+
+
+def write_record(record: dict[str, str]) -> str:
+    """The text of addresses.yml: the header, then one line per address, in order."""
+    if not record:
+        return HEADER + "{}\n"
+    return HEADER + frontmatter.dump_mapping(dict(sorted(record.items())))
+
+
+def plan(record: dict[str, str], stories: list[Story]) -> Plan:
+    """What every address answers in this build, and the record updated with it."""
+    updated = dict(record)
+    published = {story.address: story for story in stories if story.published}
+    by_identity: dict[str, Story] = {}
+    for story in stories:
+        by_identity.setdefault(story.identity, story)
+        by_identity.setdefault(story.file, story)  # a story that was recorded by file before it had a guid
+    result = Plan(record=updated)
+    for story in stories:
+        if story.published:
+            updated[story.address] = story.identity
+    for story in stories:
+        if story.gone and story.address not in published and story.address not in result.gone:
+            updated[story.address] = GONE
+            result.gone.append(story.address)
+    for old, identity in sorted(record.items()):
+        if old in published or old in result.gone:
+            continue
+        holder = None if identity == GONE else by_identity.get(identity)
+        if identity == GONE or (holder is not None and holder.gone):
+            updated[old] = GONE
+            result.gone.append(old)
+        elif holder is None:
+            result.lost[old] = identity
+        elif holder.published:
+            result.redirects[old] = holder
+    owners: dict[str, Story] = {}
+    for story in stories:
+        for alias in story.aliases:
+            if alias in published:
+                result.problems.append((story, f"aliases: {alias} is the address of {published[alias].file}"))
+            elif alias in owners and owners[alias] is not story:
+                result.problems.append((story, f"aliases: {alias} is also an alias of {owners[alias].file}"))
+            else:
+                owners[alias] = story
+                result.lost.pop(alias, None)
+                if story.gone:
+                    result.redirects.pop(alias, None)
+                    if alias not in result.gone:
+                        result.gone.append(alias)
+                elif story.published:
+                    result.redirects[alias] = story
+                    if alias in result.gone:
+                        result.gone.remove(alias)
+    result.gone.sort()
+    result.redirects = dict(sorted(result.redirects.items()))
+    return result

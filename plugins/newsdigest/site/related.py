@@ -1,0 +1,498 @@
+"""Related stories: explicit references resolved by title, then ranked similar coverage.
+
+Plain functions, no Pelican. Ranking blends TF-IDF cosine similarity of the text
+(headline weighted up, stop words of each story's language left out) with overlap
+of rare tags, optionally decayed by distance in time, then confirms each candidate
+by the neighbours the two stories share: two stories are related when each is
+among the other's nearest coverage, not merely when one word list overlaps. The
+cut-off follows from that, so it adapts to each story's own neighbours whatever
+its length. Similarities come from a sparse top-k product (never an n x n matrix).
+"""
+
+from __future__ import annotations
+
+import array
+import dataclasses
+import functools
+import itertools
+import json
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import stop_words
+from rapidfuzz import fuzz, process
+
+from newsdigest import settings as setting_fields
+from newsdigest.build.cache import digest
+from newsdigest.build.workers import map_chunks
+from newsdigest.settings import SettingsGroup, setting
+
+# scipy, igraph and sparse_dot_topn are imported where a ranking is
+# computed: a build that reuses the cached ranking never needs them.
+if TYPE_CHECKING:
+    from scipy import sparse
+
+_QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Runs of two or more letters and digits: apostrophes and hyphens split words, so "Netanyahu's"
+# is "netanyahu" and the French "l'armée" is "armée"; "G7" and "G20" stay apart, bare numbers go.
+COMMUNITY_SEED = 1
+SHORTLIST_EXTRA = 15  # candidates scored beyond the shown count
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+def normalise_title(title: str) -> str:
+    """A headline reduced to lower-case words: case, accents, quotes, dashes and punctuation ignored."""
+    text = unicodedata.normalize("NFKD", str(title).translate(_QUOTES_AND_DASHES))
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", text.replace("'", "")).split())
+
+
+def language_code(lang: str) -> str:
+    """'fr', 'fr-FR', 'FR_ca' -> 'fr'."""
+    return re.split(r"[-_]", str(lang or "").strip().lower(), maxsplit=1)[0]
+
+
+@functools.cache
+def language_stop_words(lang: str) -> frozenset[str]:
+    """The stop words of a language (ISO 639-1 code) from the `stop-words` package, as the tokens
+    `words` makes of them; none for a language it does not know."""
+    try:
+        listed = stop_words.get_stop_words(language_code(lang))
+    except stop_words.StopWordError:
+        return frozenset()
+    return frozenset(token for word in listed for token in _WORD.findall(word.casefold()))
+
+
+def words(text: str, lang: str) -> list[str]:
+    """The words of `text` that say what it is about: lower case, the language's stop words left out."""
+    stop = language_stop_words(language_code(lang))
+    tokens = itertools.filterfalse(stop.__contains__, _WORD.findall(text.casefold()))
+    return list(itertools.filterfalse(str.isdigit, tokens))
+
+
+class TitleIndex:
+    """Finds a story by headline (exact after normalising, then fuzzy above a threshold) or by slug."""
+
+    def __init__(self, titles: list[str], slugs: list[str], threshold: float = 90.0):
+        self.threshold = threshold
+        self._normalised = [normalise_title(title) for title in titles]
+        self._by_title: dict[str, int] = {}
+        for index, key in enumerate(self._normalised):
+            self._by_title.setdefault(key, index)
+        self._by_slug = {slug: index for index, slug in enumerate(slugs)}
+
+    def find(self, reference: str) -> int | None:
+        reference = str(reference).strip()
+        if reference in self._by_slug:
+            return self._by_slug[reference]
+        key = normalise_title(reference)
+        if key in self._by_title:
+            return self._by_title[key]
+        if not key or not self._normalised:
+            return None
+        match = process.extractOne(key, self._normalised, scorer=fuzz.ratio, score_cutoff=self.threshold)
+        return match[2] if match else None
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    standfirst: str
+    body: str
+    tags: tuple[str, ...]
+    timestamp: float  # seconds since the epoch
+    lang: str = ""  # ISO 639-1 code; empty: Settings.default_lang
+
+
+@dataclass(frozen=True)
+class Settings(SettingsGroup):
+    """The RELATED_* settings, with their defaults (README: Related stories)."""
+
+    max_related: int = setting("RELATED_MAX", 5, minimum=0)
+    text_weight: float = setting("RELATED_TEXT_WEIGHT", 1.0)
+    tag_weight: float = setting("RELATED_TAG_WEIGHT", 0.3)  # how much shared rare tags raise text similarity
+    # the headline's vector added again to the story's, at this weight
+    title_weight: float = setting("RELATED_TITLE_WEIGHT", 0.2)
+    min_score: float = setting("RELATED_MIN_SCORE", 0.03)  # the least blended similarity a related story may have
+    # text similarity at or above this: the same story
+    duplicate_threshold: float = setting("RELATED_DUPLICATE_THRESHOLD", 0.9)
+    # tags on more than this share of stories count for nothing
+    common_tag_share: float = setting("RELATED_COMMON_TAG_SHARE", 0.2)
+    # half-life of relatedness across time; None: no decay
+    decay_days: float | None = setting("RELATED_DECAY_DAYS", None)
+    # at most this many nearest stories, whose overlap confirms a relation
+    neighbourhood: int = setting("RELATED_NEIGHBOURHOOD", 100, minimum=1)
+    # a neighbourhood is this share of the site's stories...
+    neighbourhood_share: float = setting("RELATED_NEIGHBOURHOOD_SHARE", 0.05, minimum=0)
+    min_neighbourhood: int = setting("RELATED_MIN_NEIGHBOURHOOD", 5, minimum=1)  # ...and at least this many
+    # the least share of neighbourhood two related stories have in common
+    min_shared: float = setting("RELATED_MIN_SHARED", 0.24)
+    # how much a shared neighbourhood adds to the score that orders them
+    shared_weight: float = setting("RELATED_SHARED_WEIGHT", 1.0)
+    # each story's links in the similarity graph whose communities bound relations (0: one community)
+    community_neighbours: int = setting("RELATED_AREA_NEIGHBOURS", 70, minimum=0)
+    # higher: smaller communities (Leiden's resolution parameter)
+    community_resolution: float = setting("RELATED_AREA_RESOLUTION", 1.0)
+    # 0-100: how close a curator's "related" headline must be to a story's to link to it
+    title_match: float = setting("RELATED_TITLE_MATCH", 90.0, minimum=0)
+    default_lang: str = "en"  # the language of stories that do not name one (Pelican's DEFAULT_LANG)
+
+    @classmethod
+    def from_settings(cls, mapping) -> Settings:
+        return setting_fields.read(cls, mapping, default_lang=str(mapping.get("DEFAULT_LANG") or cls.default_lang))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    index: int
+    score: float
+    text_score: float
+    shared_tags: tuple[str, ...]
+
+
+@dataclass
+class Ranking:
+    neighbours: list[list[Neighbour]] = field(default_factory=list)
+    duplicates: list[list[int]] = field(default_factory=list)
+
+
+def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
+    """True when the text alone would not relate the two stories: shared tags did."""
+    return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
+
+
+def text_key(document: Document, default_lang: str = "en") -> str:
+    """What a document's words are read from: equal keys, equal words."""
+    return digest(document.lang or default_lang, document.title, document.standfirst, document.body)
+
+
+def word_lines(
+    documents: list[Document], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
+) -> list[str]:
+    """Each document's words (headline, standfirst, body) as one line, read in worker processes,
+    but for those `known` holds already (text_key -> line)."""
+    known = known or {}
+    keys = [text_key(document, default_lang) for document in documents]
+    missing = [index for index, key in enumerate(keys) if key not in known]
+    texts = [
+        (
+            f"{documents[index].title} {documents[index].standfirst} {documents[index].body}",
+            documents[index].lang or default_lang,
+        )
+        for index in missing
+    ]
+    lines = [known.get(key, "") for key in keys]
+    for index, line in zip(missing, map_chunks(_word_lines, texts, workers, chunk_size=500), strict=True):
+        lines[index] = line
+    return lines
+
+
+def text_vectors(
+    documents: list[Document],
+    title_weight: float,
+    default_lang: str = "en",
+    workers: int = 1,
+    lines: list[str] | None = None,
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
+    blend, with the headline counted again, finds each story's nearest stories; `telling` is the
+    same blend without the words every story has, so that its similarity is evidence of a shared
+    subject; the body alone tells copies apart, by every word.
+
+    Weights are sublinear term counts (1 + log count) times the smoothed inverse document
+    frequency ln((1 + n) / (1 + df)) + 1, computed with numpy and scipy alone."""
+    languages = [doc.lang or default_lang for doc in documents]
+    vocabulary: dict[str, int] = {}
+    if lines is None:
+        lines = word_lines(documents, default_lang, workers)
+    full = count_matrix([line.split() for line in lines], vocabulary, grow=True)
+    titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages, strict=True)], vocabulary)
+    count = len(documents)
+    frequency = np.bincount(full.indices, minlength=full.shape[1])
+    # Words in over half the stories say nothing about any one of them, but only a corpus of some
+    # size can tell which words those are.
+    kept = frequency <= (0.5 if count >= 50 else 1.0) * count
+    full, titles, frequency = full[:, kept], titles[:, kept], frequency[kept]
+    idf = (np.log((1.0 + count) / (1.0 + frequency)) + 1.0).astype(np.float32)
+    blend = (full + title_weight * titles).tocsr()
+    blended = unit_rows(_weighted(blend, idf))
+    body = unit_rows(_weighted((full - titles).tocsr(), idf))
+    # The smoothed idf is at least 1, so a word in every story still weighs 1: not here.
+    telling = unit_rows(_weighted(blend, idf - 1.0))
+    return blended, telling, body
+
+
+def _word_lines(texts: list[tuple[str, str]]) -> list[str]:
+    """In a worker: each (text, language)'s words as one line (words hold no spaces), which
+    crosses back to the parent far faster than lists of words."""
+    return [" ".join(words(text, lang)) for text, lang in texts]
+
+
+def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow: bool = False) -> sparse.csr_matrix:
+    """Rows of word counts (float32) over `vocabulary` (word -> column). With `grow`, the words
+    found are added to it first, in sorted order (the same columns whatever order Python's sets
+    take); without it, words outside the vocabulary are left out."""
+    from scipy import sparse
+
+    if grow:
+        new = sorted(set().union(*token_lists).difference(vocabulary))
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
+    columns = array.array("i")
+    bounds = [0]
+    for tokens in token_lists:
+        if grow:
+            columns.extend(map(vocabulary.__getitem__, tokens))
+        else:
+            columns.extend([vocabulary[token] for token in tokens if token in vocabulary])
+        bounds.append(len(columns))
+    indices = np.frombuffer(columns, dtype=np.int32) if columns else np.zeros(0, dtype=np.int32)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, np.asarray(bounds, dtype=np.int64)),
+        shape=(len(token_lists), max(len(vocabulary), 1)),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear counts times each word's weight; entries at or below zero (a headline word
+    taken from the body only) are dropped."""
+    weighted = counts.copy()
+    positive = weighted.data > 0
+    weighted.data = np.where(positive, (1.0 + np.log(np.where(positive, weighted.data, 1.0))), 0.0).astype(np.float32)
+    weighted.data *= idf[weighted.indices]
+    weighted.eliminate_zeros()
+    return weighted
+
+
+def unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The rows of a CSR matrix scaled to unit length (empty rows stay empty), as float32."""
+    matrix = matrix.tocsr().astype(np.float32)
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel())
+    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0).astype(np.float32)
+    matrix.data *= np.repeat(scale, np.diff(matrix.indptr))
+    return matrix
+
+
+def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
+    from scipy import sparse
+
+    names = sorted({tag for doc in documents for tag in doc.tags})
+    column = {name: position for position, name in enumerate(names)}
+    rows, cols = [], []
+    for row, doc in enumerate(documents):
+        for tag in set(doc.tags):
+            rows.append(row)
+            cols.append(column[tag])
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(documents), max(len(names), 1))
+    )
+    count = len(documents)
+    frequency = np.asarray(matrix.sum(axis=0)).ravel()
+    weights = np.where(frequency / max(count, 1) > common_share, 0.0, np.log((1 + count) / (1 + frequency)) + 1)
+    return unit_rows((matrix @ sparse.diags(weights.astype(np.float32))).tocsr()), names  # tocsr: already one
+
+
+def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+    """Cosine similarity of each (row, col) pair of unit-length rows, a chunk of pairs at a time."""
+    result = np.zeros(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), chunk):
+        stop = start + chunk
+        products = matrix[rows[start:stop]].multiply(matrix[cols[start:stop]])
+        result[start:stop] = np.asarray(products.sum(axis=1), dtype=np.float32).ravel()
+    return result
+
+
+def neighbourhood_size(count: int, settings: Settings) -> int:
+    """How many of its most similar stories make a story's neighbourhood in a site of `count`
+    stories: a share of the site, within a floor and a cap, so that in a small site it is not the
+    whole site."""
+    share = math.ceil(settings.neighbourhood_share * count)
+    return max(1, min(settings.neighbourhood, max(settings.min_neighbourhood, share), count - 1))
+
+
+def rank(
+    documents: list[Document], settings: Settings = Settings(), threads: int = 1, lines: list[str] | None = None
+) -> Ranking:
+    """For each document, its best related documents (and its near-identical copies).
+
+    Candidates are each story's `neighbourhood` most similar stories, from a sparse top-k
+    product (sparse_dot_topn) of the text vectors (or the tag vectors, when text has no
+    weight); tag overlap, recency and copies are scored for those pairs only. A candidate is
+    kept when the two stories share at least `min_shared` of their neighbourhoods (each counting
+    itself): a rank-based test, so a short story whose similarities are all low keeps its true
+    neighbours, and a story no other story is about keeps none. `lines`: each document's words
+    (`word_lines`), when the caller has them."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    count = len(documents)
+    ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
+    if count < 2:
+        return ranking
+    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang, threads, lines)
+    tags, _ = tag_vectors(documents, settings.common_tag_share)
+    base = texts if settings.text_weight else tags
+    best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
+    floor = min(settings.min_score / best_factor if best_factor else 0.0, settings.duplicate_threshold * 0.8)
+    product = sp_matmul_topn(
+        base,
+        base.T.tocsr(),
+        top_n=neighbourhood_size(count, settings) + 1,
+        threshold=floor,
+        sort=True,
+        n_threads=max(1, threads),
+    )
+    rows = np.repeat(np.arange(count), np.diff(product.indptr))
+    keep = rows != product.indices  # never itself
+    rows, cols, base_scores = rows[keep], product.indices[keep], product.data[keep].astype(np.float32)
+    place = np.arange(len(rows)) - np.searchsorted(rows, rows)  # 0 for each row's most similar story
+
+    text_scores = base_scores if settings.text_weight else _pair_similarity(texts, rows, cols)
+    maybe_copy = text_scores >= settings.duplicate_threshold * 0.8
+    copies = np.zeros(len(rows), dtype=bool)
+    copies[maybe_copy] = _pair_similarity(bodies, rows[maybe_copy], cols[maybe_copy]) >= settings.duplicate_threshold
+    for row, col in zip(rows[copies], cols[copies], strict=True):
+        ranking.duplicates[int(row)].append(int(col))
+    for copies_of_row in ranking.duplicates:
+        copies_of_row.sort()
+
+    # A story's neighbourhood: itself and its most similar stories that are not copies of it.
+    neighbourhoods = unit_rows(sparse_neighbourhoods(rows[~copies], cols[~copies], count))
+    # Only each story's best candidates can be shown: the rest is scored for them alone.
+    shortlist = ~copies & (place < settings.max_related + SHORTLIST_EXTRA)
+    rows, cols = rows[shortlist], cols[shortlist]
+    # Scored without the words every story has: a small site whose headlines all read "Story N"
+    # is not one subject.
+    text_scores = _pair_similarity(telling, rows, cols)
+    tag_scores = _pair_similarity(tags, rows, cols)
+    # Shared rare tags raise textual similarity rather than stand in for it: two stories that
+    # share a name but not a subject stay apart.
+    scores = (
+        text_scores * (settings.text_weight + settings.tag_weight * tag_scores)
+        if settings.text_weight
+        else settings.tag_weight * tag_scores
+    )
+    if settings.decay_days:
+        stamps = np.array([doc.timestamp for doc in documents], dtype=np.float64)
+        scores = scores * np.power(0.5, np.abs(stamps[rows] - stamps[cols]) / 86400.0 / settings.decay_days)
+    shared = _pair_similarity(neighbourhoods, rows, cols)
+    # Related stories belong to one area of the site's coverage: the communities of the graph of
+    # each story's nearest stories. A pair both stories' neighbourhoods vouch for can still
+    # straddle two subjects (a pensions story and a retirement-age vote); the graph's structure
+    # as a whole tells which subject each belongs to.
+    area = coverage_areas(product, count, settings)
+    confirmed = (shared >= settings.min_shared) & (scores >= settings.min_score) & (area[rows] == area[cols])
+    rows, cols, text_scores = rows[confirmed], cols[confirmed], text_scores[confirmed]
+    final = scores[confirmed] + settings.shared_weight * shared[confirmed]
+    order = np.lexsort((cols, -np.round(final, 6), rows))  # by row, best first, ties to the earlier story
+    for position in order:
+        row, col = int(rows[position]), int(cols[position])
+        if len(ranking.neighbours[row]) < settings.max_related:
+            common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
+            ranking.neighbours[row].append(
+                Neighbour(col, round(float(final[position]), 6), round(float(text_scores[position]), 6), common)
+            )
+    return ranking
+
+
+def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -> np.ndarray:
+    """Each story's community in the graph linking it to its `community_neighbours` most similar
+    stories (weighted by similarity, made symmetric): Leiden's partition, seeded, so the same
+    stories always fall into the same areas."""
+    import igraph
+
+    if settings.community_neighbours <= 0:  # switched off: the whole site is one area
+        return np.zeros(count, dtype=np.int64)
+    matrix = product.tocsr(copy=True)
+    matrix.setdiag(0)
+    matrix.eliminate_zeros()
+    keep_top_rows(matrix, settings.community_neighbours)
+    symmetric = matrix.maximum(matrix.T).tocoo()
+    upper = symmetric.row < symmetric.col
+    if not upper.any():
+        return np.arange(count)
+    graph = igraph.Graph(
+        n=count, edges=list(zip(symmetric.row[upper].tolist(), symmetric.col[upper].tolist(), strict=True))
+    )
+    graph.es["weight"] = symmetric.data[upper].astype(np.float64).tolist()
+    igraph.set_random_number_generator(random.Random(COMMUNITY_SEED))  # the same areas every build
+    try:
+        partition = graph.community_leiden(
+            objective_function="modularity", weights="weight", resolution=settings.community_resolution, n_iterations=-1
+        )
+    finally:
+        igraph.set_random_number_generator(random)
+    return np.asarray(partition.membership)
+
+
+def keep_top_rows(matrix: sparse.csr_matrix, top: int) -> None:
+    """Keep each row's `top` largest entries of a CSR matrix whose rows are sorted best first."""
+    lengths = np.diff(matrix.indptr)
+    if lengths.max(initial=0) <= top:
+        return
+    place = np.arange(matrix.nnz) - np.repeat(matrix.indptr[:-1], lengths)
+    matrix.data[place >= top] = 0
+    matrix.eliminate_zeros()
+
+
+def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> sparse.csr_matrix:
+    """A 0/1 matrix: row i marks story i and the stories paired with it in (rows, cols)."""
+    from scipy import sparse
+
+    every = np.arange(count)
+    return sparse.csr_matrix(
+        (np.ones(len(rows) + count, dtype=np.float32), (np.concatenate([rows, every]), np.concatenate([cols, every]))),
+        shape=(count, count),
+    )
+
+
+def inputs_digest(documents: list[Document], settings: Settings) -> str:
+    """Everything a ranking is computed from: equal digests, equal rankings."""
+    return digest(
+        repr(dataclasses.astuple(settings)),
+        *(
+            json.dumps(
+                [doc.title, doc.standfirst, doc.body, list(doc.tags), doc.timestamp, doc.lang], ensure_ascii=False
+            )
+            for doc in documents
+        ),
+    )
+
+
+def ranking_to_json(ranking: Ranking) -> str:
+    return json.dumps(
+        {
+            "neighbours": [
+                [[n.index, n.score, n.text_score, list(n.shared_tags)] for n in row] for row in ranking.neighbours
+            ],
+            "duplicates": ranking.duplicates,
+        }
+    )
+
+
+def ranking_from_json(text: str) -> Ranking:
+    data = json.loads(text)
+    return Ranking(
+        [
+            [Neighbour(index, score, text_score, tuple(tags)) for index, score, text_score, tags in row]
+            for row in data["neighbours"]
+        ],
+        data["duplicates"],
+    )
+
+
+def precision_at_k(ranking: Ranking, labels: list[str], k: int = 5) -> float:
+    """Mean share of each document's top-k neighbours that carry its label (documents with none skipped)."""
+    shares = []
+    for row, neighbours in enumerate(ranking.neighbours):
+        top = neighbours[:k]
+        if top:
+            shares.append(sum(labels[n.index] == labels[row] for n in top) / len(top))
+    return float(np.mean(shares)) if shares else math.nan

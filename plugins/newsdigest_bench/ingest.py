@@ -1,0 +1,228 @@
+"""`newsdigest bench ingest`: body extraction quality on the article-extraction benchmark
+(../shared/corpora/aeb, 181 real pages) with that benchmark's metric, how much of each
+story's structure survives (links, images; no raw tags or entities shown), and the
+throughput of ingesting the whole BBC corpus (2,225 files) into a fresh content folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import html as html_text
+import json
+import re
+import shutil
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdigest.content import document
+from newsdigest.ingest import IngestError, Options, Report, html_page, ingest
+from newsdigest.ingest.story import Story, safe_markdown
+from newsdigest_bench import tagging
+from newsdigest_bench.corpus import DEFAULT_BBC
+
+describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
+DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
+PROJECT = Path(__file__).resolve().parents[2]
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TAGS = re.compile(r"<[^>]+>")
+# The benchmark's articleBody leaves out figure captions, and so does its text of our story.
+_FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(https?://")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(https?://")
+# An HTML tag shown as text ("<u>", "19<sup>th</sup>"); "<The Palace>" as a title in brackets is text.
+_RAW_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|div|em|figure|figcaption|font|h[1-6]|i|iframe|img|li|ol|p|q|s|script|small|"
+    r"span|strong|style|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>",
+    re.I,
+)
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--worst", type=int, default=8, help="how many worst pages to list (default: %(default)s)")
+    parser.add_argument(
+        "--feed-entries",
+        type=int,
+        default=10_000,
+        help="entries of the feed ingested twice, the second time all known (default: %(default)s)",
+    )
+
+
+def shingle_counts(text: str, size: int = 4) -> Counter:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)) if tokens[i : i + size])
+
+
+def page_scores(truth: str, predicted: str) -> tuple[float | None, float | None]:
+    """(precision, recall) of one page over 4-token shingles; None where undefined."""
+    expected, found = shingle_counts(truth), shingle_counts(predicted)
+    keys = set(expected) | set(found)
+    true_positive = sum(min(expected[k], found[k]) for k in keys)
+    false_positive = sum(max(0, found[k] - expected[k]) for k in keys)
+    false_negative = sum(max(0, expected[k] - found[k]) for k in keys)
+    if false_positive == false_negative == 0:
+        return 1.0, 1.0
+    precision = true_positive / (true_positive + false_positive) if true_positive + false_positive else None
+    recall = true_positive / (true_positive + false_negative) if true_positive + false_negative else None
+    return precision, recall
+
+
+def shown_text(markdown_body: str, figures: bool = True) -> str:
+    """The text a reader sees of a Markdown body: rendered as the site renders it, tags removed,
+    entities decoded once (with or without the figures' captions)."""
+    html = document.render_markdown(
+        markdown_body,
+        document.markdown_config(
+            {"extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.sane_lists": {}}}
+        ),
+    )
+    return html_text.unescape(_TAGS.sub(" ", html if figures else _FIGURE.sub(" ", html)))
+
+
+def body_text(markdown_body: str) -> str:
+    """The article text of a Markdown body, as the benchmark counts it: figures left out."""
+    return shown_text(markdown_body, figures=False)
+
+
+@dataclass
+class Structure:
+    """How many stories keep links and images, and how many show no raw tag and no entity."""
+
+    pages: int = 0
+    with_link: int = 0
+    with_image: int = 0
+    with_lead_image: int = 0
+    no_raw_tag: int = 0
+    no_entity: int = 0
+    problems: list[str] = field(default_factory=list)  # pages that show a tag or an entity
+
+    def count(self, story: Story, name: str) -> None:
+        markdown = "\n\n".join(safe_markdown(paragraph) for paragraph in story.paragraphs)
+        shown = " ".join([story.title, story.subtitle, story.image_caption, story.image_alt, shown_text(markdown)])
+        self.pages += 1
+        self.with_link += bool(_LINK.search(markdown))
+        self.with_image += bool(_IMAGE.search(markdown))
+        self.with_lead_image += bool(story.image)
+        raw_tag, entity = _RAW_TAG.search(shown), _ENTITY.search(shown)
+        self.no_raw_tag += raw_tag is None
+        self.no_entity += entity is None
+        if found := raw_tag or entity:
+            self.problems.append(f"{found.group(0)!r} in {name}")
+
+    def share(self, count: int) -> str:
+        return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"
+
+
+def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[tuple[float, str]], Structure]:
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    precisions, recalls, per_page = [], [], []
+    structure = Structure()
+    for key, expected in sorted(truth.items()):
+        html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
+        try:
+            story = html_page.parse(html, expected.get("url"))
+            predicted = body_text(story.body)
+            structure.count(story, expected.get("url", key))
+        except IngestError:
+            predicted = ""
+        precision, recall = page_scores(expected.get("articleBody", ""), predicted)
+        if precision is not None:
+            precisions.append(precision)
+        if recall is not None:
+            recalls.append(recall)
+        page_f1 = 2 * (precision or 0) * (recall or 0) / ((precision or 0) + (recall or 0) or 1)
+        per_page.append((page_f1, expected.get("url", key)))
+    precision, recall = statistics.mean(precisions), statistics.mean(recalls)
+    return 2 * precision * recall / (precision + recall), precision, recall, sorted(per_page), structure
+
+
+def run(args) -> int:
+    worst = getattr(args, "worst", 8)
+    started = time.perf_counter()
+    f1, precision, recall, pages, structure = aeb_quality()
+    print(f"bench ingest: article-extraction benchmark, {len(pages)} pages ({time.perf_counter() - started:.1f} s)")
+    print(f"  body F1 {f1:.4f}   precision {precision:.4f}   recall {recall:.4f}")
+    for page_f1, url in pages[:worst]:
+        print(f"    worst: F1 {page_f1:.3f}  {url}")
+    print(
+        f"  stories whose Markdown has at least one link {structure.share(structure.with_link)}, one image "
+        f"{structure.share(structure.with_image)}; with a lead image {structure.share(structure.with_lead_image)}; "
+        f"showing no raw tag {structure.share(structure.no_raw_tag)}, "
+        f"no entity {structure.share(structure.no_entity)}"
+    )
+    for problem in structure.problems[:worst]:
+        print(f"    shown: {problem}")
+    tagging.report()
+    content = PROJECT / ".cache" / "bench-ingest" / "content"
+    shutil.rmtree(content.parent, ignore_errors=True)
+    content.mkdir(parents=True)
+    options = Options(
+        content=content, date=dt.datetime(2005, 1, 1, 12, 0), site_timezone="Europe/London", source="BBC News"
+    )
+    started = time.perf_counter()
+    report = ingest([str(topic) for topic in sorted(DEFAULT_BBC.iterdir()) if topic.is_dir()], options)
+    elapsed = time.perf_counter() - started
+    files = len(list(DEFAULT_BBC.glob("*/*.txt")))
+    print(f"  BBC corpus: {files} files in {elapsed:.1f} s ({files / elapsed:.0f} files/s): {report.summary()}")
+    entries = getattr(args, "feed_entries", 10_000)
+    if entries:
+        size, first, again = known_feed(entries)
+        print(
+            f"  a feed of {entries} entries ({size / 2**20:.1f} MB): ingested in {first.seconds:.1f} s "
+            f"({first.report.count('written')} written); again, every entry known: {again.seconds:.2f} s "
+            f"({again.report.count('skipped')} skipped), {first.seconds / again.seconds:.1f}x faster"
+        )
+    return 0
+
+
+@dataclass
+class Timed:
+    seconds: float
+    report: Report
+
+
+_FEED_WORDS = (
+    "storm coast harbour minister council budget river village school market railway strike vote court "
+    "hospital bridge airport festival museum factory election harvest"
+).split()
+
+
+def synthetic_feed(entries: int) -> bytes:
+    """An RSS feed of `entries` distinct stories, each a headline and two short paragraphs (about
+    900 bytes an entry: 10,000 of them stay under ingest's 10 MB cap)."""
+    items = []
+    for number in range(entries):
+        words = " ".join(_FEED_WORDS[(number * 7 + k) % len(_FEED_WORDS)] for k in range(50))
+        body = (
+            f"<p>Report {number}: officials described the {words}.</p>"
+            f"<p>On day {number % 28 + 1} the {words[:150]} went on, residents said.</p>"
+        )
+        items.append(
+            f"<item><title>Report {number} on the {_FEED_WORDS[number % len(_FEED_WORDS)]}</title>"
+            f"<link>https://wire.example/{number}</link><guid>wire-{number}</guid>"
+            f"<pubDate>Sat, {number % 28 + 1:02d} Nov 2015 10:00:00 +0000</pubDate>"
+            f"<description>{html_text.escape(body)}</description></item>"
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire Service</title>'
+        "<link>https://wire.example/</link><description>A wire</description>" + "".join(items) + "</channel></rss>"
+    ).encode()
+
+
+def known_feed(entries: int, work: Path = PROJECT / ".cache" / "bench-ingest-feed") -> tuple[int, Timed, Timed]:
+    """The feed's size, and the time to ingest it into an empty content folder (under `work`),
+    then again when every entry is known (skipped before its text is extracted)."""
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "content").mkdir(parents=True)
+    feed = work / "wire.xml"
+    feed.write_bytes(synthetic_feed(entries))
+    options = Options(content=work / "content", site_timezone="UTC")
+    timed = []
+    for _ in range(2):
+        started = time.perf_counter()
+        report = ingest([str(feed)], options)
+        timed.append(Timed(time.perf_counter() - started, report))
+    return feed.stat().st_size, timed[0], timed[1]

@@ -1,0 +1,151 @@
+"""`newsdigest bench related`: quality on the real BBC corpus, and speed and memory at scale.
+
+Quality: the BBC corpus is ingested as a curator would, by `newsdigest ingest` (so tags come
+from ingest's tagger, and copies are dropped), in topic-mixed batches on successive dates.
+The stories are then ranked, and the benchmark prints coverage (the share of stories with
+3 or more related stories, and with none), mean precision@5 (the share of related stories
+in the story's own topic, which the ranking never sees), and the share of links made by
+shared tags alone; for the defaults, text only, and the former absolute cut-off, side by side.
+Scale: ranking N synthetic stories in a fresh process each, wall time and added peak memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import resource
+import shutil
+import time
+from pathlib import Path
+
+from newsdigest.build.workers import worker_count
+from newsdigest.content import frontmatter
+from newsdigest.site import related
+from newsdigest_bench import corpus
+
+describe = (
+    "coverage and precision@5 of related stories on the ingested BBC corpus, and ranking time and memory at scale"
+)
+PROJECT = Path(__file__).resolve().parents[2]
+BATCHES = 10
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--sizes", default="10000,50000", help="comma-separated corpus sizes (default: %(default)s)")
+
+
+def ingest_in_batches(content: Path, folder: Path = corpus.DEFAULT_BBC, batches: int = BATCHES) -> None:
+    """Ingest the corpus into `content`: files dealt round-robin across topics, then into
+    `batches` batches, each ingested with its own date, as a week or two of a curator's work."""
+    from newsdigest.ingest import Options, ingest
+
+    by_topic = [sorted(topic.glob("*.txt")) for topic in sorted(folder.iterdir()) if topic.is_dir()]
+    mixed = [path for round_ in zip(*by_topic, strict=False) for path in round_]
+    longest = max(len(files) for files in by_topic)
+    mixed += [
+        files[i] for i in range(min(len(files) for files in by_topic), longest) for files in by_topic if i < len(files)
+    ]
+    for batch in range(batches):
+        options = Options(
+            content=content, date=dt.datetime(2005, 1, 3 + batch, 12), site_timezone="Europe/London", source="BBC News"
+        )
+        ingest([str(path) for path in mixed[batch::batches]], options)
+
+
+def read_stories(content: Path) -> tuple[list[related.Document], list[str]]:
+    """The ingested stories as documents, and each one's topic (the folder it came from)."""
+    documents, topics = [], []
+    for path in sorted(content.rglob("*.md")):
+        story = frontmatter.parse(path.read_text(encoding="utf-8"))
+        meta = story.metadata
+        documents.append(
+            related.Document(
+                meta["title"],
+                meta.get("subtitle", ""),
+                story.body,
+                tuple(meta.get("tags", [])),
+                dt.datetime.fromisoformat(meta["date"]).timestamp(),
+                meta.get("lang", ""),
+            )
+        )
+        topics.append(Path(meta["ingested_from"]).parent.name)
+    return documents, topics
+
+
+@dataclasses.dataclass(frozen=True)
+class Quality:
+    precision: float
+    with_three: float  # share of stories with 3 or more related stories
+    with_none: float
+    per_story: float
+    by_tags_only: float  # share of links made by shared tags alone
+
+
+def quality(ranking: related.Ranking, topics: list[str], settings: related.Settings) -> Quality:
+    count = len(ranking.neighbours)
+    links = [neighbour for row in ranking.neighbours for neighbour in row]
+    return Quality(
+        related.precision_at_k(ranking, topics),
+        sum(len(row) >= 3 for row in ranking.neighbours) / count,
+        sum(not row for row in ranking.neighbours) / count,
+        len(links) / count,
+        sum(related.made_by_tags(n, settings) for n in links) / max(len(links), 1),
+    )
+
+
+def _scale_run(size: int, results) -> None:
+    articles = corpus.generate(size, corpus.read_bbc())
+    documents = [
+        related.Document(a.metadata["title"], a.metadata["subtitle"], a.body, tuple(a.metadata["tags"][1:]), float(i))
+        for i, a in enumerate(articles)
+    ]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    ranking = related.rank(documents, threads=worker_count())
+    elapsed = time.perf_counter() - started
+    added = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    results.put((elapsed, added * 1024, sum(len(n) for n in ranking.neighbours) / size))
+
+
+def run(args) -> int:
+    sizes = [int(size) for size in str(getattr(args, "sizes", "10000,50000")).split(",") if size]
+    content = PROJECT / ".cache" / "bench-related" / "content"
+    shutil.rmtree(content.parent, ignore_errors=True)
+    content.mkdir(parents=True)
+    started = time.perf_counter()
+    ingest_in_batches(content)
+    documents, topics = read_stories(content)
+    print(
+        f"bench related: {len(documents)} BBC stories ingested in {BATCHES} topic-mixed batches "
+        f"({time.perf_counter() - started:.1f} s), 5 topics"
+    )
+    base = related.Settings()
+    variants = {
+        "defaults": base,
+        "text only": dataclasses.replace(base, tag_weight=0.0),
+        "without areas": dataclasses.replace(base, community_neighbours=0),
+        "absolute cut-off": dataclasses.replace(base, min_score=0.15, min_shared=0.0, shared_weight=0.0),
+    }
+    for name, settings in variants.items():
+        started = time.perf_counter()
+        ranking = related.rank(documents, settings, threads=worker_count())
+        elapsed = time.perf_counter() - started
+        measured = quality(ranking, topics, settings)
+        print(
+            f"  {name:<17} precision@5 {measured.precision:.4f}   with 3+ related {measured.with_three:.1%}   "
+            f"with none {measured.with_none:.1%}   related per story {measured.per_story:.2f}   "
+            f"links by shared tags only {measured.by_tags_only:.2%}   {elapsed:.2f} s"
+        )
+    context = multiprocessing.get_context("spawn")
+    for size in sizes:
+        results = context.Queue()
+        process = context.Process(target=_scale_run, args=(size, results))
+        process.start()
+        elapsed, added, per_story = results.get()
+        process.join()
+        print(
+            f"  scale: {size} stories ranked in {elapsed:.2f} s, {added / 2**20:.0f} MiB added peak memory, "
+            f"{per_story:.2f} related per story"
+        )
+    return 0
