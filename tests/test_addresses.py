@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from newsdigest.build.errors import BuildFailed
-from newsdigest.content import frontmatter
+from newsdigest.content import frontmatter, site_addresses
 from newsdigest.ingest import Options, ingest
 from newsdigest.site.addresses import record as addresses
 
@@ -25,12 +25,12 @@ def story(file, address, published=True, gone=False, aliases=(), identity=None):
 
 
 def test_an_address_is_a_path_on_the_site_in_one_spelling():
-    assert addresses.address("2015/11/21/old-slug") == "/2015/11/21/old-slug/"
-    assert addresses.address("/2015/11/21/old-slug/index.html") == "/2015/11/21/old-slug/"
-    assert addresses.address("/old-page.html") == "/old-page.html"
+    assert site_addresses.address("2015/11/21/old-slug") == "/2015/11/21/old-slug/"
+    assert site_addresses.address("/2015/11/21/old-slug/index.html") == "/2015/11/21/old-slug/"
+    assert site_addresses.address("/old-page.html") == "/old-page.html"
     for bad in ("https://example.org/x/", "/a/../b/", "/a b/", "//host/x/", "/x/?p=1", "/caf\u00e9/", 3):
-        assert addresses.address(bad) is None, bad
-    assert addresses.save_as("/2015/11/21/x/") == "2015/11/21/x/index.html"
+        assert site_addresses.address(bad) is None, bad
+    assert site_addresses.save_as("/2015/11/21/x/") == "2015/11/21/x/index.html"
 
 
 def test_an_old_address_follows_its_story_and_the_plan_is_the_same_the_next_time():
@@ -82,7 +82,7 @@ def test_the_record_reads_back_what_it_writes_and_a_bad_one_is_named_by_line():
     text = addresses.write_record(record)
     assert text.startswith("# ") and addresses.read_record(text) == record
     assert text.index("/2015/11/21/a/") < text.index("/2015/11/21/b/")  # sorted: small diffs to commit
-    with pytest.raises(addresses.AddressError) as error:
+    with pytest.raises(site_addresses.AddressError) as error:
         addresses.read_record("/2015/11/21/a/: articles/a.md\n/not an address/: articles/b.md\n")
     assert error.value.line == 2
 

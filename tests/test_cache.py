@@ -1,6 +1,7 @@
 """The cache's one digest and one tree digest (newsdigest.build.cache), without Pelican."""
 
-from newsdigest.build.cache import digest, tree_digest
+from newsdigest.build.cache import tree_digest
+from newsdigest.digests import digest
 
 
 def test_parts_are_framed_so_regrouping_them_changes_the_digest():

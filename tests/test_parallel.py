@@ -1,10 +1,10 @@
-"""newsdigest.build.workers.map_chunks: forked workers that inherit what they work on, results in order."""
+"""newsdigest.workers.map_chunks: forked workers that inherit what they work on, results in order."""
 
 import os
 
 import pytest
 
-from newsdigest.build.workers import WorkerDied, map_chunks
+from newsdigest.workers import WorkerDied, map_chunks
 
 
 def test_workers_inherit_what_cannot_be_pickled_and_results_come_in_order():

@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 
 from newsdigest.build import generations
-from newsdigest.content import frontmatter
+from newsdigest.content import frontmatter, site_addresses
 from newsdigest.site.addresses import record as addresses
 from newsdigest_bench import corpus, hugo_site, serve_latency
 
@@ -152,7 +152,7 @@ def _story_page(content: Path, output: Path, article: corpus.GeneratedArticle) -
     """The story's address and its page's file, from the record of addresses the build kept."""
     record = addresses.read_record((content / "addresses.yml").read_text(encoding="utf-8"))
     address = next(address for address, story in record.items() if story == article.relative_path)
-    return address, output / addresses.save_as(address)
+    return address, output / site_addresses.save_as(address)
 
 
 def _serve_latencies(

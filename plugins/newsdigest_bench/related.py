@@ -19,9 +19,9 @@ import shutil
 import time
 from pathlib import Path
 
-from newsdigest.build.workers import worker_count
 from newsdigest.content import frontmatter
 from newsdigest.site import related
+from newsdigest.workers import worker_count
 from newsdigest_bench import corpus
 
 describe = (

@@ -2,10 +2,10 @@
 
 Owns the run (`run.build`, read top to bottom), the build record (`record`), the lock
 (`lock`), the cache (`cache`), page keys and the page store, the site's generations
-(`generations`), file modes, worker processes (`workers`), stop points for fault-injection
-tests and the build's error (`errors`). The Pelican glue (`newsdigest.pelican_plugins`) is
-imported by `run` alone.
+(`generations`), file modes, stop points for fault-injection tests, which templates read other
+stories' fields (`template_reads`) and the build's error (`errors`).
 
-May import: `newsdigest.content`, `newsdigest.site`, `newsdigest.settings`, `newsdigest.paths`,
-and (from `run` only) `newsdigest.pelican_plugins`.
+May import: `newsdigest.site`, `newsdigest.content` and the foundation. `run` alone sits above
+the Pelican glue (`newsdigest.pelican_plugins`) and imports it; the glue imports the rest.
+tests/test_architecture.py holds every package to its layer.
 """

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import newsdigest
 from newsdigest.build.ignored_files import files_under
+from newsdigest.digests import update_framed
 from newsdigest.paths import display_path
 
 logger = logging.getLogger(__name__)
@@ -60,21 +61,6 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _update(hasher, part: str | bytes) -> None:
-    # Each part framed by its length: ("ab", "c") and ("a", "bc") never digest alike.
-    data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-    hasher.update(len(data).to_bytes(8, "little"))
-    hasher.update(data)
-
-
-def digest(*parts: str | bytes) -> str:
-    """The one digest of cache keys and page keys: SHA-256 of the parts, each framed by its length."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        _update(hasher, part)
-    return hasher.hexdigest()
-
-
 def tree_digest(*folders: str | os.PathLike[str], ignore: Iterable[str] = (), skip: Iterable[str] = ()) -> str:
     """Digest of every file's path (relative to its folder) and bytes under `folders`, but the
     files the build ignores (`ignore`: IGNORE_FILES patterns) and those in the top-level
@@ -90,8 +76,8 @@ def tree_digest(*folders: str | os.PathLike[str], ignore: Iterable[str] = (), sk
             relative = path.relative_to(root)
             if relative.parts[0] in skipped or not path.is_file():
                 continue
-            _update(hasher, relative.as_posix())
-            _update(hasher, path.read_bytes())
+            update_framed(hasher, relative.as_posix())
+            update_framed(hasher, path.read_bytes())
     return hasher.hexdigest()
 
 

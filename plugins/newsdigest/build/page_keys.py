@@ -20,9 +20,9 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
-from newsdigest.build.cache import digest
 from newsdigest.build.record import BUILD_KEY
 from newsdigest.content.model import OWN_PAGE_KEYS
+from newsdigest.digests import digest
 
 # Settings that do not shape what is written, and the build record, which holds no setting.
 SETTINGS_NOT_IN_KEYS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS", BUILD_KEY)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsdigest.content import safe_urls
-from newsdigest.site.addresses import record
+from newsdigest.content import safe_urls, site_addresses
 
 TEXT_KEYS = (
     "title",
@@ -124,6 +124,14 @@ def parse_date(value, key: str, timezone: dt.tzinfo | None) -> dt.datetime:
     return moment
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """Text with every run of white space (newlines included) made one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
 def visible_text(text: str) -> str:
     """`text` without bidirectional controls and zero-width characters (but joiners that shape
     a non-Latin word or an emoji)."""
@@ -212,11 +220,11 @@ def normalise(
         raise ContentError("missing title", "title")
     if "aliases" in metadata:
         for alias in metadata["aliases"]:
-            if record.address(alias) is None:
+            if site_addresses.address(alias) is None:
                 raise ContentError(
                     f"aliases: {alias!r} is not an address on this site (like /2015/11/21/old-slug/)", "aliases"
                 )
-        metadata["aliases"] = [record.address(alias) for alias in metadata["aliases"]]
+        metadata["aliases"] = [site_addresses.address(alias) for alias in metadata["aliases"]]
     raw_date = metadata.get("date")
     if (isinstance(raw_date, dt.date) and not isinstance(raw_date, dt.datetime)) or (
         isinstance(raw_date, str) and _DAY_ALONE.fullmatch(raw_date.strip())

@@ -11,9 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdigest.content import frontmatter, safe_urls
-from newsdigest.content.model import visible_text
+from newsdigest.content.model import one_line, visible_text
 from newsdigest.content.slugs import MAX_SLUG_LENGTH, slugify
-from newsdigest.ingest.story import one_line
 
 MAX_TRIES = 100
 

@@ -18,12 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsdigest.content import model as content_model, safe_urls
+from newsdigest.content.model import one_line
 from newsdigest.content.slugs import slugify
 from newsdigest.ingest import clipping, feed, forgotten, html_page, images, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.sources import SourceNames
 from newsdigest.ingest.store import ContentStore
-from newsdigest.ingest.story import IngestError, Story, fingerprint, one_line, safe_markdown
+from newsdigest.ingest.story import IngestError, Story, fingerprint, safe_markdown
 from newsdigest.site import taxonomy
 from newsdigest.site.taxonomy import Vocabulary
 

@@ -13,8 +13,9 @@ import re
 
 from dateutil import parser as date_parser
 
+from newsdigest.content.model import one_line
 from newsdigest.ingest import bylines, furniture
-from newsdigest.ingest.story import ZONE_ABBREVIATIONS, Block, IngestError, Story, one_line
+from newsdigest.ingest.story import ZONE_ABBREVIATIONS, Block, IngestError, Story
 
 _AGE_BANNER = re.compile(r"^this (story|article) is (over|more than) \w+ (year|month|day)s? old\.?$", re.I)
 _CREDIT = re.compile(r"^(?:photo|image|picture|photograph|top image|lead image)(?: by|:)\s*(?P<credit>.+)$", re.I)

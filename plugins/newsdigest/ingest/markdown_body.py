@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from newsdigest.content import safe_urls
+from newsdigest.content.model import one_line
 from newsdigest.ingest.page_tree import FIGURE_KEY_PATTERN, Figure
-from newsdigest.ingest.story import Block, decode_entities, one_line, plain_text
+from newsdigest.ingest.story import Block, decode_entities, plain_text
 
 MAX_BLOCK_CHARS = 20_000  # a paragraph longer than this is no paragraph of a news story
 MAX_TABLE_ROWS = 200

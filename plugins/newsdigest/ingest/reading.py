@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from newsdigest.ingest.story import IngestError, one_line
+from newsdigest.content.model import one_line
+from newsdigest.ingest.story import IngestError
 
 MAX_INPUT_BYTES = 10 * 2**20  # no news story is larger; a larger input is not one
 CHUNK_BYTES = 2**16

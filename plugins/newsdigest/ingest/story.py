@@ -6,10 +6,9 @@ import datetime as dt
 import hashlib
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from newsdigest.content.model import visible_text
+from newsdigest.content.model import one_line, visible_text
 
 
 class IngestError(Exception):
@@ -84,11 +83,6 @@ ZONE_ABBREVIATIONS = {
         "JST": 9,
     }.items()
 }
-
-
-def one_line(text: str) -> str:
-    """Text with every run of white space (newlines included) made one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")

@@ -22,7 +22,7 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from newsdigest.build import record as build_state
-from newsdigest.content import model
+from newsdigest.content import model, site_addresses
 from newsdigest.paths import display_path
 from newsdigest.site.addresses import record as addresses, server_rules
 
@@ -127,8 +127,10 @@ class AddressesGenerator(Generator):
         for old, story in self.plan.redirects.items():
             article = self.stories[story.file]
             targets[old] = "/" + article.url
-            pages.add(addresses.save_as(old))
-            writer.write_file(addresses.save_as(old), template, self.context, url=old.lstrip("/"), redirect_to=article)
+            pages.add(site_addresses.save_as(old))
+            writer.write_file(
+                site_addresses.save_as(old), template, self.context, url=old.lstrip("/"), redirect_to=article
+            )
         gone = list(self.plan.gone)
 
         def server_files() -> dict[str, bytes]:

@@ -19,13 +19,14 @@ from pelican.contents import Author, Tag
 from pelican.readers import BaseReader
 
 from newsdigest.build import page_keys, record, stop_points
-from newsdigest.build.cache import DOCUMENTS, BuildCache, code_fingerprint, digest, store_path
+from newsdigest.build.cache import DOCUMENTS, BuildCache, code_fingerprint, store_path
 from newsdigest.build.ignored_files import files_under
-from newsdigest.build.workers import map_chunks, worker_count
 from newsdigest.content import document, frontmatter, model as content_model
 from newsdigest.content.slugs import slugify
+from newsdigest.digests import digest
 from newsdigest.paths import display_path
 from newsdigest.site import presentation
+from newsdigest.workers import map_chunks, worker_count
 
 logger = logging.getLogger(__name__)
 

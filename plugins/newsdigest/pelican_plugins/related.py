@@ -18,10 +18,10 @@ from pelican.generators import Generator
 
 from newsdigest.build import record
 from newsdigest.build.cache import RELATED_RANKING, RELATED_WORDS, BuildCache, code_fingerprint, store_path
-from newsdigest.build.workers import worker_count
 from newsdigest.content import safe_urls
 from newsdigest.paths import display_path
 from newsdigest.site import related
+from newsdigest.workers import worker_count
 
 logger = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^>]+>")

@@ -25,9 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pelican import signals
 
 from newsdigest.build import record, stop_points
-from newsdigest.build.cache import digest
-from newsdigest.build.workers import dying_with_parent, worker_count
+from newsdigest.digests import digest
 from newsdigest.site import search_blocks
+from newsdigest.workers import dying_with_parent, worker_count
 
 logger = logging.getLogger(__name__)
 INDEX_TIMEOUT_SECONDS = 900

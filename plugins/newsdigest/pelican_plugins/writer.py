@@ -37,10 +37,10 @@ from newsdigest.build import page_keys, record as build_state, stop_points
 from newsdigest.build.cache import code_fingerprint, tree_digest
 from newsdigest.build.record import PendingPage
 from newsdigest.build.template_reads import reads_fields_of_others
-from newsdigest.build.workers import map_chunks, worker_count
 from newsdigest.content.model import OWN_PAGE_KEYS
 from newsdigest.paths import display_path
 from newsdigest.site.addresses import preview_links
+from newsdigest.workers import map_chunks, worker_count
 
 logger = logging.getLogger(__name__)
 

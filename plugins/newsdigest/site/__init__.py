@@ -4,6 +4,6 @@ Owns taxonomy (tags, sections, sources), related stories, editions, presentation
 sitemaps, the search index's blocks, addresses (`addresses`) and every newsdigest setting
 gathered in one place (`settings`).
 
-May import: `newsdigest.content`, `newsdigest.settings`, `newsdigest.paths`, and from
-`newsdigest.build` only its leaves: the cache's digests and the worker pool.
+May import: `newsdigest.content` and the foundation (`newsdigest.paths`, `settings`,
+`digests`, `workers`).
 """

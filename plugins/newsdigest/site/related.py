@@ -29,9 +29,9 @@ import stop_words
 from rapidfuzz import fuzz, process
 
 from newsdigest import settings as setting_fields
-from newsdigest.build.cache import digest
-from newsdigest.build.workers import map_chunks
+from newsdigest.digests import digest
 from newsdigest.settings import SettingsGroup, setting
+from newsdigest.workers import map_chunks
 
 # scipy, igraph and sparse_dot_topn are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.

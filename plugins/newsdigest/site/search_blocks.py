@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from newsdigest.build.cache import digest
+from newsdigest.digests import digest
 from newsdigest.settings import SettingsGroup, setting
 
 

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdigest import settings as setting_fields
-from newsdigest.build import workers
+from newsdigest import settings as setting_fields, workers
 from newsdigest.settings import SettingsError
 from newsdigest.site import editions, feeds, presentation, related, search_blocks, taxonomy
 from newsdigest.site.addresses import record as addresses
