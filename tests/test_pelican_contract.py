@@ -2,7 +2,7 @@
 promise to keep (private methods and attributes, and the order and place signals fire in).
 Each test names the hook and the module that relies on it, so a Pelican upgrade that changes
 one fails here with a message saying what to look at, not somewhere deep in a build.
-See "Writing your own Pelican plugins for newsdigest" in README.md."""
+See "Writing your own Pelican plugins for newsdigest" in docs/plugins-and-themes.md."""
 
 import datetime as dt
 import inspect

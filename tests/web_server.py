@@ -1,7 +1,7 @@
 """Debian's nginx serving a built site in a test, as a server would: started on a free loopback
 port with a configuration written to a folder of its own, its workers running as `www-data`
-(not the user who built the site), the site's own server files included as the README says;
-stopped after."""
+(not the user who built the site), the site's own server files included as docs/deploying.md
+says; stopped after."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
-import pytest
+
+from conftest import require
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SERVER_USER = "www-data"
@@ -79,10 +80,8 @@ def nginx(root: Path, rules: Path | None = None) -> Iterator[str]:
     """nginx serving the folder `root` (a site, or the output link) until the block ends; with
     `rules`, the site whose `_nginx/maps.conf` and `_nginx/site.conf` it includes. Yields the
     base URL, without a trailing slash."""
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx; .ci/run does)")
-    if os.geteuid() != 0:
-        pytest.skip(f"nginx can only run its workers as {SERVER_USER} when started as root")
+    require(Path(NGINX).exists(), "nginx is not installed (apt-get install nginx)")
+    require(os.geteuid() == 0, f"nginx runs its workers as {SERVER_USER} only when started as root (as .ci/run is)")
     work = Path(tempfile.mkdtemp(prefix="newsdigest-nginx-"))
     port = free_port()
     (work / "nginx.conf").write_text(_config(work, port, root, rules))
