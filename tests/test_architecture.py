@@ -71,6 +71,20 @@ def test_every_module_imports_only_its_layer_and_those_below():
     assert not upward, "\n".join(upward)
 
 
+def test_no_pelican_plugin_imports_another():
+    """The plugins share what they need through the layers below the glue, never through each other."""
+    known = modules()
+    glue = "newsdigest.pelican_plugins."
+    found = set()
+    for name, path in known.items():
+        if name.startswith(glue):
+            for imported in imports_of(path):
+                target = imported if imported in known else imported.rpartition(".")[0]
+                if target.startswith(glue) and target != name:
+                    found.add(f"{name} imports {target}")
+    assert not found, "\n".join(sorted(found))
+
+
 def test_every_module_is_in_a_layer():
     for name in modules():
         if name != "newsdigest":

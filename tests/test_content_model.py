@@ -35,20 +35,20 @@ def test_lists_stay_lists_and_a_single_value_becomes_one_item():
         require_date=True,
         timezone=None,
     )
-    assert metadata["tags"] == ["Mali, Bamako"]
-    assert metadata["authors"] == ["Doe, Jane"]
+    assert metadata.tags == ("Mali, Bamako",)
+    assert metadata.authors == ("Doe, Jane",)
 
 
 def test_dates_keep_their_instant_and_take_the_site_zone():
     zone = ZoneInfo("Asia/Tokyo")
     metadata = content_model.normalise({"title": "T", "date": "2015-11-21T23:30:00Z"}, require_date=True, timezone=zone)
-    assert metadata["date"] == dt.datetime(2015, 11, 21, 23, 30, tzinfo=dt.UTC)
-    assert metadata["date"].utcoffset() == dt.timedelta(hours=9)
+    assert metadata.date == dt.datetime(2015, 11, 21, 23, 30, tzinfo=dt.UTC)
+    assert metadata.date is not None and metadata.date.utcoffset() == dt.timedelta(hours=9)
 
 
 def test_unknown_keys_pass_through_and_unknown_status_is_refused():
-    metadata = content_model.normalise({"title": "T", "mood": ["grim"]}, require_date=False, timezone=None)
-    assert metadata["mood"] == ["grim"]
+    story = content_model.normalise({"mood": ["grim"], "title": "T"}, require_date=False, timezone=None)
+    assert story.to_metadata() == {"mood": ["grim"], "title": "T"} and list(story.to_metadata()) == ["mood", "title"]
     with pytest.raises(content_model.ContentError, match="status"):
         content_model.normalise({"title": "T", "status": "maybe"}, require_date=False, timezone=None)
 
@@ -95,15 +95,15 @@ def test_invisible_characters_leave_headlines_names_and_tags():
         require_date=False,
         timezone=None,
     )
-    assert metadata["title"] == "Mali gpj.exe hotel siege"
-    assert metadata["tags"] == ["Mali", "Bamako"]
-    assert metadata["authors"] == ["Jane Doe"] and metadata["source"] == "VICE News"
+    assert metadata.title == "Mali gpj.exe hotel siege"
+    assert metadata.tags == ("Mali", "Bamako")
+    assert metadata.authors == ("Jane Doe",) and metadata.source == "VICE News"
 
 
 def test_joiners_that_shape_words_and_emoji_stay():
     persian, family = "می\u200cخواهم", "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     metadata = content_model.normalise({"title": f"{persian} {family}"}, require_date=False, timezone=None)
-    assert metadata["title"] == f"{persian} {family}"
+    assert metadata.title == f"{persian} {family}"
 
 
 def test_a_tag_spelled_with_a_zero_width_space_is_the_same_tag(site):
@@ -120,9 +120,29 @@ def test_a_tag_spelled_with_a_zero_width_space_is_the_same_tag(site):
 def test_a_language_tag_is_kept_normalised_and_anything_else_left_out_with_a_warning():
     warnings = []
     for value, kept in (("fr", "fr"), ("pt_BR", "pt-BR"), ("zh-Hant", "zh-Hant")):
-        assert content_model.normalise({"title": "T", "lang": value}, require_date=False, timezone=None)["lang"] == kept
+        assert content_model.normalise({"title": "T", "lang": value}, require_date=False, timezone=None).lang == kept
     metadata = content_model.normalise(
         {"title": "T", "lang": 'en" onload="x'}, require_date=False, timezone=None, warnings=warnings
     )
-    assert "lang" not in metadata and [warning.key for warning in warnings] == ["lang"]
+    assert (
+        metadata.lang is None
+        and "lang" not in metadata.to_metadata()
+        and [warning.key for warning in warnings] == ["lang"]
+    )
     assert "is not a language tag" in warnings[0].message
+
+
+def test_the_metadata_keeps_the_files_key_order_and_marks_a_day_alone():
+    story = content_model.normalise(
+        {"date_only": False, "tags": "Mali", "date": "2015-11-21", "title": " T ", "image": None},
+        require_date=True,
+        timezone=ZoneInfo("UTC"),
+    )
+    assert story.date_only and story.image is None
+    assert story.to_metadata() == {
+        "date_only": True,
+        "tags": ["Mali"],
+        "date": dt.datetime(2015, 11, 21, tzinfo=ZoneInfo("UTC")),
+        "title": "T",
+    }
+    assert list(story.to_metadata()) == ["date_only", "tags", "date", "title"]

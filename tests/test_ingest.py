@@ -30,7 +30,7 @@ def options(tmp_path, **changes) -> Options:
     return Options(content=content, site_timezone="UTC", source_timezones={"VICE News": "America/New_York"}, **changes)
 
 
-def stories(content: Path) -> dict[str, frontmatter.Document]:
+def stories(content: Path) -> dict[str, frontmatter.ParsedFile]:
     return {str(p.relative_to(content)): frontmatter.parse(p.read_text()) for p in sorted(content.rglob("*.md"))}
 
 

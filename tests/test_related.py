@@ -114,7 +114,7 @@ def test_copies_are_never_related_but_shown_once(site):
 
 def test_ranking_is_deterministic_and_never_includes_itself():
     stories = [
-        related.Document(f"Story {i % 7}", "", f"alpha beta gamma {i % 3} delta {i % 5}", ("t",), i) for i in range(60)
+        related.StoryText(f"Story {i % 7}", "", f"alpha beta gamma {i % 3} delta {i % 5}", ("t",), i) for i in range(60)
     ]
     first, second = related.rank(stories), related.rank(list(stories))
     assert first.neighbours == second.neighbours
@@ -126,7 +126,7 @@ def test_ranking_is_deterministic_and_never_includes_itself():
 def test_precision_on_a_bbc_sample():
     stories = corpus.read_bbc(require_shared(BBC))[::4]  # every fourth story: all five topics
     documents = [
-        related.Document(
+        related.StoryText(
             s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]), tuple(corpus.simple_tags(s)[1:]), float(i)
         )
         for i, s in enumerate(stories)
@@ -138,7 +138,7 @@ def test_precision_on_a_bbc_sample():
 def test_a_ranking_is_reused_only_while_its_inputs_are_unchanged():
     stories = corpus.read_bbc(require_shared(BBC))[:150]
     documents = [
-        related.Document(s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]), (s.topic,), 0.0) for s in stories
+        related.StoryText(s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]), (s.topic,), 0.0) for s in stories
     ]
     ranking = related.rank(documents)
     assert related.ranking_from_json(related.ranking_to_json(ranking)) == ranking
@@ -198,7 +198,7 @@ def test_editing_a_note_keeps_related_stories_and_editing_a_body_can_change_them
     assert related_block and "2015/11/22/comets-seen-from-orbit/" in related_block.group(0)
 
 
-BEES = related.Document(
+BEES = related.StoryText(
     "Slovenian beekeepers report a record honey harvest",
     "Apiarists in the Carniolan highlands count full hives.",
     "Beekeepers across Slovenia gathered linden and chestnut honey from hives that wintered well. Carniolan bees "
@@ -211,7 +211,7 @@ BEES = related.Document(
 
 def bbc_documents(stories):
     return [
-        related.Document(
+        related.StoryText(
             s.headline, s.paragraphs[0], " ".join(s.paragraphs[1:]), tuple(corpus.simple_tags(s)[1:]), float(i)
         )
         for i, s in enumerate(stories)
@@ -265,7 +265,7 @@ ENGLISH = [
 
 def test_stories_are_never_related_for_sharing_a_language_or_its_stop_words():
     documents = [
-        related.Document(title, "", body, (), float(i), lang)
+        related.StoryText(title, "", body, (), float(i), lang)
         for i, (lang, (title, body)) in enumerate(
             [("fr", FRENCH[0]), ("fr", FRENCH[1]), ("en", ENGLISH[0]), ("en", ENGLISH[1])]
         )
@@ -297,11 +297,11 @@ def test_a_small_site_whose_stories_share_only_words_every_story_has_shows_no_re
         "harbours ferries",
     ]
     documents = [
-        related.Document(f"Story {i}", "", f"Story {i} is all about {subject}, in a word: {subject}.", (), float(i))
+        related.StoryText(f"Story {i}", "", f"Story {i} is all about {subject}, in a word: {subject}.", (), float(i))
         for i, subject in enumerate(subjects)
     ]
     assert related.rank(documents).neighbours == [[]] * len(subjects)
-    documents.append(related.Document("Story 8", "", "Story 8 is all about apples orchards and cider.", (), 8.0))
+    documents.append(related.StoryText("Story 8", "", "Story 8 is all about apples orchards and cider.", (), 8.0))
     assert [n.index for n in related.rank(documents).neighbours[-1]] == [0]
 
 
@@ -334,7 +334,7 @@ def test_an_edit_reads_only_the_edited_storys_words_again(monkeypatch):
     import dataclasses
 
     documents = [
-        related.Document(f"Headline {n}", "Standfirst", f"Body about subject {n}.", (), float(n)) for n in range(3)
+        related.StoryText(f"Headline {n}", "Standfirst", f"Body about subject {n}.", (), float(n)) for n in range(3)
     ]
     lines = related.word_lines(documents)
     known = {related.text_key(document): line for document, line in zip(documents, lines, strict=True)}

@@ -47,7 +47,7 @@ def test_front_matter_drops_an_unsafe_address_with_a_warning_naming_the_field():
         timezone=None,
         warnings=warnings,
     )
-    assert "source_url" not in metadata and "image" not in metadata
+    assert metadata.source_url is None and metadata.image is None
     assert sorted(warning.key for warning in warnings) == ["image", "source_url"]
 
 

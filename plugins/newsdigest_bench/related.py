@@ -22,12 +22,12 @@ from pathlib import Path
 from newsdigest.content import frontmatter
 from newsdigest.site import related
 from newsdigest.workers import worker_count
-from newsdigest_bench import corpus
+from newsdigest_bench import corpus, project_root
 
 describe = (
     "coverage and precision@5 of related stories on the ingested BBC corpus, and ranking time and memory at scale"
 )
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = project_root()
 BATCHES = 10
 
 
@@ -53,14 +53,14 @@ def ingest_in_batches(content: Path, folder: Path = corpus.DEFAULT_BBC, batches:
         ingest([str(path) for path in mixed[batch::batches]], options)
 
 
-def read_stories(content: Path) -> tuple[list[related.Document], list[str]]:
+def read_stories(content: Path) -> tuple[list[related.StoryText], list[str]]:
     """The ingested stories as documents, and each one's topic (the folder it came from)."""
     documents, topics = [], []
     for path in sorted(content.rglob("*.md")):
         story = frontmatter.parse(path.read_text(encoding="utf-8"))
         meta = story.metadata
         documents.append(
-            related.Document(
+            related.StoryText(
                 meta["title"],
                 meta.get("subtitle", ""),
                 story.body,
@@ -97,7 +97,7 @@ def quality(ranking: related.Ranking, topics: list[str], settings: related.Setti
 def _scale_run(size: int, results) -> None:
     articles = corpus.generate(size, corpus.read_bbc())
     documents = [
-        related.Document(a.metadata["title"], a.metadata["subtitle"], a.body, tuple(a.metadata["tags"][1:]), float(i))
+        related.StoryText(a.metadata["title"], a.metadata["subtitle"], a.body, tuple(a.metadata["tags"][1:]), float(i))
         for i, a in enumerate(articles)
     ]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import newsdigest
 from newsdigest.build.ignored_files import files_under
@@ -87,6 +88,9 @@ def file_digest(path: str | os.PathLike[str]) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+_T = TypeVar("_T")
+
+
 class BuildCache:
     """A namespace -> key -> text store. Use as a context manager; writes commit on exit.
 
@@ -116,7 +120,7 @@ class BuildCache:
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value TEXT, PRIMARY KEY (namespace, key))"
         )
 
-    def _guarded(self, operation):
+    def _guarded(self, operation: Callable[[], _T]) -> _T:
         """Run `operation`; if the database turns out to be damaged, start a new one and run it again."""
         try:
             return operation()
@@ -150,9 +154,10 @@ class BuildCache:
         self._used.setdefault(namespace, set()).update(keys)
         return found
 
-    def get_decoded(self, namespace: str, keys: list[str], decode: Callable[[str], object]) -> dict[str, object]:
+    def get_decoded(self, namespace: str, keys: list[str], decode: Callable[[str], _T]) -> dict[str, _T]:
         """Like `get_many`, each value passed through `decode`; an entry it cannot decode is deleted."""
-        decoded, unreadable = {}, []
+        decoded: dict[str, _T] = {}
+        unreadable: list[str] = []
         for key, text in self.get_many(namespace, keys).items():
             try:
                 decoded[key] = decode(text)
@@ -200,8 +205,8 @@ class BuildCache:
         self._guarded(lambda: self._db.commit())
         self._db.close()
 
-    def __enter__(self):
+    def __enter__(self) -> BuildCache:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

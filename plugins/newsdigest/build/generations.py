@@ -161,7 +161,7 @@ def _make_folders_writable(folder: Path) -> None:
                 os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
 
 
-def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry], dict[str, int]]:
+def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry[str]], dict[str, int]]:
     """Relative path -> directory entry of every file under `folder` (its inode needs no stat),
     and the path of every folder under it -> how many entries it holds."""
     files, folders, pending = {}, {}, [(os.fspath(folder), "")]
@@ -192,7 +192,7 @@ def _remove_empty_folders(root: str, folders: dict[str, int]) -> list[str]:
     return kept
 
 
-def _same_bytes(old: os.DirEntry, new: os.DirEntry) -> bool:
+def _same_bytes(old: os.DirEntry[str], new: os.DirEntry[str]) -> bool:
     if old.stat(follow_symlinks=False).st_size != new.stat(follow_symlinks=False).st_size:
         return False
     with open(old.path, "rb") as one, open(new.path, "rb") as other:

@@ -17,43 +17,29 @@ calls them and remembers what it computed once per build.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from newsdigest.build.record import BUILD_KEY
 from newsdigest.content.model import OWN_PAGE_KEYS
 from newsdigest.digests import digest
 
-# Settings that do not shape what is written, and the build record, which holds no setting.
-SETTINGS_NOT_IN_KEYS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS", BUILD_KEY)
+# Settings that do not shape what is written.
+SETTINGS_NOT_IN_KEYS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS")
 
 _MAX_DEPTH = 6
 
 
-def stable_repr(value, depth: int = 0) -> str:
+def stable_repr(value: object, depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         return "…"
-    if value is None or isinstance(value, (bool, int, str)):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(round(value, 9))
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return repr(str(value))
-    if hasattr(value, "__digest__"):  # an object that says what identifies it
-        return f"<{type(value).__name__} {value.__digest__()}>"
-    if hasattr(value, "source_path") and hasattr(value, "url"):  # a Pelican content object
-        return f"<{type(value).__name__} {value.url}>"
-    if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # tag, author, term
-        return f"<{type(value).__name__} {value.name!s} {value.url}>"
-    if isinstance(value, dict):
-        items = sorted((stable_repr(k, depth + 1), stable_repr(v, depth + 1)) for k, v in value.items())
-        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-    if isinstance(value, (set, frozenset)):
-        return "{" + ", ".join(sorted(stable_repr(v, depth + 1) for v in value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(stable_repr(v, depth + 1) for v in value) + "]"
+    found = _plain_repr(value)
+    if found is None:
+        found = _content_repr(value)
+    if found is None:
+        found = _collection_repr(value, depth)
+    if found is not None:
+        return found
     if callable(value):
         return f"<callable {getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__name__)}>"
     state = getattr(value, "__dict__", None)
@@ -63,17 +49,54 @@ def stable_repr(value, depth: int = 0) -> str:
     return f"<{type(value).__name__}>"
 
 
-def is_content(value) -> bool:
+def _plain_repr(value: object) -> str | None:
+    """A value of a plain type (None, a number, a string, a date, a path) as text; None for any other."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(round(value, 9))
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return repr(str(value))
+    return None
+
+
+def _content_repr(value: Any) -> str | None:
+    """An object that names itself as text: one that says what identifies it, a Pelican content
+    object (by URL), a tag, author or term (by name and URL); None for any other."""
+    if hasattr(value, "__digest__"):  # an object that says what identifies it
+        return f"<{type(value).__name__} {value.__digest__()}>"
+    if hasattr(value, "source_path") and hasattr(value, "url"):  # a Pelican content object
+        return f"<{type(value).__name__} {value.url}>"
+    if hasattr(value, "slug") and hasattr(value, "name") and hasattr(value, "url"):  # tag, author, term
+        return f"<{type(value).__name__} {value.name!s} {value.url}>"
+    return None
+
+
+def _collection_repr(value: object, depth: int) -> str | None:
+    """A dict, set or sequence as text, its members in a stable order; None for any other value."""
+    if isinstance(value, dict):
+        items = sorted((stable_repr(k, depth + 1), stable_repr(v, depth + 1)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v, depth + 1) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(stable_repr(v, depth + 1) for v in value) + "]"
+    return None
+
+
+def is_content(value: object) -> bool:
     return hasattr(value, "source_path") and hasattr(value, "url")
 
 
-def listing_key(metadata: dict, *extra: str) -> str:
+def listing_key(metadata: Mapping[str, object], *extra: str) -> str:
     """What lists of stories show of a story: its front matter but the fields only its own page
     shows (`extra`: what else lists show of it, such as its reading time)."""
     return digest(stable_repr({key: value for key, value in metadata.items() if key not in OWN_PAGE_KEYS}), *extra)
 
 
-def own_fields(item) -> str:
+def own_fields(item: Any) -> str:
     """A story's fields that only its own page shows (note, credits…), with its URL, as text."""
     return f"{item.url}|{stable_repr({key: item.metadata.get(key) for key in OWN_PAGE_KEYS})}"
 
@@ -81,17 +104,16 @@ def own_fields(item) -> str:
 def site_key(
     *,
     code: str,
-    settings: dict,
-    build_moment,
+    settings: Mapping[str, object],
+    build_moment: object,
     theme: str,
     side_files: str,
     listings: Iterable[str],
-    ignored: Collection[str] = SETTINGS_NOT_IN_KEYS,
 ) -> str:
-    """What every page depends on: the code, the settings (but `ignored`), the build moment
-    (it moves every story's age), the theme's and the side files' tree digests, and the
+    """What every page depends on: the code, the settings (but SETTINGS_NOT_IN_KEYS), the build
+    moment (it moves every story's age), the theme's and the side files' tree digests, and the
     listings (`listing(url, listing key)` of every item, in order)."""
-    shaping = {key: value for key, value in settings.items() if key not in ignored}
+    shaping = {key: value for key, value in settings.items() if key not in SETTINGS_NOT_IN_KEYS}
     return digest(code, stable_repr(shaping), stable_repr(build_moment), theme, side_files, *listings)
 
 
@@ -99,13 +121,13 @@ def listing(url: str, key: str) -> str:
     return f"{url}|{key}"
 
 
-def story_key(story, content_key: str, inputs: dict) -> str:
+def story_key(story: Any, content_key: str, inputs: Mapping[str, object]) -> str:
     """A story as a page shows it: its content (`content_key`: its file's key, or its metadata
     as text), its place and `inputs` computed from other stories (its related stories)."""
     return digest(content_key, story.url, stable_repr(inputs))
 
 
-def value_text(value, story_key_of: Callable[[object], str]) -> str:
+def value_text(value: object, story_key_of: Callable[[object], str]) -> str:
     """A page argument as text for its key: stories by `story_key_of`, lists of stories by kind
     and count (which stories a list holds, and in what order, follows from front matter and
     settings, which the site key covers: no need to walk 10,000 stories per page)."""
@@ -125,22 +147,22 @@ def value_text(value, story_key_of: Callable[[object], str]) -> str:
     return stable_repr(value)
 
 
-def arguments_parts(arguments: dict, story_key_of: Callable[[object], str]) -> list[str]:
+def arguments_parts(arguments: Mapping[str, object], story_key_of: Callable[[object], str]) -> list[str]:
     """A page's keyword arguments, in a stable order, as parts of its key."""
     return [f"{name}={value_text(value, story_key_of)}" for name, value in sorted(arguments.items())]
 
 
-def page_key(site: str, name: str, template: str, args: tuple, parts: Iterable[str]) -> str:
+def page_key(site: str, name: str, template: str, args: tuple[object, ...], parts: Iterable[str]) -> str:
     """A page rendered from `template` into `name`: the site key, its arguments (`parts`, see
     `arguments_parts`; with `every_story_own_fields` when its template shows them)."""
     return digest(site, name, template, stable_repr(args), *parts)
 
 
-def every_story_own_fields(items: Iterable) -> str:
+def every_story_own_fields(items: Iterable[object]) -> str:
     return digest(*(own_fields(item) for item in items))
 
 
-def with_own_fields(key: str, stories: Iterable = (), every: str | None = None) -> str:
+def with_own_fields(key: str, stories: Iterable[object] = (), every: str | None = None) -> str:
     """A page's key with the own-page fields it may show: those of `stories` (the ones its last
     rendering read), or `every` story's (`every_story_own_fields`) when that is not known."""
     if every is not None:

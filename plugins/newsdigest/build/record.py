@@ -1,11 +1,12 @@
 """The record of one build: what its steps hand to each other while Pelican runs.
 
-`newsdigest build` starts a record for each build (`start`) before Pelican runs; a plain
-`pelican CONTENT -s pelicanconf.py` run gets one with defaults the first time a plugin
-asks for it. Plugins reach it only through `current(settings)`. It lives under one
-settings key, `BUILD_KEY`, in lower case so that no settings file can set it (Pelican
-reads only upper-case names) and page keys leave it out by that one name; every
-other setting, whatever its prefix, takes part in page keys.
+`newsdigest build` starts a record for each build (`start`) and makes it the running one for
+as long as Pelican runs (`running`); a plain `pelican CONTENT -s pelicanconf.py` run gets one
+with defaults when Pelican starts (`at_pelican_start`, on `initialized`). Plugins reach it
+through one function, `current()`, never through Pelican's settings: the record is not a
+setting, and page keys, which cover every setting, never see it. It is held in a context
+variable: each thread that builds (serve rebuilds in its watcher thread) has its own, and the
+build's forked worker processes inherit it with the rest of the process.
 
 What it holds, in the order a build fills it:
 - `settings`: every newsdigest setting, read once (newsdigest.site.settings);
@@ -14,7 +15,8 @@ What it holds, in the order a build fills it:
 - `documents`, `document_keys`, `listing_keys`: each story file's converted document, its
   content key, and the digest of what lists of stories show of it (the reader);
 - `search_blocks`: the stories cut into search index blocks (the search plugin);
-- `lastmod`: sitemap dates by page name, the build moment and the stories (the site files plugin);
+- `sitemap`: sitemap dates by page name, the build moment and the stories' news entries (the
+  site files plugin);
 - `pending`: the pages and feeds queued by the writer, rendered at the end (`story_pages`:
   each story's own page among them, which `serve` renders again at once after an edit);
 - `outputs`: every page and feed of the site with the key it was made from and its files,
@@ -23,20 +25,24 @@ What it holds, in the order a build fills it:
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from newsdigest.build import cache
 from newsdigest.build.page_store import PageStore
+from newsdigest.content.document import Document
+from newsdigest.site.search_blocks import Block
 from newsdigest.site.settings import SiteSettings
-
-BUILD_KEY = "newsdigest.build"
+from newsdigest.site.sitemaps import NewsItem
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,24 @@ class PendingPage:
     name: str
     key: str
     origin: str  # what the page comes from, for error messages
+    # Pelican's (untyped) template, context and write_file arguments, handed back to its writer
     template: object = None
-    context: dict | None = None
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
+    context: dict[str, object] | None = None
+    args: tuple[object, ...] = ()
+    kwargs: dict[str, object] = field(default_factory=dict)
     produce: Callable[[], dict[str, bytes]] | None = None
     base_key: str | None = None  # a page showing other stories' own fields: its key without them
     shown: tuple[str, ...] | None = None  # the stories whose own fields its last rendering read
+
+
+@dataclass(frozen=True)
+class SitemapDates:
+    """What the sitemaps need once every page is written: each page's date by page name, the
+    build moment (the date of any other page), and each story's news sitemap entry."""
+
+    pages: Mapping[str, dt.datetime]
+    moment: dt.datetime
+    news: tuple[NewsItem, ...]
 
 
 class PendingSave(Protocol):
@@ -82,28 +99,29 @@ class Build:
     previous_output: Path | None = None
     problems: list[str] = field(default_factory=list)
     log_handler: logging.Handler | None = None
-    documents: dict = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
     document_keys: dict[str, str] = field(default_factory=dict)
     listing_keys: dict[str, str] = field(default_factory=dict)
-    search_blocks: list | None = None
-    lastmod: tuple | None = None
+    search_blocks: list[Block] | None = None
+    sitemap: SitemapDates | None = None
     pending: list[PendingPage] = field(default_factory=list)
     story_pages: list[PendingPage] = field(default_factory=list)  # each story's own page, as queued
     outputs: list[Output] = field(default_factory=list)
     address_record: PendingSave | None = None  # the record of published addresses to save with the site, if it changed
     redirect_pages: set[str] = field(default_factory=set)  # their files, which no sitemap lists
-
-    def __reduce__(self):
-        # Pelican's content cache pickles settings: run-time state is never cached, so a
-        # record pickles as an empty one.
-        return (Build, (self.cache_path,))
+    standalone: bool = False  # a plain `pelican` run's: the next such run starts a new one
 
     @functools.cached_property
     def page_store(self) -> PageStore:
         return PageStore(cache.pages_folder(self.cache_path), cache.store_path(self.cache_path))
 
     def record(
-        self, name: str, key: str, files, rendered: bool = True, shown: tuple[str, tuple[str, ...]] | None = None
+        self,
+        name: str,
+        key: str,
+        files: Iterable[str],
+        rendered: bool = True,
+        shown: tuple[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.outputs.append(Output(name, key, tuple(files), rendered, shown))
 
@@ -153,20 +171,44 @@ class Build:
         return sum(not output.rendered for output in self.outputs)
 
 
-def start(settings: dict, previous_output: Path | None = None, site_settings: SiteSettings | None = None) -> Build:
+_running: ContextVar[Build | None] = ContextVar("newsdigest_build", default=None)
+
+
+def start(
+    settings: Mapping[str, object], previous_output: Path | None = None, site_settings: SiteSettings | None = None
+) -> Build:
     """A new record for the build about to run with `settings` (whose newsdigest settings are read
     now, unless `site_settings` holds them already; a value that does not fit raises SettingsError)."""
     if site_settings is None:
         site_settings = SiteSettings.from_settings(settings)
-    build = settings[BUILD_KEY] = Build(
-        cache_path=str(settings["CACHE_PATH"]), settings=site_settings, previous_output=previous_output
-    )
+    return Build(cache_path=str(settings["CACHE_PATH"]), settings=site_settings, previous_output=previous_output)
+
+
+@contextlib.contextmanager
+def running(build: Build) -> Iterator[Build]:
+    """`build` is the one `current()` returns (in this thread, and in processes forked from it)
+    until the block ends."""
+    token = _running.set(build)
+    try:
+        yield build
+    finally:
+        _running.reset(token)
+
+
+def at_pelican_start(settings: Mapping[str, object]) -> Build:
+    """When Pelican starts (`initialized`): the record `newsdigest build` is running, else (a plain
+    `pelican` run) a new one with defaults, current until the next plain run replaces it."""
+    build = _running.get()
+    if build is None or build.standalone:
+        build = start(settings)
+        build.standalone = True
+        _running.set(build)
     return build
 
 
-def current(settings: dict) -> Build:
-    """The record of the build running with `settings` (made with defaults when none was started)."""
-    build = settings.get(BUILD_KEY)
+def current() -> Build:
+    """The record of the build running in this thread."""
+    build = _running.get()
     if build is None:
-        build = start(settings)
+        raise RuntimeError("no newsdigest build is running")
     return build

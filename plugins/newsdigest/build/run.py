@@ -15,6 +15,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from pelican import Pelican
@@ -46,22 +47,23 @@ def load_settings(
     settings_file: str | os.PathLike[str],
     content: str | os.PathLike[str] | None = None,
     output: str | os.PathLike[str] | None = None,
-    overrides: dict | None = None,
-) -> dict:
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Pelican settings from `settings_file`, with the content and output folders overridden."""
     override = dict(overrides or {})
     if content is not None:
         override["PATH"] = os.path.abspath(content)
     if output is not None:
         override["OUTPUT_PATH"] = os.path.abspath(output)
-    return read_settings(os.fspath(settings_file), override=override)
+    settings: dict[str, Any] = read_settings(os.fspath(settings_file), override=override)
+    return settings
 
 
 def build(
     settings_file: str | os.PathLike[str] = "pelicanconf.py",
     content: str | os.PathLike[str] | None = None,
     output: str | os.PathLike[str] | None = None,
-    overrides: dict | None = None,
+    overrides: dict[str, Any] | None = None,
     wait: bool = True,
     record_addresses: bool = True,
 ) -> BuildResult:
@@ -85,7 +87,8 @@ def build(
         run_settings = {**settings, "OUTPUT_PATH": str(generation)}
         record = build_state.start(run_settings, previous_output=live, site_settings=site_settings)
         try:
-            _run_pelican(run_settings)
+            with build_state.running(record):
+                _run_pelican(run_settings)
             try:
                 changed, removed = generations.keep_unchanged(generation, record.previous_output)
                 record.keep_in_store(generation)
@@ -118,7 +121,7 @@ def build(
     )
 
 
-def _site_settings(settings: dict, settings_file) -> SiteSettings:
+def _site_settings(settings: dict[str, Any], settings_file: str | os.PathLike[str]) -> SiteSettings:
     """newsdigest's settings, read once; a value that does not fit fails the build before it starts."""
     try:
         return SiteSettings.from_settings(settings)
@@ -129,7 +132,7 @@ def _site_settings(settings: dict, settings_file) -> SiteSettings:
         raise BuildFailed(problems) from error
 
 
-def _run_pelican(settings: dict) -> None:
+def _run_pelican(settings: dict[str, Any]) -> None:
     pelican = Pelican(settings)
     try:
         pelican.run()
@@ -143,7 +146,7 @@ def _run_pelican(settings: dict) -> None:
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
         problem = f"{type(error).__name__}: {error}".splitlines()[0]
         logger.error("%s", problem)
-        earlier = [line for line in build_state.current(settings).problems if line != problem]
+        earlier = [line for line in build_state.current().problems if line != problem]
         raise BuildFailed([*earlier, problem]) from error
     finally:
-        stop_collecting(settings)
+        stop_collecting()

@@ -27,7 +27,7 @@ def _own_names(tree: nodes.Template, own: frozenset[str]) -> frozenset[str]:
 def _reads_fields(tree: nodes.Template, fields: frozenset[str], own: frozenset[str]) -> bool:
     own_here = _own_names(tree, own)
 
-    def on_own_item(node) -> bool:
+    def on_own_item(node: nodes.Node) -> bool:
         return isinstance(node, nodes.Name) and node.name in own_here
 
     exempt = set()

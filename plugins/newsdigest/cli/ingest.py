@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from newsdigest.cli import options
 from newsdigest.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:  # imported when the command runs: `newsdigest --help` stays quick
+    from newsdigest.ingest import Options
 
 
 def add_parser(commands) -> None:
@@ -47,19 +51,26 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
+    if not args.paths and not args.forget:
+        print("newsdigest ingest: give a PATH to ingest, or --forget FILE", file=sys.stderr)
+        return EXIT_USAGE
+    options = _options(args)
+    if isinstance(options, int):
+        return options
+    return _ingest(args, options)
+
+
+def _options(args) -> Options | int:
+    """The ingest's Options from the command line and the settings file, or EXIT_USAGE (said why)."""
     import datetime as dt
     from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from newsdigest.build.run import load_settings
-    from newsdigest.ingest import Options, forget, ingest, sources
-    from newsdigest.ingest.forgotten import IgnoreFileError
+    from newsdigest.ingest import Options, sources
     from newsdigest.settings import SettingsError
     from newsdigest.site import taxonomy
 
-    if not args.paths and not args.forget:
-        print("newsdigest ingest: give a PATH to ingest, or --forget FILE", file=sys.stderr)
-        return EXIT_USAGE
     try:
         if args.timezone:
             ZoneInfo(args.timezone)
@@ -75,7 +86,7 @@ def run(args) -> int:
         for problem in error.problems:
             print(f"newsdigest ingest: {args.settings}: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    options = Options(
+    return Options(
         content=Path(args.content or settings["PATH"]),
         source=args.source or "",
         timezone=args.timezone or "",
@@ -92,30 +103,37 @@ def run(args) -> int:
         fetch_seconds=args.timeout,
     )
 
-    def show(outcome) -> None:
-        shown = outcome.path and os.path.relpath(outcome.path)
-        if outcome.status in ("written", "updated"):
-            print(shown, flush=True)
-        elif outcome.status == "failed":
-            print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
-        elif outcome.status != "unchanged":
-            print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
-        for note in outcome.notes:  # what was cut, named so the curator can check the story
-            print(f"WARNING: {outcome.input}: {note}", file=sys.stderr, flush=True)
 
+def _show(outcome) -> None:
+    """One outcome as it happens: a file written on stdout, anything else worth saying on stderr."""
+    shown = outcome.path and os.path.relpath(outcome.path)
+    if outcome.status in ("written", "updated"):
+        print(shown, flush=True)
+    elif outcome.status == "failed":
+        print(f"ERROR: {outcome.input}: {outcome.detail}", file=sys.stderr, flush=True)
+    elif outcome.status != "unchanged":
+        print(f"{outcome.status}: {outcome.input}: {outcome.detail or shown}", file=sys.stderr, flush=True)
+    for note in outcome.notes:  # what was cut, named so the curator can check the story
+        print(f"WARNING: {outcome.input}: {note}", file=sys.stderr, flush=True)
+
+
+def _ingest(args, options: Options) -> int:
+    """Forget, then ingest, as `options` say; a progress bar on a terminal for more than 20 inputs."""
+    from newsdigest.ingest import forget, ingest
+    from newsdigest.ingest.forgotten import IgnoreFileError
     from newsdigest.ingest.reading import expand
 
     total = len(expand(args.paths))
     try:
-        report = forget(args.forget or [], options, show)
+        report = forget(args.forget or [], options, _show)
         if sys.stderr.isatty() and total > 20:
             from rich.progress import Progress
 
             with Progress(transient=True) as progress:
                 task = progress.add_task("ingesting", total=total)
-                report.outcomes += ingest(args.paths, options, show, progress=lambda: progress.advance(task)).outcomes
+                report.outcomes += ingest(args.paths, options, _show, progress=lambda: progress.advance(task)).outcomes
         else:
-            report.outcomes += ingest(args.paths, options, show).outcomes
+            report.outcomes += ingest(args.paths, options, _show).outcomes
     except IgnoreFileError as error:  # without the list, forgotten stories would come back: stop
         print(f"ERROR: {error}", file=sys.stderr)
         return EXIT_FAILED

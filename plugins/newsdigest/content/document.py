@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
@@ -36,7 +38,7 @@ def sanitise_html(html: str) -> str:
     return _IMAGE_WITHOUT_ALT.sub('<img alt=""', nh3.clean(html, attributes=_allowed_attributes()))
 
 
-def markdown_config(settings_markdown: dict) -> str:
+def markdown_config(settings_markdown: Mapping[str, Any]) -> str:
     """Pelican's MARKDOWN setting, minus the meta extension, as a canonical JSON string."""
     config = dict(settings_markdown or {})
     config.pop("extensions", None)
@@ -60,8 +62,13 @@ def render_markdown(text: str, config_json: str) -> str:
 
 
 @dataclass(frozen=True)
-class LoadedDocument:
-    metadata: dict
+class Document:
+    """A story file as the site reads it: its raw front matter (checked later by the content
+    model), the 1-based line of each key, and its body and summary as sanitised HTML. The one
+    document type: `frontmatter.ParsedFile` is the file split before conversion, and the related
+    ranking reads a `site.related.StoryText` made from the story Pelican built from it."""
+
+    metadata: dict[str, Any]  # the raw front matter, as YAML gives it
     key_lines: dict[str, int]
     body_html: str
     summary_html: str | None
@@ -70,7 +77,7 @@ class LoadedDocument:
         return json.dumps([self.metadata, self.key_lines, self.body_html, self.summary_html], ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> LoadedDocument:
+    def from_json(cls, text: str) -> Document:
         """Read back `to_json`'s text; raises ValueError on anything else (a damaged cache entry)."""
         metadata, key_lines, body_html, summary_html = json.loads(text)
         if not (
@@ -83,9 +90,9 @@ class LoadedDocument:
         return cls(metadata, key_lines, body_html, summary_html)
 
 
-def load(text: str, config_json: str) -> LoadedDocument:
+def load(text: str, config_json: str) -> Document:
     """Parse front matter and render the body; raises frontmatter.FrontMatterError."""
     parsed = frontmatter.parse(text)
     summary = parsed.metadata.get("summary")
     summary_html = render_markdown(str(summary), config_json) if isinstance(summary, (str, int, float)) else None
-    return LoadedDocument(parsed.metadata, parsed.key_lines, render_markdown(parsed.body, config_json), summary_html)
+    return Document(parsed.metadata, parsed.key_lines, render_markdown(parsed.body, config_json), summary_html)

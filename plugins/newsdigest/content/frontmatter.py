@@ -9,8 +9,9 @@ nested aliases expand to gigabytes, and front matter never needs them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -50,13 +51,15 @@ _StrictLoader.add_implicit_resolver(
 
 
 class _DuplicateKey(Exception):
-    def __init__(self, key, line):
+    def __init__(self, key: object, line: int):
         super().__init__(key)
         self.key = key
         self.line = line
 
 
-def _construct_mapping_without_duplicates(loader, node, deep=False):
+def _construct_mapping_without_duplicates(
+    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -70,15 +73,15 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 
 @dataclass(frozen=True)
-class Document:
+class ParsedFile:
     """A parsed file: its metadata, the 1-based line of each key, and the Markdown body."""
 
-    metadata: dict
+    metadata: dict[str, Any]  # YAML's values: text, numbers, booleans, lists, mappings
     key_lines: dict[str, int]
     body: str
 
 
-def parse(text: str) -> Document:
+def parse(text: str) -> ParsedFile:
     """Split `text` into front matter and body. Line numbers count from the file's first line."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
@@ -92,10 +95,10 @@ def parse(text: str) -> Document:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1 :])
     metadata, key_lines = _load_mapping(yaml_text, first_line=2)
-    return Document(metadata=metadata, key_lines=key_lines, body=body)
+    return ParsedFile(metadata=metadata, key_lines=key_lines, body=body)
 
 
-def load_mapping(text: str) -> tuple[dict, dict[str, int]]:
+def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     """A whole YAML file that must be a mapping (a data file beside the stories), read with the
     rules of front matter; returns it and the 1-based line of each key."""
     return _load_mapping(text.removeprefix("\ufeff"), first_line=1)
@@ -128,7 +131,7 @@ def _refuse_aliases(root: yaml.Node, yaml_text: str, first_line: int) -> None:
             pending.extend(part for pair in node.value for part in pair)
 
 
-def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict[str, int]]:
+def _load_mapping(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
     """Load a YAML mapping; every line number reported is a line of the whole file."""
     try:
         node = yaml.compose(yaml_text, Loader=_StrictLoader)
@@ -159,7 +162,7 @@ class _ReadableDumper(_BaseDumper):
     """Dumps multi-line strings as block literals and never sorts keys."""
 
 
-def _represent_str(dumper, value):
+def _represent_str(dumper: yaml.representer.SafeRepresenter, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -167,7 +170,7 @@ def _represent_str(dumper, value):
 _ReadableDumper.add_representer(str, _represent_str)
 
 
-def dump_mapping(mapping: dict) -> str:
+def dump_mapping(mapping: Mapping[str, object]) -> str:
     """A mapping as YAML that `load_mapping` reads back identically: keys in the given order,
     one per line, multi-line strings as block literals."""
     return yaml.dump(
@@ -175,7 +178,7 @@ def dump_mapping(mapping: dict) -> str:
     )
 
 
-def dump(metadata: dict, body: str) -> str:
+def dump(metadata: Mapping[str, object], body: str) -> str:
     """Render metadata and a Markdown body as a file that `parse` reads back identically."""
     front = dump_mapping(metadata)
     body = body if body.endswith("\n") or not body else body + "\n"

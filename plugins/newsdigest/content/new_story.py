@@ -23,7 +23,7 @@ class NewStoryError(Exception):
         self.usage = usage  # the command line was wrong, not the machine
 
 
-def front_matter(headline: str, moment: dt.datetime, slug: str, source: str = "", url: str = "") -> dict:
+def front_matter(headline: str, moment: dt.datetime, slug: str, source: str = "", url: str = "") -> dict[str, object]:
     fields = {"title": headline, "date": moment.isoformat(), "slug": slug, "source": source, "source_url": url}
     return {**{key: value for key, value in fields.items() if value}, "tags": [], "note": ""}
 

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,32 @@ class _Parsed:
     entry: str = ""  # a feed entry's link or id, named in its errors
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one ingest reads every input against, and where its outcomes go: the options, the
+    content folder's stories, the sources' names and the forgotten stories."""
+
+    options: Options
+    store: ContentStore
+    names: SourceNames
+    tombstones: forgotten.Tombstones
+    report: Report
+    on_outcome: Callable[[Outcome], object]
+
+    def record(self, outcome: Outcome) -> None:
+        _record(self.report, self.on_outcome, outcome)
+
+
+@dataclass(frozen=True)
+class _Destination:
+    """Where a story is written: its file, whether it is new ("written") or a new version of one
+    ingested before ("updated"), and the slug that pins its address."""
+
+    path: Path
+    status: str
+    slug: str
+
+
 def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, progress=None) -> Report:
     """Ingest every input; a bad input is reported and the others still processed. Stories the
     curator forgot, or deleted since the last run, are never written again."""
@@ -94,10 +121,11 @@ def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, 
     tombstones = _notice_deletions(store, options, report, on_outcome)
     vocabulary = Vocabulary.load(options.content / options.vocabulary_file)
     names = SourceNames(options.source_names, known=store.sources)
+    run = _Run(options, store, names, tombstones, report, on_outcome)
     parsed: list[_Parsed] = []
     for name in reading.expand(paths):
         with _one_input(report, on_outcome, name):
-            parsed += _parse(name, options, report, on_outcome, store, names, tombstones)
+            parsed += _parse(name, run)
         if progress:
             progress()
     if parsed:
@@ -106,7 +134,7 @@ def ingest(paths: list[str], options: Options, on_outcome=lambda outcome: None, 
         tagger = tagging.Tagger(vocabulary, frequencies, len(store.texts) + len(parsed))
         for item in parsed:
             with _one_input(report, on_outcome, item.input, item.entry):
-                _record(report, on_outcome, _place(item, options, store, tagger, names, tombstones))
+                run.record(_place(item, run, tagger))
     if not options.dry_run:
         forgotten.save_ledger(options.content, _ingested(store).values())
     return report
@@ -196,47 +224,44 @@ def _record(report: Report, on_outcome, outcome: Outcome) -> None:
     on_outcome(outcome)
 
 
-def _parse(
-    name: str,
-    options: Options,
-    report: Report,
-    on_outcome,
-    store: ContentStore,
-    names: SourceNames,
-    tombstones: forgotten.Tombstones,
-) -> list[_Parsed]:
-    if tombstones.forgets(url=name):  # a forgotten page is not even fetched
-        _record(report, on_outcome, Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}"))
+def _parse(name: str, run: _Run) -> list[_Parsed]:
+    if run.tombstones.forgets(url=name):  # a forgotten page is not even fetched
+        run.record(Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(run.options)}"))
         return []
-    raw = reading.read(name, options.fetch_seconds)
+    raw = reading.read(name, run.options.fetch_seconds)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
-
-        def skip(link: str, guid: str) -> Outcome | None:  # known and forgotten entries are never extracted
-            if known := store.by_origin.get(guid) or store.by_origin.get(link):
-                return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
-            if tombstones.forgets(guid=guid, url=link):
-                return Outcome(
-                    name, "skipped", detail=f"forgotten: {link or guid} is listed in {_ignore_file(options)}"
-                )
-            return None
-
-        stories = []
-        for entry in feed.entries(raw.data, names, skip):
-            if entry.skipped is not None:
-                _record(report, on_outcome, entry.skipped)
-            elif entry.story is not None:  # an entry not skipped has one
-                with _one_input(report, on_outcome, name, entry.label):
-                    stories.append(_Parsed(name, _visible(entry.story()), entry.label))
-        return stories
+        return _feed_entries(name, raw.data, run)
     if (
         raw.suffix in (".html", ".htm")
         or "html" in raw.content_type
         or text.lstrip()[:100].lower().startswith(("<!doctype html", "<html"))
     ):
         page_url = raw.name if raw.name.startswith("http") else None
-        return [_Parsed(name, _visible(html_page.parse(text, page_url, names)))]
+        return [_Parsed(name, _visible(html_page.parse(text, page_url, run.names)))]
     return [_Parsed(name, _visible(clipping.parse(text)))]
+
+
+def _feed_entries(name: str, data: bytes, run: _Run) -> list[_Parsed]:
+    """The stories of the feed `name`; its entries ingested or forgotten before are skipped unread."""
+
+    def skip(link: str, guid: str) -> Outcome | None:  # known and forgotten entries are never extracted
+        if known := run.store.by_origin.get(guid) or run.store.by_origin.get(link):
+            return Outcome(name, "skipped", known, f"already ingested: {link or guid}")
+        if run.tombstones.forgets(guid=guid, url=link):
+            return Outcome(
+                name, "skipped", detail=f"forgotten: {link or guid} is listed in {_ignore_file(run.options)}"
+            )
+        return None
+
+    stories = []
+    for entry in feed.entries(data, run.names, skip):
+        if entry.skipped is not None:
+            run.record(entry.skipped)
+        elif entry.story is not None:  # an entry not skipped has one
+            with _one_input(run.report, run.on_outcome, name, entry.label):
+                stories.append(_Parsed(name, _visible(entry.story()), entry.label))
+    return stories
 
 
 def _visible(story: Story) -> Story:
@@ -267,33 +292,55 @@ def _moment(story: Story, options: Options) -> dt.datetime | dt.date:
     return moment.replace(microsecond=0)
 
 
-def _place(
-    item: _Parsed,
-    options: Options,
-    store: ContentStore,
-    tagger: tagging.Tagger,
-    names: SourceNames,
-    tombstones: forgotten.Tombstones,
-) -> Outcome:
-    name, story = item.input, item.story
-    story.source = names.name(story.source or options.source)
-    story.section = story.section or options.section
-    if not story.lang and (detected := language.detect(" ".join(story.plain_paragraphs))) != options.site_lang:
+def _place(item: _Parsed, run: _Run, tagger: tagging.Tagger) -> Outcome:
+    """Name, date, dedupe, tag and write one story."""
+    story = _named(item.story, run)
+    moment = _moment(story, run.options)
+    body = "\n\n".join(safe_markdown(paragraph) for paragraph in story.paragraphs)
+    print_ = fingerprint(story.title, body)
+    seen = _seen_before(item, print_, run)
+    if seen is not None:
+        return seen
+    tags = _tags(story, tagger, run.options.tags)
+    destination = _destination(item, moment, print_, run)
+    if isinstance(destination, Outcome):
+        return destination
+    metadata = _front_matter(story, moment, destination.slug, tags, print_, item.input)
+    metadata, warnings = _lead_image(metadata, destination.path, run.options)
+    if not run.options.dry_run:
+        run.store.write(destination.path, metadata, body)
+    run.store.remember(destination.path, metadata, body)
+    return Outcome(item.input, destination.status, destination.path, notes=[*story.notes, *warnings])
+
+
+def _named(story: Story, run: _Run) -> Story:
+    """The story with its source named, its section (--section when it has none) and its language
+    when it is not the site's."""
+    story.source = run.names.name(story.source or run.options.source)
+    story.section = story.section or run.options.section
+    if not story.lang and (detected := language.detect(" ".join(story.plain_paragraphs))) != run.options.site_lang:
         story.lang = detected
-    moment = _moment(story, options)
-    paragraphs = [safe_markdown(paragraph) for paragraph in story.paragraphs]
-    print_ = fingerprint(story.title, "\n\n".join(paragraphs))
-    origin = story.guid or story.source_url or name
-    if tombstones.forgets(
+    return story
+
+
+def _origin(item: _Parsed) -> str:
+    """What the story is known by from one ingest to the next: its guid, its address, its input."""
+    return item.story.guid or item.story.source_url or item.input
+
+
+def _seen_before(item: _Parsed, print_: str, run: _Run) -> Outcome | None:
+    """The outcome of a story forgotten, or ingested before with the same text; None for one to write."""
+    story, name = item.story, item.input
+    if run.tombstones.forgets(
         url=story.source_url,
         guid=story.guid,
         fingerprint=print_,
-        input=name if origin == name and not item.entry else "",
+        input=name if _origin(item) == name and not item.entry else "",
     ):
-        return Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(options)}")
-    if print_ in store.by_fingerprint:
-        existing = store.by_fingerprint[print_]
-        previous = store.read(existing)
+        return Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(run.options)}")
+    if print_ in run.store.by_fingerprint:
+        existing = run.store.by_fingerprint[print_]
+        previous = run.store.read(existing)
         same_input = previous is not None and previous.metadata.get("ingested_from") == name
         return Outcome(
             name,
@@ -301,6 +348,11 @@ def _place(
             existing,
             "" if same_input else f"same story as {existing}",
         )
+    return None
+
+
+def _tags(story: Story, tagger: tagging.Tagger, given: list[str]) -> list[str]:
+    """The story's tags: `given` (--tags) and what the tagger finds, each once, as readers see it."""
     # The tagger reads the story's text as a reader sees it: not Markdown's link targets and marks,
     # nor figure captions, which run into the next paragraph's first words.
     prose = [
@@ -308,37 +360,40 @@ def _place(
         for markdown, text in zip(story.paragraphs, story.plain_paragraphs, strict=True)
         if not markdown.startswith(FIGURE_OPENING)
     ]
-    tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), options.tags)
-    tags = list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
-    body = "\n\n".join(paragraphs)
-    earlier = store.by_origin.get(origin)
-    if earlier is not None and earlier.exists():  # a new version of a story ingested before
-        previous = store.read(earlier)
-        if previous is None or previous.edited_by_curator:
-            return Outcome(
-                name, "kept", earlier, "edited by the curator since it was ingested; not overwritten", story.notes
-            )
-        target, status = earlier, "updated"
-        # Keep the address it was published at; a file from before ingest wrote slugs keeps none,
-        # and the build's address record redirects its old address if the headline changed.
-        slug = str(previous.metadata.get("slug") or "")
-    else:
+    tags = tagger.tags(dataclasses.replace(story, paragraphs=prose), given)
+    return list(dict.fromkeys(content_model.visible_text(tag) for tag in tags))  # names found in the text too
+
+
+def _destination(item: _Parsed, moment: dt.datetime | dt.date, print_: str, run: _Run) -> _Destination | Outcome:
+    """Where the story goes: over the file of its earlier version, else a new file named by its
+    date and headline; or the outcome "kept" when the curator has edited its earlier version."""
+    story, name = item.story, item.input
+    earlier = run.store.by_origin.get(_origin(item))
+    if earlier is None or not earlier.exists():
         relative = f"articles/{moment:%Y}/{moment:%m}/{slugify(story.title, fallback='story')}.md"
-        target, status = store.free_path(relative, print_), "written"
-        slug = target.stem
-    metadata = _front_matter(story, moment, slug, tags, print_, name)
-    warnings = []
-    if options.fetch_images and safe_urls.web_url(metadata.get("image")):
-        try:
-            metadata = _with_stored_image(
-                metadata, images.store_lead_image(metadata["image"], options.content, target.stem, options.dry_run)
-            )
-        except IngestError as error:
-            warnings.append(f"{error}; the story keeps its address")
-    if not options.dry_run:
-        store.write(target, metadata, body)
-    store.remember(target, metadata, body)
-    return Outcome(name, status, target, notes=[*story.notes, *warnings])
+        target = run.store.free_path(relative, print_)
+        return _Destination(target, "written", target.stem)
+    # a new version of a story ingested before
+    previous = run.store.read(earlier)
+    if previous is None or previous.edited_by_curator:
+        return Outcome(
+            name, "kept", earlier, "edited by the curator since it was ingested; not overwritten", story.notes
+        )
+    # Keep the address it was published at; a file from before ingest wrote slugs keeps none,
+    # and the build's address record redirects its old address if the headline changed.
+    return _Destination(earlier, "updated", str(previous.metadata.get("slug") or ""))
+
+
+def _lead_image(metadata: dict, target: Path, options: Options) -> tuple[dict, list[str]]:
+    """The front matter with its lead image stored under content/images/ (--fetch-images), and
+    a warning when it could not be."""
+    if not (options.fetch_images and safe_urls.web_url(metadata.get("image"))):
+        return metadata, []
+    try:
+        stored = images.store_lead_image(metadata["image"], options.content, target.stem, options.dry_run)
+    except IngestError as error:
+        return metadata, [f"{error}; the story keeps its address"]
+    return _with_stored_image(metadata, stored), []
 
 
 def _with_stored_image(metadata: dict, stored: str) -> dict:

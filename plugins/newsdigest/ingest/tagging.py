@@ -212,64 +212,98 @@ class Tagger:
         """People and organisations named more than once, by full name or by its last words."""
         places, _ = _gazetteer()
         lowercase = _LowerCaseWords(set(_LOWER_WORD.findall(text)), self.document_frequency, self.corpus_size)
-        full: Counter = Counter()
-        inside: Counter = Counter()  # capitalised words seen within longer names
-        for match in _NAME.finditer(text):
-            words = [_without_possessive(word) for word in match.group(0).split()]
-            inside.update(words)
-            sentence_start = bool(_SENTENCE_END.search(text[: match.start()]))
-            while words and (
-                fold(words[0]) in _LEADING_NOISE | _TITLES
-                or fold(words[0]) in places
-                or _demonym_country(words[0])
-                or _CONTRACTION.search(match.group(0).split()[0])
-                or (sentence_start and _ordinary_word(words[0], lowercase))
-            ):
-                words, sentence_start = words[1:], False
-            inner_titles = [position for position, word in enumerate(words[:-2]) if fold(word) in _TITLES]
-            if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
-                words = words[inner_titles[-1] + 1 :]
-            if len(words) >= 2 and fold(" ".join(words)) not in places:
-                full[" ".join(words)] += 1
-        singles = Counter(_without_possessive(match.group(0)) for match in _CAPITALISED.finditer(text))
-        scores: dict[str, int] = {}
-        for name, count in full.items():
-            last = name.split()[-1]
-            mentions = count + (singles[last] - count if fold(last) not in FILLER and fold(last) not in places else 0)
-            scores[name] = mentions
-        for name in sorted(scores, key=len):  # "Vision Pro" is "Apple Vision Pro" when the story says so
-            longer = [other for other in scores if other != name and other.endswith(" " + name)]
-            if longer:
-                fullest = max(longer, key=lambda other: (scores[other], other))
-                scores[fullest] += scores.pop(name)
+        full, inside = _full_names(text, places, lowercase)
+        scores = _mentions(full, text, places)
         defined = set(_DEFINED_ACRONYM.findall(text))
-        standalone: Counter[str] = Counter()
-        for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
-            word = _without_possessive(match.group(0))
-            if not (_SENTENCE_END.search(text[: match.start()]) and _ordinary_word(word, lowercase)):
-                standalone[word] += 1
-        for word, count in standalone.items():
+        for word, count in _standalone_words(text, lowercase).items():
             entry = self.vocabulary.lookup(word) if word.isupper() else None
             if entry:  # an acronym the vocabulary knows: "IS" is Islamic State
                 scores[entry.name] = scores.get(entry.name, 0) + count
                 continue
-            key = fold(word)
             if (
                 count - inside[word] >= 2
                 and word not in scores
-                and key not in places
-                and key not in FILLER
-                and key not in _TITLES
-                and word not in COUNTRY_ABBREVIATIONS
-                and not _demonym_country(word)
-                and key not in DEMONYMS
-                and word not in defined
-                and not _ordinary_word(word, lowercase)
+                and _a_name_alone(word, places, lowercase, defined)
                 and not any(name.endswith(" " + word) for name in scores)
             ):
                 scores[word] = count - inside[word]
         _fold_plurals(scores)
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
+
+
+def _full_names(text: str, places: dict[str, str], lowercase: _LowerCaseWords) -> tuple[Counter, Counter]:
+    """Names of two words or more and how often each is written; and how often each capitalised
+    word is seen within a longer run of capitalised words."""
+    full: Counter = Counter()
+    inside: Counter = Counter()  # capitalised words seen within longer names
+    for match in _NAME.finditer(text):
+        words = [_without_possessive(word) for word in match.group(0).split()]
+        inside.update(words)
+        words = _name_words(words, match, places, lowercase)
+        if len(words) >= 2 and fold(" ".join(words)) not in places:
+            full[" ".join(words)] += 1
+    return full, inside
+
+
+def _name_words(words: list[str], match: re.Match, places: dict[str, str], lowercase: _LowerCaseWords) -> list[str]:
+    """The `words` of a run of capitalised words (`match`) that name someone: without the words
+    before the name (noise, titles, places, demonyms, a sentence's ordinary first word)."""
+    sentence_start = bool(_SENTENCE_END.search(match.string[: match.start()]))
+    while words and (
+        fold(words[0]) in _LEADING_NOISE | _TITLES
+        or fold(words[0]) in places
+        or _demonym_country(words[0])
+        or _CONTRACTION.search(match.group(0).split()[0])
+        or (sentence_start and _ordinary_word(words[0], lowercase))
+    ):
+        words, sentence_start = words[1:], False
+    inner_titles = [position for position, word in enumerate(words[:-2]) if fold(word) in _TITLES]
+    if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
+        words = words[inner_titles[-1] + 1 :]
+    return words
+
+
+def _mentions(full: Counter, text: str, places: dict[str, str]) -> dict[str, int]:
+    """Each full name's mentions: by itself, and by its last word alone; a name that ends a longer
+    one the story gives counts for the longer."""
+    singles = Counter(_without_possessive(match.group(0)) for match in _CAPITALISED.finditer(text))
+    scores: dict[str, int] = {}
+    for name, count in full.items():
+        last = name.split()[-1]
+        mentions = count + (singles[last] - count if fold(last) not in FILLER and fold(last) not in places else 0)
+        scores[name] = mentions
+    for name in sorted(scores, key=len):  # "Vision Pro" is "Apple Vision Pro" when the story says so
+        longer = [other for other in scores if other != name and other.endswith(" " + name)]
+        if longer:
+            fullest = max(longer, key=lambda other: (scores[other], other))
+            scores[fullest] += scores.pop(name)
+    return scores
+
+
+def _standalone_words(text: str, lowercase: _LowerCaseWords) -> Counter[str]:
+    """Capitalised words and how often each is written, but as the ordinary word that starts a sentence."""
+    standalone: Counter[str] = Counter()
+    for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
+        word = _without_possessive(match.group(0))
+        if not (_SENTENCE_END.search(text[: match.start()]) and _ordinary_word(word, lowercase)):
+            standalone[word] += 1
+    return standalone
+
+
+def _a_name_alone(word: str, places: dict[str, str], lowercase: _LowerCaseWords, defined: set[str]) -> bool:
+    """Whether a capitalised word may name someone on its own: no place, filler, title, country or
+    demonym, no acronym the story spells out (`defined`), no ordinary word."""
+    key = fold(word)
+    return (
+        key not in places
+        and key not in FILLER
+        and key not in _TITLES
+        and word not in COUNTRY_ABBREVIATIONS
+        and not _demonym_country(word)
+        and key not in DEMONYMS
+        and word not in defined
+        and not _ordinary_word(word, lowercase)
+    )
 
 
 def _plural_forms(name: str) -> tuple[str, ...]:

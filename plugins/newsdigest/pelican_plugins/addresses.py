@@ -66,7 +66,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def record_path(settings) -> Path | None:
-    name = build_state.current(settings).settings.addresses.record_file
+    name = build_state.current().settings.addresses.record_file
     return Path(settings["PATH"]) / name if name else None
 
 
@@ -105,7 +105,7 @@ class AddressesGenerator(Generator):
             )
         text = addresses.write_record(self.plan.record)
         if previous is None or text.encode("utf-8") != previous:
-            build_state.current(self.settings).address_record = PendingRecord(path, text, previous)
+            build_state.current().address_record = PendingRecord(path, text, previous)
 
     def _story(self, article, published: bool) -> addresses.Story:
         file = Path(os.path.relpath(article.source_path, self.path)).as_posix()
@@ -123,7 +123,7 @@ class AddressesGenerator(Generator):
     def generate_output(self, writer):
         template = self.get_template("redirect") if self.plan.redirects else None  # a theme may not have it
         targets = {}
-        pages = build_state.current(self.settings).redirect_pages
+        pages = build_state.current().redirect_pages
         for old, story in self.plan.redirects.items():
             article = self.stories[story.file]
             targets[old] = "/" + article.url

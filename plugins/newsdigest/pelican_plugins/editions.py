@@ -8,6 +8,7 @@ gives every story `edition_ref`, its Edition.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,8 +19,8 @@ from pelican.generators import Generator
 from newsdigest.build import record
 from newsdigest.content import document, model
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.feeds import feed_siteurl
-from newsdigest.site.editions import build_editions, edition_date, parse_edition
+from newsdigest.site.editions import StoryFacts, build_editions, edition_date, parse_edition
+from newsdigest.site.feeds import feed_siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,11 @@ def _intros(folder: Path, period: str, markdown_config: str) -> tuple[dict, dict
 
 class EditionsGenerator(Generator):
     def generate_context(self):
-        read = record.current(self.settings).settings.editions
+        read = record.current().settings.editions
         period = read.period
         timezone = model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC")
         stories = list(self.context.get("articles", []))
-        chosen: dict[int, object] = {}
+        chosen: dict[int, dt.date] = {}
         for story in stories:
             override = story.metadata.get("edition")
             try:
@@ -59,15 +60,14 @@ class EditionsGenerator(Generator):
         intros, intro_files = _intros(
             Path(self.path) / read.path, period, document.markdown_config(self.settings.get("MARKDOWN", {}))
         )
-        self.editions = build_editions(
-            stories,
+        facts = StoryFacts(
             when=lambda story: chosen[id(story)],
             section_of=lambda story: getattr(story, "section", "") or "",
             is_featured=lambda story: story.metadata.get("featured") is True,
-            sitename=self.settings.get("SITENAME", ""),
-            period=period,
-            intros=intros,
             has_image=lambda story: bool(getattr(story, "image", "")),
+        )
+        self.editions = build_editions(
+            stories, facts, sitename=self.settings.get("SITENAME", ""), period=period, intros=intros
         )
         published = {edition.date for edition in self.editions}
         for day, path in sorted(intro_files.items()):

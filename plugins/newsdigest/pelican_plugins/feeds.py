@@ -23,6 +23,7 @@ from pelican.generators import Generator
 from newsdigest.build import page_keys, record
 from newsdigest.site import feeds
 from newsdigest.site.addresses.siteurl import unpublishable
+from newsdigest.site.feeds import feed_siteurl
 
 logger = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^>]+>")
@@ -40,11 +41,6 @@ class FeedSet:
 
     def file(self, fmt: str) -> str:
         return self.path + feeds.FILE_NAMES[fmt]
-
-
-def feed_siteurl(settings) -> str:
-    """Feeds need absolute URLs even when the site is built for local browsing."""
-    return record.current(settings).settings.feeds.base_url(settings.get("SITEURL"))
 
 
 def warn_of_a_local_address(pelican) -> None:
@@ -77,7 +73,7 @@ def feed_sets(context, settings) -> list[FeedSet]:
     """Every feed the site offers, site feeds first: the one list the feeds, the /feeds/ page,
     the OPML file and the templates' discovery links all come from."""
     sitename = settings.get("SITENAME", "")
-    read = record.current(settings).settings
+    read = record.current().settings
     sets = [FeedSet("feeds/all.", sitename, "", read.presentation.site_description or sitename, "site")]
     if context.get("editions"):
         sets.append(
@@ -100,7 +96,7 @@ class FeedsGenerator(Generator):
     _terms_by_url = None
 
     def generate_output(self, writer):
-        read = record.current(self.settings).settings
+        read = record.current().settings
         siteurl = feed_siteurl(self.settings)
         sitename = self.settings.get("SITENAME", "")
         publisher = feeds.Person(sitename, f"{siteurl}/") if sitename else None

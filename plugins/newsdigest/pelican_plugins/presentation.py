@@ -12,8 +12,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.feeds import feed_siteurl
 from newsdigest.site import presentation
+from newsdigest.site.feeds import feed_siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +37,20 @@ class PresentationGenerator(Generator):
             section = getattr(story, "section_term", None)
             story.json_ld = presentation.json_ld(
                 presentation.news_article(
-                    headline=story.title,
-                    url=f"{siteurl}/{story.url}",
-                    published=story.date,
-                    modified=getattr(story, "modified", None),
-                    site_name=self.settings.get("SITENAME", ""),
-                    description=getattr(story, "subtitle", ""),
-                    authors=[author.name for author in story.metadata.get("authors", [])],
-                    source=getattr(story, "source", ""),
-                    source_url=getattr(story, "source_url", ""),
-                    image_url=story.image_absolute,
-                    section=section.name if section else "",
-                    language=getattr(story, "lang", ""),
+                    presentation.ArticleFacts(
+                        headline=story.title,
+                        url=f"{siteurl}/{story.url}",
+                        published=story.date,
+                        modified=getattr(story, "modified", None),
+                        site_name=self.settings.get("SITENAME", ""),
+                        description=getattr(story, "subtitle", ""),
+                        authors=[author.name for author in story.metadata.get("authors", [])],
+                        source=getattr(story, "source", ""),
+                        source_url=getattr(story, "source_url", ""),
+                        image_url=story.image_absolute,
+                        section=section.name if section else "",
+                        language=getattr(story, "lang", ""),
+                    )
                 )
             )
 

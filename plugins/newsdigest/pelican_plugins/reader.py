@@ -34,7 +34,7 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown")
 
 
 def _load_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
-    """Worker: (key, path, markdown config) -> (key, LoadedDocument JSON, or None when it fails)."""
+    """Worker: (key, path, markdown config) -> (key, Document JSON, or None when it fails)."""
     results: list[tuple[str, str | None]] = []
     for key, path, config_json in chunk:
         try:
@@ -60,26 +60,24 @@ def warm_documents(pelican) -> None:
                 continue
             keys[path] = digest(fingerprint, config_json, data)
     with BuildCache(store_path(settings["CACHE_PATH"])) as cache:
-        found = cache.get_decoded(DOCUMENTS, list(set(keys.values())), document.LoadedDocument.from_json)
+        found = cache.get_decoded(DOCUMENTS, list(set(keys.values())), document.Document.from_json)
         missing = sorted({key: path for path, key in keys.items() if key not in found}.items())
         jobs = [(key, path, config_json) for key, path in missing]
         converted = {}
-        for key, value in map_chunks(
-            _load_chunk, jobs, worker_count(record.current(settings).settings.parallel.workers)
-        ):
+        for key, value in map_chunks(_load_chunk, jobs, worker_count(record.current().settings.parallel.workers)):
             stop_points.reached("conversion")
             if value:
                 converted[key] = value
-                found[key] = document.LoadedDocument.from_json(value)
+                found[key] = document.Document.from_json(value)
         cache.put_many(DOCUMENTS, converted)
         cache.prune(DOCUMENTS)
-    build = record.current(settings)
+    build = record.current()
     build.documents = {path: found[key] for path, key in keys.items() if key in found}
     build.document_keys = keys  # for the writer's page keys
     build.listing_keys = {}  # filled as files are read
 
 
-def _listing_key(loaded: document.LoadedDocument) -> str:
+def _listing_key(loaded: document.Document) -> str:
     """Digest of what lists of stories show: the front matter but for fields only a story's own
     page shows, and the reading time (a body edit that changes it changes every list)."""
     return page_keys.listing_key(loaded.metadata, str(presentation.reading_minutes(loaded.body_html)))
@@ -100,14 +98,14 @@ class FrontMatterMarkdownReader(BaseReader):
         shown = display_path(source_path)
         try:
             loaded = self._load(source_path)
-            record.current(self.settings).listing_keys[source_path] = _listing_key(loaded)
+            record.current().listing_keys[source_path] = _listing_key(loaded)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
         except frontmatter.FrontMatterError as error:
             return self._reject(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}")
         warnings: list[content_model.ContentError] = []
         try:
-            metadata = content_model.normalise(
+            story = content_model.normalise(
                 loaded.metadata,
                 require_date=not self._is_page(source_path),
                 timezone=content_model.site_timezone(self.settings.get("TIMEZONE")),
@@ -125,37 +123,36 @@ class FrontMatterMarkdownReader(BaseReader):
                 size // 1024,
                 content_model.LARGE_STORY_BYTES // 1024,
             )
-        return loaded.body_html, self._to_pelican(metadata, loaded.summary_html)
+        return loaded.body_html, self._to_pelican(story, loaded.summary_html)
 
     @staticmethod
-    def _located(shown: str, loaded: document.LoadedDocument, error: content_model.ContentError) -> str:
+    def _located(shown: str, loaded: document.Document, error: content_model.ContentError) -> str:
         line = loaded.key_lines.get(error.key) if error.key else None
         return f"{shown}:{line}: {error.message}" if line else f"{shown}: {error.message}"
 
-    def _load(self, source_path) -> document.LoadedDocument:
+    def _load(self, source_path) -> document.Document:
         # Handed over, not kept: the story holds what it needs, and the build's worker processes
         # would otherwise each carry a copy of every converted document.
-        cached = record.current(self.settings).documents.pop(source_path, None)
+        cached = record.current().documents.pop(source_path, None)
         if cached is not None:
             return cached
         with open(source_path, encoding="utf-8") as handle:
             return document.load(handle.read(), self._markdown_config)
 
-    def _to_pelican(self, metadata: dict, summary_html: str | None) -> dict:
-        """Typed metadata as Pelican's content classes expect it."""
-        result = dict(metadata)
-        if metadata.get("status") == content_model.GONE:  # published nowhere, like a draft; its addresses answer 410
+    def _to_pelican(self, story: content_model.Story, summary_html: str | None) -> dict[str, object]:
+        """The story as the metadata Pelican's content classes expect."""
+        result = story.to_metadata()
+        if story.status == content_model.GONE:  # published nowhere, like a draft; its addresses answer 410
             result["status"], result[content_model.GONE] = "draft", True
-        result["slug"] = slugify(metadata.get("slug") or metadata["title"])
-        if "slug" in metadata:
+        result["slug"] = slugify(story.slug or story.title)
+        if story.slug is not None:
             result["explicit_slug"] = True
         result["tags"] = [
-            self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings))
-            for name in metadata.get("tags", [])
+            self._tags.get(name) or self._tags.setdefault(name, Tag(name, self.settings)) for name in story.tags or ()
         ]
-        if metadata.get("authors"):
-            result["authors"] = [Author(name, self.settings) for name in metadata["authors"]]
-        if "summary" in metadata and summary_html is not None:
+        if story.authors:
+            result["authors"] = [Author(name, self.settings) for name in story.authors]
+        if story.summary is not None and summary_html is not None:
             result["summary"] = summary_html
         return result
 

@@ -44,11 +44,11 @@ class RelatedStory:
         return f"{self.article.url if self.article is not None else ''}|{self.reason}|{self.text}|{self.url}"
 
 
-def _document(article) -> related.Document:
+def _document(article) -> related.StoryText:
     tags = tuple(term.key for term in getattr(article, "tag_terms", None) or []) or tuple(
         tag.name for tag in getattr(article, "tags", [])
     )
-    return related.Document(
+    return related.StoryText(
         title=article.title,
         standfirst=getattr(article, "subtitle", ""),
         body=_TAGS.sub(" ", article._content or ""),
@@ -68,7 +68,7 @@ def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: relat
 class RelatedGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        settings = record.current(self.settings).settings.related
+        settings = record.current().settings.related
         ranking = self._ranking([_document(article) for article in articles], settings)
         index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles], settings.title_match)
         names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
@@ -94,7 +94,7 @@ class RelatedGenerator(Generator):
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
 
-    def _ranking(self, documents: list[related.Document], settings: related.Settings) -> related.Ranking:
+    def _ranking(self, documents: list[related.StoryText], settings: related.Settings) -> related.Ranking:
         """The previous build's ranking when no headline, standfirst, body, tag or date changed
         (a note, a section, a template or a page edit), else a new one."""
         key = related.inputs_digest(documents, settings) + code_fingerprint()
@@ -108,7 +108,7 @@ class RelatedGenerator(Generator):
                 # Each story's words are kept by its text: an edit reads one story's words again.
                 keys = [related.text_key(document, settings.default_lang) for document in documents]
                 known = cache.get_many(RELATED_WORDS, sorted(set(keys)))
-                threads = worker_count(record.current(self.settings).settings.parallel.workers)
+                threads = worker_count(record.current().settings.parallel.workers)
                 lines = related.word_lines(documents, settings.default_lang, threads, known)
                 cache.put_many(RELATED_WORDS, {k: line for k, line in zip(keys, lines, strict=True) if k not in known})
                 ranking = related.rank(documents, settings, threads=threads, lines=lines)

@@ -39,7 +39,7 @@ def plan_blocks(generators) -> None:
     if not generators:
         return
     settings, context = generators[0].settings, generators[0].context
-    build = record.current(settings)
+    build = record.current()
     if not build.settings.search.enabled:
         context["search_bundles"] = []
         return
@@ -126,7 +126,7 @@ class _Indexer:
 
 def index_site(pelican) -> None:
     settings = pelican.settings
-    build = record.current(settings)
+    build = record.current()
     blocks = build.search_blocks
     if not blocks:
         return

@@ -12,7 +12,8 @@ from newsdigest.build import record as build_state
 
 
 def fill_settings(pelican) -> None:
-    pelican.settings.update(build_state.current(pelican.settings).settings.values())
+    # The first plugin on `initialized`: a plain `pelican` run's build record starts here.
+    pelican.settings.update(build_state.at_pelican_start(pelican.settings).settings.values())
 
 
 def register():

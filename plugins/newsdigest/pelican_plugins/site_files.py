@@ -12,8 +12,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest.build import record
-from newsdigest.pelican_plugins.feeds import feed_siteurl
 from newsdigest.site import sitemaps
+from newsdigest.site.feeds import feed_siteurl
 
 NOT_IN_SITEMAP = ("404.html", "email.html")
 
@@ -51,16 +51,20 @@ class SiteFilesGenerator(Generator):
             lastmod[f"{edition.url}index.html"] = _newest(edition.articles, moment)
         for month in (self.context.get("period_archives") or {}).get("month", []):
             lastmod[month["save_as"]] = _newest(month["articles"], moment)
-        record.current(self.settings).lastmod = (lastmod, moment, stories)
+        siteurl = feed_siteurl(self.settings)
+        news = tuple(
+            sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date, getattr(story, "lang", ""))
+            for story in stories
+        )
+        record.current().sitemap = record.SitemapDates(lastmod, moment, news)
 
 
 def write_site_files(pelican) -> None:
     settings = pelican.settings
-    build = record.current(settings)
-    recorded = build.lastmod
-    if recorded is None:
+    build = record.current()
+    dates = build.sitemap
+    if dates is None:
         return
-    lastmod, moment, stories = recorded
     siteurl = feed_siteurl(settings)
     pages = []
     redirects = build.redirect_pages
@@ -70,16 +74,12 @@ def write_site_files(pelican) -> None:
             if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP or relative in redirects:
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
-            pages.append((f"{siteurl}/{url}", lastmod.get(name, moment)))
-    news = [
-        sitemaps.NewsItem(f"{siteurl}/{story.url}", story.title, story.date, getattr(story, "lang", ""))
-        for story in stories
-    ]
+            pages.append((f"{siteurl}/{url}", dates.pages.get(name, dates.moment)))
     output = pelican.output_path
     site_files = {
         "sitemap.xml": sitemaps.sitemap(sorted(pages)),
         "news-sitemap.xml": sitemaps.news_sitemap(
-            news, moment, settings.get("SITENAME", ""), settings.get("DEFAULT_LANG", "en")
+            list(dates.news), dates.moment, settings.get("SITENAME", ""), settings.get("DEFAULT_LANG", "en")
         ),
         "robots.txt": sitemaps.robots(siteurl),
     }

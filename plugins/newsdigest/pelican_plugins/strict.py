@@ -38,7 +38,7 @@ class ProblemCollector(logging.Handler):
 
 
 def start_collecting(pelican) -> None:
-    build = build_state.current(pelican.settings)
+    build = build_state.current()
     collector = build.log_handler = ProblemCollector(build.problems)
     logging.getLogger().addHandler(collector)
     # Connected now, after every plugin's register(), so the checks run after the
@@ -47,28 +47,28 @@ def start_collecting(pelican) -> None:
     signals.finalized.connect(check_after_writing)
 
 
-def stop_collecting(settings) -> None:
+def stop_collecting() -> None:
     """Detach the collector; safe to call twice, and after a crash."""
-    collector = build_state.current(settings).log_handler
+    collector = build_state.current().log_handler
     if collector is not None:
         logging.getLogger().removeHandler(collector)
 
 
-def _fail_if_problems(settings) -> None:
-    problems = build_state.current(settings).problems
+def _fail_if_problems() -> None:
+    problems = build_state.current().problems
     if problems:
-        stop_collecting(settings)
+        stop_collecting()
         raise BuildFailed(problems)
 
 
 def check_after_reading(generators) -> None:
     if generators:
-        _fail_if_problems(generators[0].settings)
+        _fail_if_problems()
 
 
 def check_after_writing(pelican) -> None:
-    _fail_if_problems(pelican.settings)
-    stop_collecting(pelican.settings)
+    _fail_if_problems()
+    stop_collecting()
 
 
 def register():

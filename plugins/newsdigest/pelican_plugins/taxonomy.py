@@ -42,7 +42,7 @@ def drop_pelican_tags(generator) -> None:
 class TaxonomyGenerator(Generator):
     def generate_context(self):
         articles = list(self.context.get("articles", []))
-        read = record.current(self.settings).settings.taxonomy
+        read = record.current().settings.taxonomy
         vocabulary_path = Path(self.path) / read.vocabulary
         try:
             vocabulary = Vocabulary.load(vocabulary_path)
@@ -73,7 +73,7 @@ class TaxonomyGenerator(Generator):
     def generate_output(self, writer):
         index_template = self.get_template("terms")
         term_template = self.get_template("term")
-        top = record.current(self.settings).settings.taxonomy.top_terms
+        top = record.current().settings.taxonomy.top_terms
         for kind in self.wanted:
             listed = [term for term in self.taxonomies[kind] if term.url]
             writer.write_file(

@@ -86,7 +86,7 @@ class SiteWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.build = build_state.current(settings)
+        self.build = build_state.current()
         self._owners: dict[str, str] = {}
         # computed once per build
         self._site_key_found: str | None = None
@@ -311,7 +311,7 @@ def site_writer(pelican):
 def flush_pages(pelican) -> None:
     """Render the pages the writer queued (after linking from the page store those an earlier
     build rendered from the same keys), and record every one in the build record."""
-    build = build_state.current(pelican.settings)
+    build = build_state.current()
     queue, build.pending = build.pending, []
     build.story_pages = [page for page in queue if page.produce is None and "article" in page.kwargs]
     restored = build.page_store.restore([page.key for page in queue], pelican.output_path)

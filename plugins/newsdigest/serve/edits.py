@@ -49,14 +49,14 @@ def story_pages(record: build_state.Build) -> dict[str, StoryPage]:
     return found
 
 
-def _edited_story(story, loaded: document.LoadedDocument, settings: dict):
+def _edited_story(story, loaded: document.Document, settings: dict):
     """A copy of `story` with the body and own-page fields of `loaded`."""
     metadata = model.normalise(
         loaded.metadata,
         require_date=True,
         timezone=model.site_timezone(settings.get("TIMEZONE")),
         warnings=[],
-    )
+    ).to_metadata()
     edited = copy.copy(story)
     edited._content = loaded.body_html
     edited.metadata = dict(story.metadata)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsdigest.settings import SettingsGroup, setting
 
@@ -90,35 +92,39 @@ def choose_lead(members: list, is_featured, has_image):
     return members[0] if members else None
 
 
+@dataclass(frozen=True)
+class StoryFacts:
+    """How editions read a story: `when(story)` gives its edition date, `section_of(story)` its
+    section name ("" for none), `is_featured(story)` whether the curator chose it to lead, and
+    `has_image(story)` whether it has a lead image (see `choose_lead`)."""
+
+    when: Callable[[Any], dt.date]
+    section_of: Callable[[Any], str]
+    is_featured: Callable[[Any], bool]
+    has_image: Callable[[Any], bool] = lambda story: False
+
+
 def build_editions(
     stories: list,
-    when,
-    section_of,
-    is_featured,
+    facts: StoryFacts,
     sitename: str,
     period: str = Settings.period,
     intros: dict[dt.date, tuple[str, str]] | None = None,
-    has_image=lambda story: False,
 ) -> list[Edition]:
-    """Editions newest first from `stories` (newest first).
-
-    `when(story)` gives the story's edition date, `section_of(story)` its section name
-    ("" for none), `is_featured(story)` whether the curator chose it to lead, `has_image(story)`
-    whether it has a lead image (see `choose_lead`); `intros` maps an edition date to its
-    (title, intro HTML) from content/editions/.
-    """
+    """Editions newest first from `stories` (newest first), each read through `facts`; `intros`
+    maps an edition date to its (title, intro HTML) from content/editions/."""
     intros = intros or {}
     by_date: dict[dt.date, list] = {}
     for story in stories:
-        by_date.setdefault(when(story), []).append(story)
+        by_date.setdefault(facts.when(story), []).append(story)
     editions = []
     for day in sorted(by_date, reverse=True):
         members = by_date[day]
-        lead = choose_lead(members, is_featured, has_image)
+        lead = choose_lead(members, facts.is_featured, facts.has_image)
         groups: dict[str, list] = {}
         for story in members:
             if story is not lead:
-                groups.setdefault(section_of(story) or OTHER_SECTION, []).append(story)
+                groups.setdefault(facts.section_of(story) or OTHER_SECTION, []).append(story)
         ordered = sorted(groups.items(), key=lambda pair: (pair[0] == OTHER_SECTION, pair[0].casefold()))
         title, intro = intros.get(day, ("", ""))
         editions.append(

@@ -14,6 +14,7 @@ import html
 import json
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import lxml.etree
@@ -55,6 +56,13 @@ class Settings(SettingsGroup):
     def base_url(self, site_url: str | None) -> str:
         """The absolute base of feed links: FEED_SITEURL, else the site's address, else a local one."""
         return (self.siteurl or site_url or LOCAL_SITEURL).rstrip("/")
+
+
+def feed_siteurl(settings: Mapping) -> str:
+    """The absolute base of the links that leave the site (feeds, newsletters, sitemaps, social
+    cards) in a build with Pelican's `settings`, even one built for local browsing: FEED_SITEURL,
+    else SITEURL, else a local address."""
+    return Settings(siteurl=settings.get("FEED_SITEURL")).base_url(settings.get("SITEURL"))
 
 
 def xml_safe(text: str | None) -> str:
@@ -214,6 +222,16 @@ def _feedgen(feed: Feed, self_format: str, updated: dt.datetime) -> FeedGenerato
     # Atom has its own authors and xml:lang. (load_extension("dc") would look for a module
     # feedgen does not have, through the whole import system, for every feed.)
     generator.register_extension("dc", DcExtension, DcEntryExtension, atom=False)
+    _describe_feed(generator, feed, self_format)
+    generator.generator("newsdigest")
+    generator.updated(updated)
+    for entry in feed.entries:  # newest first, kept in that order
+        _add_entry(generator, entry, feed, self_format)
+    return generator
+
+
+def _describe_feed(generator: FeedGenerator, feed: Feed, self_format: str) -> None:
+    """The feed's own id, title, description, links, language and publisher."""
     generator.id(feed.self_urls.get("atom") or feed.home_url)
     generator.title(xml_safe(feed.title))
     generator.description(xml_safe(feed.description) or xml_safe(feed.title))
@@ -226,36 +244,43 @@ def _feedgen(feed: Feed, self_format: str, updated: dt.datetime) -> FeedGenerato
     if feed.author is not None:
         generator.author({"name": xml_safe(feed.author.name), **({"uri": feed.author.url} if feed.author.url else {})})
         generator.dc.dc_publisher(xml_safe(feed.author.name))  # RSS: its <author> needs an email address
-    generator.generator("newsdigest")
-    generator.updated(updated)
-    for entry in feed.entries:  # newest first, kept in that order
-        item = generator.add_entry(order="append")
-        item.id(entry.id)
-        item.guid(entry.id, permalink=False)
-        item.title(xml_safe(entry.title))
-        item.link(href=entry.link, rel="alternate")
-        item.published(entry.published)
-        item.updated(entry.updated)
-        for person in entry.authors:
-            item.author({"name": xml_safe(person.name), **({"uri": person.url} if person.url else {})})
-        if entry.authors:  # one byline: readers show a single dc:creator
-            item.dc.dc_creator(", ".join(xml_safe(person.name) for person in entry.authors))
-        if entry.language:
-            item.dc.dc_language(entry.language)
-        for category in entry.categories:
-            item.category(term=xml_safe(category))
-        if entry.summary:  # Atom: made type="html" in _atom_document, so no reader takes a "<" for markup
-            item.summary(_escaped(entry.summary))
-        content = entry.content_html(feed.language, feed.note_label)
-        if content:
-            item.content(xml_safe(content), type="html")
-        if entry.source_url and self_format == "rss":  # Atom: a "via" link, see _atom_document
-            item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
-        if entry.image_url and self_format == "rss":  # Atom: see _atom_document
-            item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
-        if entry.language and self_format == "rss":  # Atom: xml:lang, see _atom_document
-            item.dc.dc_language(entry.language)
-    return generator
+
+
+def _add_entry(generator: FeedGenerator, entry: Entry, feed: Feed, self_format: str) -> None:
+    """One entry, its elements in the order feedgen is given them."""
+    item = generator.add_entry(order="append")
+    item.id(entry.id)
+    item.guid(entry.id, permalink=False)
+    item.title(xml_safe(entry.title))
+    item.link(href=entry.link, rel="alternate")
+    item.published(entry.published)
+    item.updated(entry.updated)
+    for person in entry.authors:
+        item.author({"name": xml_safe(person.name), **({"uri": person.url} if person.url else {})})
+    if entry.authors:  # one byline: readers show a single dc:creator
+        item.dc.dc_creator(", ".join(xml_safe(person.name) for person in entry.authors))
+    if entry.language:
+        item.dc.dc_language(entry.language)
+    for category in entry.categories:
+        item.category(term=xml_safe(category))
+    if entry.summary:  # Atom: made type="html" in _atom_document, so no reader takes a "<" for markup
+        item.summary(_escaped(entry.summary))
+    content = entry.content_html(feed.language, feed.note_label)
+    if content:
+        item.content(xml_safe(content), type="html")
+    if self_format == "rss":
+        _add_rss_only(item, entry)
+
+
+def _add_rss_only(item, entry: Entry) -> None:
+    """What RSS says in elements of its own and Atom otherwise (see _atom_document): the original
+    story as <source>, the lead image as an enclosure, the entry's language."""
+    if entry.source_url:
+        item.source(url=entry.source_url, title=xml_safe(entry.source_name or entry.source_url))
+    if entry.image_url:
+        item.enclosure(entry.image_url, "0", _image_type(entry.image_url))
+    if entry.language:
+        item.dc.dc_language(entry.language)
 
 
 def _written(parent: lxml.etree._Element, path: str) -> lxml.etree._Element:

@@ -104,50 +104,55 @@ def _image_size(path: Path) -> tuple[tuple[int, int] | None, str | None]:
         return None, f"not a readable image ({error.__class__.__name__})"
 
 
-def news_article(
-    *,
-    headline: str,
-    url: str,
-    published: dt.datetime,
-    modified: dt.datetime | None,
-    site_name: str,
-    description: str = "",
-    authors: Sequence[str] = (),
-    source: str = "",
-    source_url: str = "",
-    image_url: str = "",
-    section: str = "",
-    language: str = "",
-) -> dict:
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What a story's JSON-LD says of it: its page (headline, address, dates, the site's name)
+    and the original it is based on (authors, source and its address); `image_url` absolute."""
+
+    headline: str
+    url: str
+    published: dt.datetime
+    modified: dt.datetime | None
+    site_name: str
+    description: str = ""
+    authors: Sequence[str] = ()
+    source: str = ""
+    source_url: str = ""
+    image_url: str = ""
+    section: str = ""
+    language: str = ""
+
+
+def news_article(article: ArticleFacts) -> dict:
     """The story as a schema.org NewsArticle: its authors are the original's (people, or the source
     when none are named), never the digest, which is only the publisher of this page; the original
     story is what it is based on."""
-    people = [{"@type": "Person", "name": name} for name in authors]
-    original_publisher = {"@type": "Organization", "name": source} if source else None
+    people = [{"@type": "Person", "name": name} for name in article.authors]
+    original_publisher = {"@type": "Organization", "name": article.source} if article.source else None
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": headline,
-        "url": url,
-        "mainEntityOfPage": url,
-        "datePublished": published.isoformat(),
-        "dateModified": (modified or published).isoformat(),
-        "publisher": {"@type": "Organization", "name": site_name},
+        "headline": article.headline,
+        "url": article.url,
+        "mainEntityOfPage": article.url,
+        "datePublished": article.published.isoformat(),
+        "dateModified": (article.modified or article.published).isoformat(),
+        "publisher": {"@type": "Organization", "name": article.site_name},
     }
-    if description:
-        data["description"] = description
+    if article.description:
+        data["description"] = article.description
     if people or original_publisher:
         data["author"] = people or original_publisher
-    if image_url:
-        data["image"] = [image_url]
-    if section:
-        data["articleSection"] = section
-    if language:
-        data["inLanguage"] = language
-    if source_url or original_publisher:
+    if article.image_url:
+        data["image"] = [article.image_url]
+    if article.section:
+        data["articleSection"] = article.section
+    if article.language:
+        data["inLanguage"] = article.language
+    if article.source_url or original_publisher:
         original: dict[str, object] = {"@type": "NewsArticle"}
-        if source_url:
-            original["url"] = source_url
+        if article.source_url:
+            original["url"] = article.source_url
         if original_publisher:
             original["publisher"] = original_publisher
         if people:

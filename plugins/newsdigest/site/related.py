@@ -102,7 +102,9 @@ class TitleIndex:
 
 
 @dataclass(frozen=True)
-class Document:
+class StoryText:
+    """What the ranking reads of a story: its words, tags, time and language."""
+
     title: str
     standfirst: str
     body: str
@@ -168,13 +170,13 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
     return bool(neighbour.shared_tags) and neighbour.text_score * settings.text_weight < settings.min_score
 
 
-def text_key(document: Document, default_lang: str = "en") -> str:
+def text_key(document: StoryText, default_lang: str = "en") -> str:
     """What a document's words are read from: equal keys, equal words."""
     return digest(document.lang or default_lang, document.title, document.standfirst, document.body)
 
 
 def word_lines(
-    documents: list[Document], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
+    documents: list[StoryText], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
 ) -> list[str]:
     """Each document's words (headline, standfirst, body) as one line, read in worker processes,
     but for those `known` holds already (text_key -> line)."""
@@ -195,7 +197,7 @@ def word_lines(
 
 
 def text_vectors(
-    documents: list[Document],
+    documents: list[StoryText],
     title_weight: float,
     default_lang: str = "en",
     workers: int = 1,
@@ -281,7 +283,7 @@ def unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return matrix
 
 
-def tag_vectors(documents: list[Document], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
+def tag_vectors(documents: list[StoryText], common_share: float) -> tuple[sparse.csr_matrix, list[str]]:
     from scipy import sparse
 
     names = sorted({tag for doc in documents for tag in doc.tags})
@@ -319,7 +321,7 @@ def neighbourhood_size(count: int, settings: Settings) -> int:
 
 
 def rank(
-    documents: list[Document], settings: Settings = Settings(), threads: int = 1, lines: list[str] | None = None
+    documents: list[StoryText], settings: Settings = Settings(), threads: int = 1, lines: list[str] | None = None
 ) -> Ranking:
     """For each document, its best related documents (and its near-identical copies).
 
@@ -453,7 +455,7 @@ def sparse_neighbourhoods(rows: np.ndarray, cols: np.ndarray, count: int) -> spa
     )
 
 
-def inputs_digest(documents: list[Document], settings: Settings) -> str:
+def inputs_digest(documents: list[StoryText], settings: Settings) -> str:
     """Everything a ranking is computed from: equal digests, equal rankings."""
     return digest(
         repr(dataclasses.astuple(settings)),

@@ -83,10 +83,6 @@ def plan(record: dict[str, str], stories: list[Story]) -> Plan:
     """What every address answers in this build, and the record updated with it."""
     updated = dict(record)
     published = {story.address: story for story in stories if story.published}
-    by_identity: dict[str, Story] = {}
-    for story in stories:
-        by_identity.setdefault(story.identity, story)
-        by_identity.setdefault(story.file, story)  # a story that was recorded by file before it had a guid
     result = Plan(record=updated)
     for story in stories:
         if story.published:
@@ -95,17 +91,43 @@ def plan(record: dict[str, str], stories: list[Story]) -> Plan:
         if story.gone and story.address not in published and story.address not in result.gone:
             updated[story.address] = GONE
             result.gone.append(story.address)
+    _follow_old_addresses(result, record, published, _by_identity(stories))
+    _take_aliases(result, stories, published)
+    result.gone.sort()
+    result.redirects = dict(sorted(result.redirects.items()))
+    return result
+
+
+def _by_identity(stories: list[Story]) -> dict[str, Story]:
+    """Each story by its identity, and by its file: a story that was recorded by file before it had a guid."""
+    found: dict[str, Story] = {}
+    for story in stories:
+        found.setdefault(story.identity, story)
+        found.setdefault(story.file, story)
+    return found
+
+
+def _follow_old_addresses(
+    result: Plan, record: dict[str, str], published: dict[str, Story], by_identity: dict[str, Story]
+) -> None:
+    """What each recorded address no story holds now answers: 410 for a story gone, a redirect
+    to where its story is now, or nothing (`lost`) when its story is no longer found."""
     for old, identity in sorted(record.items()):
         if old in published or old in result.gone:
             continue
         holder = None if identity == GONE else by_identity.get(identity)
         if identity == GONE or (holder is not None and holder.gone):
-            updated[old] = GONE
+            result.record[old] = GONE
             result.gone.append(old)
         elif holder is None:
             result.lost[old] = identity
         elif holder.published:
             result.redirects[old] = holder
+
+
+def _take_aliases(result: Plan, stories: list[Story], published: dict[str, Story]) -> None:
+    """The old addresses curators give stories (`aliases:`) redirect to them, or answer 410 for a
+    story gone; an alias that is a story's address, or another story's alias, is a problem."""
     owners: dict[str, Story] = {}
     for story in stories:
         for alias in story.aliases:
@@ -115,15 +137,17 @@ def plan(record: dict[str, str], stories: list[Story]) -> Plan:
                 result.problems.append((story, f"aliases: {alias} is also an alias of {owners[alias].file}"))
             else:
                 owners[alias] = story
-                result.lost.pop(alias, None)
-                if story.gone:
-                    result.redirects.pop(alias, None)
-                    if alias not in result.gone:
-                        result.gone.append(alias)
-                elif story.published:
-                    result.redirects[alias] = story
-                    if alias in result.gone:
-                        result.gone.remove(alias)
-    result.gone.sort()
-    result.redirects = dict(sorted(result.redirects.items()))
-    return result
+                _alias(result, alias, story)
+
+
+def _alias(result: Plan, alias: str, story: Story) -> None:
+    """`alias` answers for `story`: a redirect to it, or 410 when it is gone."""
+    result.lost.pop(alias, None)
+    if story.gone:
+        result.redirects.pop(alias, None)
+        if alias not in result.gone:
+            result.gone.append(alias)
+    elif story.published:
+        result.redirects[alias] = story
+        if alias in result.gone:
+            result.gone.remove(alias)
