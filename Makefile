@@ -2,16 +2,34 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Every package .venv gets, direct or not, at an exact version with its hashes: the runtime
+# dependencies and the test and bench extras of pyproject.toml. After changing the dependencies
+# there, refresh it with `make lock` (uv, pinned, in .cache/); `make lock UPGRADE=1` also moves
+# the packages pyproject.toml leaves free to their newest releases.
+LOCK := requirements.lock
+UV_VERSION := 0.13.8
+UV_VENV := .cache/uv-$(UV_VERSION)
+UV := $(UV_VENV)/bin/uv
 # Test tools from npm (the W3C HTML checker), installed when npm is there.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build lint test check serve ingest bench clean publish
+.PHONY: build lint test check serve ingest bench clean publish lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+	$(VENV)/bin/pip check  # fails on a dependency pyproject.toml names and the lock lacks: run make lock
 	touch $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+
+lock: $(UV)
+	UV_CACHE_DIR=.cache/uv $(UV) pip compile pyproject.toml --extra test --extra bench --generate-hashes \
+		--python $(PYTHON) --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 build: $(STAMP)
 	$(VENV)/bin/invoke build

@@ -3,12 +3,25 @@
 
 Speed and memory targets live here, never in timed unit tests; each benchmark
 reports ratios measured within one run, since these machines are noisy.
+
+They read the project's checkout (tests/fixtures, content/, theme/, ../shared) and work in its
+.cache/: `project_root()` says where it is, for all of them.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The newsdigest checkout the benchmarks read and work in: the current folder when it is one
+    (it holds pyproject.toml and content/), else the folder above plugins/, where this package lies."""
+    here = Path.cwd()
+    if (here / "pyproject.toml").is_file() and (here / "content").is_dir():
+        return here
+    return Path(__file__).resolve().parents[2]
 
 
 def available() -> list[str]:

@@ -25,10 +25,10 @@ import psutil
 from newsdigest.build import generations
 from newsdigest.content import frontmatter, site_addresses
 from newsdigest.site.addresses import record as addresses
-from newsdigest_bench import corpus, hugo_site, serve_latency
+from newsdigest_bench import corpus, hugo_site, project_root, serve_latency
 
 describe = "time a full newsdigest build against plain Pelican on a synthetic corpus"
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = project_root()
 BIN = Path(sys.executable).parent
 DEFAULT_WORK = PROJECT / ".cache" / "bench-build"
 RUN_MARK = "ours.py"  # the settings every run writes first: what tells an earlier run's folder
@@ -174,11 +174,61 @@ def _serve_latencies(
         }
 
 
+@dataclass(frozen=True)
+class _Commands:
+    """The builds one bench run times, in its work folder: ours (A), plain Pelican's (B), and
+    Hugo's (C) when `hugo`, the program, told its version."""
+
+    work: Path
+    ours_settings: Path
+    plain_settings: Path
+    hugo: str | None
+
+    @property
+    def hugo_paths(self) -> tuple[Path, Path, Path]:
+        return (self.work / "hugo-site", self.work / "out-hugo", self.work / "cache" / "hugo")
+
+    def ours(self, content: str = "content-ours", output: str = "out-ours", command: str = "build") -> list[str]:
+        return [
+            str(BIN / "newsdigest"),
+            command,
+            "--settings",
+            str(self.ours_settings),
+            "--content",
+            str(self.work / content),
+            "--output",
+            str(self.work / output),
+        ]
+
+    def plain(self) -> list[str]:
+        return [
+            str(BIN / "pelican"),
+            str(self.work / "content-plain"),
+            "-s",
+            str(self.plain_settings),
+            "-o",
+            str(self.work / "out-plain"),
+            "-q",
+        ]
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What one bench run measured: the cold runs of each build, then ours again."""
+
+    ours: list[Run]
+    plain: list[Run]  # none with --skip-pelican
+    hugo: list[Run]  # none without Hugo
+    warm: Run  # into an empty output folder, the cache kept
+    rebuild: Run  # after one story's body is edited
+    rebuild_note: Run  # after a note is added to another's front matter
+    serve_edits: dict[str, serve_latency.EditLatency]
+    doubled: Run | None  # cold, twice as many articles (--growth)
+
+
 def run(args) -> int:
     count = getattr(args, "articles", 10_000)
     repeat = getattr(args, "repeat", 3)
-    skip_pelican = getattr(args, "skip_pelican", False)
-    growth = getattr(args, "growth", False)
     work = Path(getattr(args, "work", DEFAULT_WORK)).resolve()
     if work.is_dir() and any(work.iterdir()) and not (work / RUN_MARK).is_file():
         print(
@@ -188,89 +238,87 @@ def run(args) -> int:
     skip_hugo = getattr(args, "skip_hugo", False)
     hugo = None if skip_hugo else shutil.which("hugo")
     hugo_version = hugo_site.hugo_version(hugo) if hugo else None
-    if hugo_version:
-        hugo_column = f"Hugo {hugo_version}"
-    elif skip_hugo:
-        hugo_column = "no Hugo column (--skip-hugo)"
-    else:
-        hugo_column = f"no Hugo column ({f'{hugo} did not tell its version' if hugo else 'hugo is not installed'})"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    ours_settings, plain_settings = _write_settings(work)
+    commands = _Commands(work, *_write_settings(work), hugo=hugo if hugo_version else None)
     print(
         f"bench build: {count} articles, {repeat} cold run(s) each, alternating; "
-        f"newsdigest at {_project_commit()}; {hugo_column}"
+        f"newsdigest at {_project_commit()}; {_hugo_column(hugo, hugo_version, skip_hugo)}"
     )
     stories = corpus.read_bbc()
     tagger = corpus.ingest_tagger(stories)
     articles = corpus.generate(count, stories, tagger=tagger)
     corpus.write_front_matter_corpus(articles, work / "content-ours")
     corpus.write_pelican_corpus(articles, work / "content-plain")
-    hugo_paths = (work / "hugo-site", work / "out-hugo", work / "cache" / "hugo")
+    if commands.hugo:
+        hugo_site.write_site(articles, commands.hugo_paths[0])
+
+    ours_runs, plain_runs, hugo_runs = _cold_runs(commands, repeat, getattr(args, "skip_pelican", False))
+    warm, rebuild, rebuild_note = _rebuilds(commands, articles, count)
+    serve_edits = _serve_latencies(
+        commands.ours(command="serve"), work / "content-ours", work / "out-ours", articles[count // 5]
+    )
+
+    doubled = None
+    if getattr(args, "growth", False):
+        corpus.write_front_matter_corpus(corpus.generate(2 * count, stories, tagger=tagger), work / "content-double")
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        doubled = measure(commands.ours("content-double", "out-double"), PROJECT)
+
+    figures = _Figures(ours_runs, plain_runs, hugo_runs, warm, rebuild, rebuild_note, serve_edits, doubled)
+    _print_figures(figures, count, hugo_version)
+    return 0
+
+
+def _hugo_column(hugo: str | None, hugo_version: str | None, skip_hugo: bool) -> str:
+    """What the report says of Hugo's column."""
     if hugo_version:
-        hugo_site.write_site(articles, hugo_paths[0])
+        return f"Hugo {hugo_version}"
+    if skip_hugo:
+        return "no Hugo column (--skip-hugo)"
+    return f"no Hugo column ({f'{hugo} did not tell its version' if hugo else 'hugo is not installed'})"
 
-    def ours_command(content: str = "content-ours", output: str = "out-ours", command: str = "build") -> list[str]:
-        return [
-            str(BIN / "newsdigest"),
-            command,
-            "--settings",
-            str(ours_settings),
-            "--content",
-            str(work / content),
-            "--output",
-            str(work / output),
-        ]
 
-    plain_command = [
-        str(BIN / "pelican"),
-        str(work / "content-plain"),
-        "-s",
-        str(plain_settings),
-        "-o",
-        str(work / "out-plain"),
-        "-q",
-    ]
-
+def _cold_runs(commands: _Commands, repeat: int, skip_pelican: bool) -> tuple[list[Run], list[Run], list[Run]]:
+    """`repeat` cold runs of each build, alternating, without the cache and output of the last."""
     ours_runs, plain_runs, hugo_runs = [], [], []
     for _ in range(repeat):
-        shutil.rmtree(work / "cache", ignore_errors=True)
-        generations.remove_site(work / "out-ours")
-        ours_runs.append(measure(ours_command(), PROJECT))
+        shutil.rmtree(commands.work / "cache", ignore_errors=True)
+        generations.remove_site(commands.work / "out-ours")
+        ours_runs.append(measure(commands.ours(), PROJECT))
         if not skip_pelican:
-            shutil.rmtree(work / "out-plain", ignore_errors=True)
-            plain_runs.append(measure(plain_command, PROJECT))
-        if hugo and hugo_version:
-            hugo_site.clear_build(*hugo_paths)
-            hugo_runs.append(measure(hugo_site.build_command(hugo, *hugo_paths), PROJECT))
+            shutil.rmtree(commands.work / "out-plain", ignore_errors=True)
+            plain_runs.append(measure(commands.plain(), PROJECT))
+        if commands.hugo:
+            hugo_site.clear_build(*commands.hugo_paths)
+            hugo_runs.append(measure(hugo_site.build_command(commands.hugo, *commands.hugo_paths), PROJECT))
+    return ours_runs, plain_runs, hugo_runs
 
+
+def _rebuilds(commands: _Commands, articles: list[corpus.GeneratedArticle], count: int) -> tuple[Run, Run, Run]:
+    """Our build into an empty output folder with the cache kept, then after a story's body is
+    edited, then after a note is added to another's front matter."""
+    work = commands.work
     generations.remove_site(work / "out-ours")  # a fresh clone or CI job that kept .cache/ from the last build
-    warm = measure(ours_command(), PROJECT)
+    warm = measure(commands.ours(), PROJECT)
 
     edited = work / "content-ours" / articles[count // 2].relative_path
     edited.write_text(
         edited.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n", encoding="utf-8"
     )
-    rebuild = measure(ours_command(), PROJECT)
+    rebuild = measure(commands.ours(), PROJECT)
 
     # A curator's usual edit is to front matter (a note, a tag), which lists of stories may show.
     annotated = articles[count // 3]
     (work / "content-ours" / annotated.relative_path).write_text(
         frontmatter.dump({**annotated.metadata, "note": "Added by the benchmark."}, annotated.body), encoding="utf-8"
     )
-    rebuild_note = measure(ours_command(), PROJECT)
+    return warm, rebuild, measure(commands.ours(), PROJECT)
 
-    serve_edits = _serve_latencies(
-        ours_command(command="serve"), work / "content-ours", work / "out-ours", articles[count // 5]
-    )
 
-    doubled = None
-    if growth:
-        corpus.write_front_matter_corpus(corpus.generate(2 * count, stories, tagger=tagger), work / "content-double")
-        shutil.rmtree(work / "cache", ignore_errors=True)
-        doubled = measure(ours_command("content-double", "out-double"), PROJECT)
-
-    a_seconds, a_peak = _report("A: newsdigest, cold", ours_runs)
+def _print_figures(figures: _Figures, count: int, hugo_version: str | None) -> None:
+    a_seconds, a_peak = _report("A: newsdigest, cold", figures.ours)
+    warm, rebuild, rebuild_note, doubled = figures.warm, figures.rebuild, figures.rebuild_note, figures.doubled
     print(
         f"  {'A: empty output, warm .cache':<34}        {warm.seconds:8.2f} s   peak {warm.peak_bytes / 2**20:8.0f} MiB"
     )
@@ -282,20 +330,20 @@ def run(args) -> int:
         f"  {'A: rebuild after a note is added':<34}        {rebuild_note.seconds:8.2f} s   "
         f"peak {rebuild_note.peak_bytes / 2**20:8.0f} MiB"
     )
-    for edit, latency in serve_edits.items():
+    for edit, latency in figures.serve_edits.items():
         print(
             f"  {f'A: serve, {edit}, page on disk':<34}        {latency.on_disk:8.2f} s   "
             f"serve reported done {latency.reported:.2f} s"
         )
-    if plain_runs:
-        b_seconds, _ = _report("B: plain Pelican 4.12, cold", plain_runs)
+    if figures.plain:
+        b_seconds, _ = _report("B: plain Pelican 4.12, cold", figures.plain)
         print(
             f"  A/B cold ratio: {a_seconds / b_seconds:.3f}   empty output, warm .cache / B: "
             f"{warm.seconds / b_seconds:.3f}   rebuild / B cold: {rebuild.seconds / b_seconds:.4f}   "
             f"note rebuild / B cold: {rebuild_note.seconds / b_seconds:.4f}"
         )
-    if hugo_runs:
-        c_seconds, _ = _report(f"C: Hugo {hugo_version}, cold", hugo_runs)
+    if figures.hugo:
+        c_seconds, _ = _report(f"C: Hugo {hugo_version}, cold", figures.hugo)
         print(f"  A/C (Hugo) cold ratio: {a_seconds / c_seconds:.3f}")
     if doubled is not None:
         print(
@@ -303,4 +351,3 @@ def run(args) -> int:
             f"peak {doubled.peak_bytes / 2**20:8.0f} MiB   growth x2: {doubled.seconds / a_seconds:.2f}"
         )
     print(f"  A peak memory: {a_peak / 2**30:.2f} GiB ({a_peak / 1e9:.2f} GB)")
-    return 0

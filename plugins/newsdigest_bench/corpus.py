@@ -12,8 +12,9 @@ from pathlib import Path
 
 from newsdigest.content import frontmatter
 from newsdigest.content.slugs import slugify
+from newsdigest_bench import project_root
 
-DEFAULT_BBC = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "bbc"
+DEFAULT_BBC = project_root().parent / "shared" / "corpora" / "bbc"
 SOURCES = ("BBC News", "Wire Service", "The Courier", "Daily Ledger")
 _CAPITALISED = re.compile(r"\b([A-Z][a-z]{3,}(?: [A-Z][a-z]+)*)\b")
 

@@ -20,12 +20,12 @@ from pathlib import Path
 from newsdigest.content import document
 from newsdigest.ingest import IngestError, Options, Report, html_page, ingest
 from newsdigest.ingest.story import Story, safe_markdown
-from newsdigest_bench import tagging
+from newsdigest_bench import project_root, tagging
 from newsdigest_bench.corpus import DEFAULT_BBC
 
 describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
 DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = project_root()
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]+>")
 # The benchmark's articleBody leaves out figure captions, and so does its text of our story.

@@ -1,7 +1,8 @@
-"""A sample digest for `newsdigest bench site` and the browser tests: the project's sample
-content plus stories made from the BBC texts in ../shared over several days, in several
-sections and sources, half of them with an illustration drawn here (Pillow), each with a
-curator's note, a lead per edition and an introduction to the latest edition.
+"""A sample digest for `newsdigest bench site`: the project's sample content plus stories
+made from the BBC texts in ../shared over several days, in several sections and sources,
+half of them with an illustration drawn here (Pillow), each with a curator's note, a lead
+per edition and an introduction to the latest edition. (The browser tests build their own
+from tests/fixtures/sample-digest/, with `illustration` from here.)
 
 A helper, not a benchmark: it defines no `run`, so `newsdigest bench` does not list it.
 The BBC texts are read at run time and written only into the given content folder.
@@ -18,9 +19,10 @@ from pathlib import Path
 
 from newsdigest.content import frontmatter
 from newsdigest.content.slugs import slugify
+from newsdigest_bench import project_root
 from newsdigest_bench.corpus import DEFAULT_BBC, SOURCES, ingest_tagger, read_bbc
 
-PROJECT_CONTENT = Path(__file__).resolve().parents[2] / "content"
+PROJECT_CONTENT = project_root() / "content"
 ILLUSTRATION_SIZE = (1200, 800)  # 3:2, wide enough for a 2x screen at the text column's width
 SAMPLE_TAGS = 5  # the first of ingest's suggestions, as a curator keeps a few
 _PALETTES = (

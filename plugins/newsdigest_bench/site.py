@@ -18,10 +18,11 @@ from pathlib import Path
 
 from newsdigest.build.run import build
 from newsdigest.serve.server import SiteServer
+from newsdigest_bench import project_root
 from newsdigest_bench.sample_site import write_sample_site
 
 describe = "Lighthouse scores of the front page, a story, a tag and an edition of the sample digest"
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = project_root()
 LIGHTHOUSE = "lighthouse@13.5.0"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = (

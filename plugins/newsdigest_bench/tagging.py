@@ -17,9 +17,10 @@ import yaml
 from newsdigest.ingest import tagging
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import fold
+from newsdigest_bench import project_root
 from newsdigest_bench.corpus import DEFAULT_BBC
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "tagging.yml"
+FIXTURES = project_root() / "tests" / "fixtures" / "tagging.yml"
 
 
 @dataclass(frozen=True)
