@@ -1,11 +1,15 @@
 """invoke tasks: each one calls the `newsdigest` command or pytest from .venv."""
 
+import json
 import shlex
 import shutil
 import sys
+import tempfile
+import time
+from collections import Counter
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -33,22 +37,68 @@ def ingest(c, paths, options=""):
 
 @task
 def lint(c):
-    """The quality gates: ruff's lint and format check over the tree, mypy over the newsdigest package."""
+    """The quality gates: ruff's lint and format check, mypy, and docs/ built strictly (mkdocs)."""
     with c.cd(str(ROOT)):
         c.run(f"{BIN / 'ruff'} check .", pty=False)
         c.run(f"{BIN / 'ruff'} format --check .", pty=False)
         c.run(f"{BIN / 'mypy'}", pty=False)
+        # Not `--quiet`: mkdocs 1.6 then drops the warnings that --strict counts, and passes.
+        # Its output is shown only when it fails.
+        docs = c.run(f"{BIN / 'mkdocs'} build --strict", pty=False, hide=True, warn=True)
+        if docs.failed:
+            raise Exit(docs.stderr + docs.stdout, code=docs.exited)
 
 
-# The fast tier leaves out the tests pyproject.toml marks as browser or slow, and runs the rest
-# on every core (pytest-xdist), each test file in one process so that its built site is built once.
-FAST_TIER = '-m "not browser and not slow" -n auto --dist loadfile'
+# On every core (pytest-xdist), each test file in one process so that its built site is built once.
+EVERY_CORE = "-n auto --dist loadfile"
+# The fast tier leaves out the tests pyproject.toml marks as browser or slow.
+FAST_TIER = '-m "not browser and not slow"'
+# The whole suite: every test but those marked serial on every core, then the serial ones (they
+# need the machine to themselves: kills and interrupts, timings, benchmarks) one at a time.
+RUNS = (("on every core", '-m "not serial"', EVERY_CORE), ("serial", "-m serial", ""))
+NO_TESTS_COLLECTED = 5  # pytest's exit code for a run that selects no test: not a failure
 
 
-@task(help={"args": "extra pytest arguments", "fast": "only the fast tier: no browser and no slow tests"})
+@task(help={"args": "extra pytest arguments (given to both runs)", "fast": "only the fast tier: no browser, no slow"})
 def test(c, args="", fast=False):
-    """Run the whole test suite (or, with --fast, its fast tier)."""
-    c.run(f"{BIN / 'python'} -m pytest {FAST_TIER if fast else ''} {args}", pty=False)
+    """Run the whole test suite (or, with --fast, its fast tier); it ends with the whole suite's
+    counts and one line per reason a test skipped, with its count."""
+    python = BIN / "python"
+    if fast:
+        c.run(f"{python} -m pytest {FAST_TIER} {EVERY_CORE} {args}", pty=False)
+        return
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="newsdigest-test-") as folder:
+        record = Path(folder) / "runs.jsonl"  # each run's counts (tests/conftest.py writes them)
+        timings = []
+        for name, selection, spread in RUNS:
+            started = time.monotonic()
+            result = c.run(
+                f"{python} -m pytest {selection} {spread} {args}",
+                pty=False,
+                warn=True,
+                env={"NEWSDIGEST_TEST_RECORD": str(record)},
+            )
+            timings.append(f"{name} {_duration(time.monotonic() - started)}")
+            if result.exited not in (0, NO_TESTS_COLLECTED):
+                failed.append(f"the {name} run exited with {result.exited}")
+        runs = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
+    outcomes, skips = Counter(), Counter()
+    for run in runs:
+        outcomes.update(run["outcomes"])
+        skips.update(run["skips"])
+    kinds = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+    counts = ", ".join(f"{outcomes[kind]} {kind}" for kind in kinds if outcomes[kind]) or "no tests"
+    print(f"\nwhole suite: {counts} ({'; '.join(timings)}){': ' + '; '.join(failed) if failed else ''}")
+    for reason, count in sorted(skips.items(), key=lambda item: (-item[1], item[0])):
+        print(f"skipped {count}: {reason}")
+    if failed:
+        raise Exit(code=1)
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
 @task(help={"what": "which benchmark (default: all)"})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import collections
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +16,9 @@ from newsdigest.build.run import build
 from newsdigest.content import frontmatter
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The shared data beside the checkout (corpora, the seed story, the feed validator);
+# NEWSDIGEST_SHARED points the tests elsewhere (an empty folder: a clone without it).
+SHARED = Path(os.environ.get("NEWSDIGEST_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "seed-article.txt"
 BBC = SHARED / "corpora" / "bbc"
 AEB = SHARED / "corpora" / "aeb"
@@ -29,11 +34,77 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# What each piece of the shared folder is, for the reason a test skips without it.
+SHARED_NAMES = {
+    "seed/seed-article.txt": "the seed story",
+    "corpora/bbc": "the BBC corpus",
+    "corpora/aeb": "the article-extraction corpus",
+    "tools/feedvalidate.py": "the W3C feed validator",
+}
+# The reasons require_shared gave in this process: the only skips the suite allows.
+_SHARED_SKIPS: set[str] = set()
+
+
 def require_shared(path: Path) -> Path:
-    """Skip the test, saying why, when the shared data beside the checkout is absent."""
+    """Skip the test, saying why, when the shared data beside the checkout is absent: the
+    only reason a test may skip (see pytest_runtest_makereport)."""
     if not path.exists():
-        pytest.skip(f"{path} is absent: the shared data folder (../shared) is not beside this checkout")
+        relative = path.relative_to(SHARED).as_posix() if path.is_relative_to(SHARED) else str(path)
+        shown = f"../shared/{relative}" if SHARED == ROOT.parent / "shared" else str(path)
+        reason = f"{SHARED_NAMES.get(relative, relative)} is absent ({shown})"
+        _SHARED_SKIPS.add(reason)
+        pytest.skip(reason)
     return path
+
+
+def require(present: bool, missing: str) -> None:
+    """Fail, saying what is missing, when a tool the suite drives is absent: .ci/run installs
+    every one, so a missing tool is a broken set-up, never a reason to skip."""
+    if not present:
+        pytest.fail(f"{missing}: the test set-up is incomplete (.ci/run installs it)", pytrace=False)
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, (tuple, list)) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skip for anything but absent shared data fails: a run that skips a test it could
+    not run must not say success."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and _skip_reason(report) not in _SHARED_SKIPS:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped ({_skip_reason(report)}): only a test whose shared data is absent may skip "
+            "(conftest.require_shared); a missing tool is a broken set-up (conftest.require)"
+        )
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line per skip reason with its count (after pytest's own summary); and, when
+    NEWSDIGEST_TEST_RECORD names a file (invoke test), this run's counts appended to it as a
+    JSON line, for the summary of the whole suite's runs. Only the run's own process (the
+    controller of pytest-xdist's workers, which report every test to it) counts."""
+    if hasattr(config, "workerinput"):
+        return
+    reasons = collections.Counter(
+        _skip_reason(report) for report in terminalreporter.stats.get("skipped", []) if report.skipped
+    )
+    for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+        terminalreporter.write_line(f"skipped {count}: {reason}")
+    record = os.environ.get("NEWSDIGEST_TEST_RECORD")
+    if record:
+        outcomes = {
+            key: len(reports)
+            for key, reports in terminalreporter.stats.items()
+            if key in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+        }
+        with open(record, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"outcomes": outcomes, "skips": reasons}) + "\n")
 
 
 class Site:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NEWSDIGEST, Site, tree
+from conftest import NEWSDIGEST, Site, require, tree
 
 
 def test_the_output_path_links_to_a_generation_a_web_server_can_read(site):
@@ -67,8 +67,7 @@ def test_leftovers_of_crashed_builds_are_removed_and_nothing_else(site):
 
 
 def test_rsync_with_a_trailing_slash_deploys_the_site_and_sends_only_what_changed(site, tmp_path):
-    if shutil.which("rsync") is None:
-        pytest.skip("rsync is not installed (apt-get install rsync; .ci/run does)")
+    require(shutil.which("rsync") is not None, "rsync is not installed (apt-get install rsync)")
     for number, subject in enumerate(["Apples orchards", "Bridges rivers", "Comets telescopes"]):
         site.add_article(
             f"story-{number}", title=subject, date=f"2015-11-{10 + number}T10:00:00Z", body=subject
@@ -105,8 +104,10 @@ def unprivileged(tmp_path):
         site = Site(tmp_path)
         yield site, lambda: run_build(site, [])
         return
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root, and setpriv (util-linux) is missing to run the build as another user")
+    require(
+        shutil.which("setpriv") is not None,
+        "running as root, and setpriv (util-linux) is missing to run the build as another user",
+    )
     nobody = pwd.getpwnam("nobody")
     root = Path(tempfile.mkdtemp(prefix="newsdigest-unprivileged-"))
     root.chmod(0o755)

@@ -1,6 +1,7 @@
 """`newsdigest bench build` on a small corpus: it runs all three builds, times rebuilds that
 really contain the edits it makes, and times serve putting an edit on disk."""
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import psutil
 import pytest
 
-from conftest import BBC, NEWSDIGEST, ROOT, SHARED, require_shared
+from conftest import BBC, NEWSDIGEST, ROOT, SHARED, require, require_shared
 
 ARTICLES = 30
 SERVE_EDITS = ("A sentence added while serving.", "A note added while serving.")
@@ -32,6 +33,7 @@ def bench(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # a benchmark: its timings mean something on a machine of its own
 def test_bench_build_reports_both_builds_and_rebuilds_that_include_its_edits(bench):
     report, work = bench
     for line in (
@@ -54,6 +56,7 @@ def test_bench_build_reports_both_builds_and_rebuilds_that_include_its_edits(ben
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # a benchmark: its timings mean something on a machine of its own
 def test_bench_build_times_serve_putting_a_body_edit_and_a_note_on_the_story_page_then_stops_it(bench):
     report, work = bench
     for edit in ("body edit", "note added"):
@@ -75,9 +78,9 @@ def test_bench_build_times_serve_putting_a_body_edit_and_a_note_on_the_story_pag
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # a benchmark: its timings mean something on a machine of its own
 def test_bench_build_builds_the_same_corpus_with_hugo_as_a_third_column(bench):
-    if not shutil.which("hugo"):
-        pytest.skip("hugo is not installed (Debian's hugo package)")
+    require(shutil.which("hugo") is not None, "hugo is not installed (apt-get install hugo)")
     report, work = bench
     assert re.search(r"C: Hugo [0-9.]+, cold +median +[0-9.]+ s", report), report
     ratio = re.search(r"A/C \(Hugo\) cold ratio: ([0-9.]+)", report)
@@ -96,7 +99,7 @@ def test_bench_build_builds_the_same_corpus_with_hugo_as_a_third_column(bench):
         feeds += [term / "index.xml" for term in terms]
     assert all(feed.is_file() for feed in feeds), "RSS for the site and for each term"
     validator = require_shared(SHARED / "tools" / "feedvalidate.py")
-    pytest.importorskip("html5lib", reason="the validator needs html5lib (in the test extra)")
+    require(importlib.util.find_spec("html5lib") is not None, "the validator needs html5lib (in the test extra)")
     checked = subprocess.run(
         [sys.executable, str(validator), *map(str, feeds[:20])], capture_output=True, text=True, timeout=300
     )

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import feedparser
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, require, run_cli
 
 SITEURL = "https://digest.example.org"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -133,11 +133,11 @@ def test_newsletter_is_absolute_script_free_and_plain_text_too(site):
 
 
 @pytest.mark.slow  # the W3C checker starts a Java VM
-@pytest.mark.skipif(
-    not VNU.is_file() or shutil.which("java") is None,
-    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
-)
 def test_newsletter_and_edition_pages_pass_the_w3c_checker(site):
+    require(
+        VNU.is_file() and shutil.which("java") is not None,
+        "the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+    )
     site.add_article("a", title="A story", section="World", featured=True, date="2015-11-21T12:00:00Z", note="Why.")
     site.add_article("b", title="B story", section="Business", date="2015-11-21T13:00:00Z", subtitle="Standfirst.")
     site.build(SITEURL=SITEURL, TIMEZONE="UTC")

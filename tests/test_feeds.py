@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import feedparser
+import jsonschema
 import lxml.etree
 import lxml.html
 import pytest
@@ -24,7 +25,7 @@ from feedgen.feed import FeedGenerator
 from newsdigest.site import feeds
 from newsdigest.site.feeds import xml_safe
 
-from conftest import SHARED, Site, require_shared
+from conftest import SHARED, Site, require, require_shared
 
 SITEURL = "https://digest.example.org"
 HOSTILE_TITLE = "Bombs & <script>alert(1)</script> ]]> \u200fمرحبا\u200f 🔥 end"
@@ -406,7 +407,7 @@ def test_every_feed_has_no_error_in_the_w3c_validator(everything, tmp_path, sett
 def load_feed_validator():
     """The W3C validator as ../shared/tools/feedvalidate.py runs it (its `validate`)."""
     require_shared(FEEDVALIDATE)
-    pytest.importorskip("html5lib", reason="the validator needs html5lib (in the test extra)")
+    require(importlib.util.find_spec("html5lib") is not None, "the validator needs html5lib (in the test extra)")
     spec = importlib.util.spec_from_file_location("feedvalidate", FEEDVALIDATE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -426,7 +427,6 @@ def expected_warning(event) -> bool:
 
 
 def test_readers_parse_every_feed_and_json_feeds_follow_the_1_1_rules(everything):
-    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
     validator = jsonschema.Draft202012Validator(json.loads(JSON_FEED_SCHEMA.read_text()))
     for path in feed_files(everything.output):
         parsed = feedparser.parse(path.read_bytes())
@@ -592,11 +592,10 @@ def newsboat_items(feed: Path, folder: Path) -> list[tuple[str, int]]:
         return sorted(db.execute("SELECT title, pubDate FROM rss_item").fetchall())
 
 
-@pytest.mark.skipif(
-    newsboat is None, reason="newsboat is not installed (apt-get install newsboat; .ci/run installs it)"
-)
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_newsboat_loads_every_item_at_the_right_time(everything, tmp_path, fmt):
+    require(newsboat is not None, "newsboat is not installed (apt-get install newsboat)")
+
     def expected(names):
         return sorted((SHOWN_TITLES[name], instant(STORIES[name]["date"])) for name in names)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from playwright import sync_api
 
-from conftest import ROOT
+from conftest import ROOT, require
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 CHROMIUM_ARGS = [
@@ -78,8 +78,7 @@ def preview(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser.new_page()
@@ -133,11 +132,11 @@ def test_the_project_settings_build_for_the_disk_and_publishconf_for_the_web():
     assert "RELATIVE_URLS = False" in (ROOT / "publishconf.py").read_text()
 
 
-@pytest.mark.skipif(
-    not VNU.is_file() or shutil.which("java") is None,
-    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
-)
 def test_the_preview_pages_and_the_redirect_page_pass_the_w3c_checker(preview):
+    require(
+        VNU.is_file() and shutil.which("java") is not None,
+        "the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+    )
     pages = sorted(str(path) for path in preview.output.rglob("*.html"))
     assert str(preview.output / "2015/11/21/bamako-under-curfew/index.html") in pages
     result = subprocess.run(

@@ -22,7 +22,7 @@ from newsdigest.ingest.page_tree import _largest_in_srcset
 from newsdigest.ingest.sources import SourceNames
 from newsdigest_bench.ingest import Structure
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, require, run_cli
 
 PAGES = Path(__file__).parent / "pages"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -117,11 +117,11 @@ def test_ingested_pages_build_into_valid_pages_in_their_language(site):
 
 
 @pytest.mark.slow  # the W3C checker starts a Java VM
-@pytest.mark.skipif(
-    not VNU.is_file() or shutil.which("java") is None,
-    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
-)
 def test_every_ingested_page_passes_the_w3c_checker(site):
+    require(
+        VNU.is_file() and shutil.which("java") is not None,
+        "the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+    )
     report = ingest(
         [str(page) for page in sorted(PAGES.glob("*.html"))],
         Options(content=site.content, site_timezone="UTC", source_names=SETTINGS["SOURCE_NAMES"]),

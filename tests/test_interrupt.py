@@ -11,7 +11,9 @@ from newsdigest.content import frontmatter
 
 from conftest import NEWSDIGEST
 
-pytestmark = pytest.mark.slow  # builds of 600 to 1500 stories, interrupted
+# Builds of 600 to 1500 stories, interrupted the moment their worker processes start: alone on
+# the machine, so that the build is still converting, rendering or indexing when Ctrl-C comes.
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 def add_bulk_stories(site, count=1500):

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import NEWSDIGEST, Site, tree
+from conftest import NEWSDIGEST, Site, require, tree
 from web_server import fetch, nginx, project_folder
 
 pytestmark = pytest.mark.slow
@@ -39,8 +39,7 @@ def publish(site: Site, *args: str, siteurl: str = SITEURL, env: dict | None = N
 
 
 def needs(tool: str) -> None:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (apt-get install {tool}; .ci/run does)")
+    require(shutil.which(tool) is not None, f"{tool} is not installed (apt-get install {tool})")
 
 
 @pytest.mark.parametrize("siteurl", ["", "http://127.0.0.1:8000", "http://localhost/", "file:///srv/site"])

@@ -12,7 +12,7 @@ import pytest
 from newsdigest.site import presentation
 from newsdigest_bench.sample_site import illustration
 
-from conftest import ROOT
+from conftest import ROOT, require
 
 SITEURL = "https://digest.example.org"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -93,11 +93,11 @@ def fixture_site(site, **overrides):
 
 
 @pytest.mark.slow  # the W3C checker starts a Java VM
-@pytest.mark.skipif(
-    not VNU.is_file() or shutil.which("java") is None,
-    reason="the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
-)
 def test_every_page_type_passes_the_w3c_checker(site):
+    require(
+        VNU.is_file() and shutil.which("java") is not None,
+        "the W3C checker needs node_modules/vnu-jar (npm ci, run by make test) and java",
+    )
     fixture_site(
         site, SEARCH_ENABLED=True, TAXONOMY_KINDS=["tags", "sections", "sources", "authors"], DEFAULT_PAGINATION=1
     )
