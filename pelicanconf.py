@@ -2,8 +2,8 @@
 
 newsdigest's own settings (RELATED_*, FEED_*, SEARCH_*, TAXONOMY_*, EDITION_PERIOD, NOTE_LABEL,
 AGE_NOTICE_YEARS, NEWSDIGEST_WORKERS…) have their defaults in newsdigest (each concept's
-`Settings`, gathered in newsdigest/site_settings.py), listed in README.md (Configuration,
-Related stories): set one here only to change it.
+`Settings`, gathered in newsdigest/site/settings.py), listed in docs/configuration.md: set one
+here only to change it.
 """
 
 from newsdigest.pelican_plugins import ALL as NEWSDIGEST_PLUGINS

@@ -6,6 +6,9 @@ reports ratios measured within one run, since these machines are noisy.
 
 They read the project's checkout (tests/fixtures, content/, theme/, ../shared) and work in its
 .cache/: `project_root()` says where it is, for all of them.
+
+Not part of the installed newsdigest package: its packages are the `bench` extra. May import
+every newsdigest package; nothing in newsdigest imports it but `newsdigest.cli.bench`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ files with front matter in content/articles/YYYY/MM/<slug>.md.
 Reads top to bottom: expand the inputs -> read and decode each -> parse it (clipping,
 page or feed) -> fill in what it lacks (date zone, source, section) -> tag it ->
 decide (new, unchanged, duplicate, update, curator's edit kept) -> write atomically.
+
+May import: `newsdigest.content`, `newsdigest.site` (the taxonomy's folding of names) and the
+foundation; never the build or the Pelican glue: ingest writes the files a build reads.
 """
 
 from __future__ import annotations

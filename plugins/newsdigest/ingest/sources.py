@@ -22,7 +22,7 @@ SHORT_NAME = 4  # a host label this short is an acronym: tmz -> TMZ
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """What ingest knows of sources from the settings (README: Configuration)."""
+    """What ingest knows of sources from the settings (docs/configuration.md)."""
 
     names: dict[str, str] = setting("SOURCE_NAMES", {})  # a spelling or a site's address -> the name to use
     timezones: dict[str, str] = setting("SOURCE_TIMEZONES", {})  # source -> the zone of its zone-less times

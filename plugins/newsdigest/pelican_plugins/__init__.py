@@ -25,7 +25,10 @@ returned, every `generate_context` before any `generate_output`. So:
   related's `keep_references`, which only copies front matter.
 
 tests/test_pelican_contract.py checks these positions, and each private part of Pelican
-this package relies on (see README.md, "Writing your own Pelican plugins for newsdigest").
+this package relies on (see docs/plugins-and-themes.md).
+
+May import: the build engine (`newsdigest.build`, but `run`), `newsdigest.site`,
+`newsdigest.content` and the foundation; no plugin imports another (tests/test_architecture.py).
 """
 
 ALL = [

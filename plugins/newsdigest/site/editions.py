@@ -20,7 +20,7 @@ OTHER_SECTION = "Other stories"
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The editions' settings, with their defaults (README: Configuration)."""
+    """The editions' settings, with their defaults (docs/configuration.md)."""
 
     period: str = setting("EDITION_PERIOD", "day", choices=PERIODS)  # "week": ISO weeks
     path: str = setting("EDITIONS_PATH", "editions")  # the editions' intros, in the content folder

@@ -44,7 +44,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The FEED_* settings, with their defaults (README: Configuration)."""
+    """The FEED_* settings, with their defaults (docs/configuration.md)."""
 
     kinds: tuple[str, ...] = setting("FEED_KINDS", ("tags", "sections", "sources"), choices=KIND_NAMES)
     # Pelican's own setting, which Pelican gives this default when a settings file leaves it out

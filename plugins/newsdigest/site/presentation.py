@@ -20,7 +20,7 @@ WORDS_PER_MINUTE = 230
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """What the site's pages say besides the stories, with the defaults (README: Configuration)."""
+    """What the site's pages say besides the stories, with the defaults (docs/configuration.md)."""
 
     note_label: str = setting("NOTE_LABEL", "Why it matters")  # opens the curator's note everywhere it is shown
     age_notice_years: int = setting("AGE_NOTICE_YEARS", 1, minimum=0)  # older stories say how old they are

@@ -115,7 +115,7 @@ class StoryText:
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The RELATED_* settings, with their defaults (README: Related stories)."""
+    """The RELATED_* settings, with their defaults (docs/curating.md, Related stories)."""
 
     max_related: int = setting("RELATED_MAX", 5, minimum=0)
     text_weight: float = setting("RELATED_TEXT_WEIGHT", 1.0)

@@ -23,7 +23,7 @@ from newsdigest.settings import SettingsGroup, setting
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The SEARCH_* settings, with their defaults (README: Configuration)."""
+    """The SEARCH_* settings, with their defaults (docs/configuration.md)."""
 
     enabled: bool = setting("SEARCH_ENABLED", True)  # index the stories with Pagefind for /search/
     block_stories: int = setting("SEARCH_BLOCK_STORIES", 250, minimum=1)  # stories per index block, on average

@@ -24,7 +24,7 @@ KIND_NAMES = ("tags", "sections", "sources", "authors")  # the taxonomies a site
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The TAXONOMY_* settings, with their defaults (README: Configuration)."""
+    """The TAXONOMY_* settings, with their defaults (docs/configuration.md)."""
 
     kinds: tuple[str, ...] = setting("TAXONOMY_KINDS", ("tags", "sections", "sources"), choices=KIND_NAMES)
     vocabulary: str = setting("TAXONOMY_VOCABULARY", "tags.yml")  # aliases, preferred names, descriptions

@@ -22,7 +22,7 @@ GONE = "gone"
 
 @dataclass(frozen=True)
 class Settings(SettingsGroup):
-    """The address record's settings, with their defaults (README: Configuration)."""
+    """The address record's settings, with their defaults (docs/configuration.md)."""
 
     record_file: str | None = setting("ADDRESSES_FILE", "addresses.yml")  # in the content folder; None: no record
 
