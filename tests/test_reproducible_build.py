@@ -1,6 +1,8 @@
 """Same content, same site, byte for byte; and the plain Pelican route builds the same site."""
 
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +117,35 @@ def test_a_setting_of_the_wrong_type_fails_the_build_naming_it(site):
     assert f"{settings}: RELATED_MAX must be a whole number, not 'five'" in result.stderr
     assert f"{settings}: FEED_KINDS must be a list of strings, not 'tags'" in result.stderr
     assert not site.output.exists()
+
+
+STORIES_BY_LANGUAGE = {
+    "en": "Flooded villages wait for the aid convoy",
+    "fr": "Les villages inondés attendent le convoi",
+    "de": "Überflutete Dörfer warten auf den Hilfskonvoi",
+    "es": "Los pueblos inundados esperan el convoy",
+    "pl": "Zalane wioski czekają na konwój",
+    "ar": "القرى المغمورة تنتظر قافلة المساعدات",
+    "zh": "被洪水淹没的村庄等待救援车队",
+    "ko": "침수된 마을들이 구호 차량을 기다린다",
+}
+
+
+def test_a_site_in_eight_languages_gives_the_same_search_bundle_twice(site, tmp_path):
+    # Pagefind lists a bundle's languages in hash-map order, which changes from run to run.
+    for number, (lang, title) in enumerate(STORIES_BY_LANGUAGE.items()):
+        site.add_article(f"story-{lang}", body=f"{title}. " * 20, title=title, lang=lang, date=f"2015-11-2{number % 3}")
+    site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=1000)
+    entries = sorted(site.output.glob("pagefind/*/pagefind-entry.json"))
+    assert entries, "no search bundle was written"
+    found = []
+    for entry in entries:
+        languages = list(json.loads(entry.read_text(encoding="utf-8"))["languages"])
+        assert languages == sorted(languages), f"{entry.parent.name}: {languages}"
+        found += languages
+    assert sorted(found) == sorted(STORIES_BY_LANGUAGE)
+    first = tree(site.output)
+    site.output.rename(tmp_path / "first")
+    shutil.rmtree(site.root / ".cache")
+    site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=1000)
+    assert tree(site.output) == first

@@ -111,6 +111,7 @@ class _Indexer:
                 return f"pagefind failed: {lines[-1] if lines else f'exit {process.returncode}'}"
         finally:
             shutil.rmtree(gathered, ignore_errors=True)
+        search_blocks.sort_entry_languages(os.path.join(bundle, search_blocks.ENTRY_FILE))
         return sorted(
             os.path.relpath(os.path.join(root, name), self.output_path)
             for root, _, names in os.walk(bundle)

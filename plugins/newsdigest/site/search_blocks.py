@@ -14,6 +14,7 @@ first story, so unaffected blocks keep their names and their files from one buil
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -85,3 +86,20 @@ def block_key(block: Block, page_digests: dict[str, str], *, tool: str) -> str:
     """What a block's bundle is made from: the indexer, and each page's path and the part of
     it that is indexed (by digest, see `indexed_part`)."""
     return digest(tool, block.name, *(part for page in block.pages for part in (page, page_digests[page])))
+
+
+ENTRY_FILE = "pagefind-entry.json"
+
+
+def sort_entry_languages(path: str) -> None:
+    """Put the languages of a bundle's entry file in a stable order: Pagefind writes them in the
+    order of a hash map, which differs from run to run, and the same site must give the same bytes."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    entry = json.loads(text)
+    languages = entry.get("languages")
+    if not isinstance(languages, dict) or list(languages) == sorted(languages):
+        return
+    entry["languages"] = dict(sorted(languages.items()))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
