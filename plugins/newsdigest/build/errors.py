@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from newsdigest.paths import display_path
+
 
 class BuildFailed(Exception):
     """The build found problems; `problems` holds one line for each."""
@@ -12,3 +16,13 @@ class BuildFailed(Exception):
         self.problems = list(problems)
         count = len(self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''}:\n" + "\n".join(self.problems))
+
+
+def unexpected_problem(error: BaseException, where: str = "build") -> str:
+    """The one line for an error no check foresaw: `<file>: <type>: <message>`, naming the
+    file the error names (an OSError's, a SyntaxError's), else `where`."""
+    filename = getattr(error, "filename", None)
+    if isinstance(filename, (str, os.PathLike)) and os.fspath(filename):
+        where = display_path(filename)
+    message = str(error).strip().splitlines()
+    return f"{where}: {type(error).__name__}: {message[0]}" if message else f"{where}: {type(error).__name__}"

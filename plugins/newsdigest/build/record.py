@@ -19,6 +19,9 @@ What it holds, in the order a build fills it:
   site files plugin);
 - `pending`: the pages and feeds queued by the writer, rendered at the end (`story_pages`:
   each story's own page among them, which `serve` renders again at once after an edit);
+- `redirect_pages` and `claims`: the old addresses' redirect pages (the addresses plugin), and
+  every output path with who writes it, the build's own files reserved before anything is
+  written (the output claims plugin and the writer);
 - `outputs`: every page and feed of the site with the key it was made from and its files,
   rendered this build or linked from the page store.
 """
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import Protocol
 
 from newsdigest.build import cache
+from newsdigest.build.output_claims import OutputClaims
 from newsdigest.build.page_store import PageStore
 from newsdigest.content.document import Document
 from newsdigest.site.search_blocks import Block
@@ -108,7 +112,9 @@ class Build:
     story_pages: list[PendingPage] = field(default_factory=list)  # each story's own page, as queued
     outputs: list[Output] = field(default_factory=list)
     address_record: PendingSave | None = None  # the record of published addresses to save with the site, if it changed
-    redirect_pages: set[str] = field(default_factory=set)  # their files, which no sitemap lists
+    # each redirect page's file (which no sitemap lists) -> (who claims it, the story file behind it)
+    redirect_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    claims: OutputClaims = field(default_factory=OutputClaims)  # every output path and who writes it
     standalone: bool = False  # a plain `pelican` run's: the next such run starts a new one
 
     @functools.cached_property

@@ -1,9 +1,10 @@
 """Build the site: read settings, run Pelican with every plugin into a new folder, and put
 it live in one atomic step only when the build succeeded.
 
-Reads top to bottom: settings -> the build lock -> leftovers of crashed builds cleared ->
-the new generation's folder -> Pelican run (pages whose inputs did not change are linked
-from the page store, the rest rendered) -> unchanged files linked to the live site's ->
+Reads top to bottom: settings -> the content folder checked (newsdigest.build.inputs) ->
+the build lock -> leftovers of crashed builds cleared -> the new generation's folder ->
+Pelican run (pages whose inputs did not change are linked from the page store, the rest
+rendered) -> unchanged files linked to the live site's ->
 the page store updated -> the record of published addresses saved in the content folder ->
 the switch -> the old generation emptied into the spare. See newsdigest.build.generations
 for how the output path stays servable throughout. A failed build applies nothing.
@@ -21,9 +22,9 @@ import jinja2
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from newsdigest.build import generations, record as build_state, stop_points
-from newsdigest.build.errors import BuildFailed
-from newsdigest.build.lock import build_lock
+from newsdigest.build import cache, generations, inputs, record as build_state, stop_points
+from newsdigest.build.errors import BuildFailed, unexpected_problem
+from newsdigest.build.lock import BuildBusy, build_lock
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.search import remove_gathered
 from newsdigest.pelican_plugins.strict import stop_collecting
@@ -70,11 +71,45 @@ def build(
     """Build the site; on any problem raise BuildFailed and leave `output` exactly as it was.
     While another build runs, wait for it, or raise BuildBusy when `wait` is false.
     `record_addresses`: save the record of published addresses in the content folder (a
-    preview's rebuilds do not: the headlines typed on the way were never published)."""
-    settings = load_settings(settings_file, content, output, overrides)
+    preview's rebuilds do not: the headlines typed on the way were never published).
+    Whatever goes wrong, even what no check foresaw, raises BuildFailed with one line per
+    problem (the traceback of an unforeseen error is logged at INFO, shown by `-v`)."""
+    try:
+        settings = load_settings(settings_file, content, output, overrides)
+    except Exception as error:  # a settings file that does not run: name it
+        raise _unforeseen(error, display_path(settings_file)) from error
+    try:
+        return _build(settings, settings_file, wait, record_addresses)
+    except (BuildFailed, BuildBusy):
+        raise
+    except Exception as error:  # anything else is a failed build too, told in one line
+        raise _unforeseen(error) from error
+
+
+def _unforeseen(error: Exception, where: str = "build") -> BuildFailed:
+    problem = unexpected_problem(error, where)
+    logger.error("%s", problem)
+    logger.info("the traceback, for developers:", exc_info=error)
+    return BuildFailed([problem])
+
+
+def _check_inputs(settings: dict[str, Any]) -> None:
+    """Before Pelican opens anything: only regular files inside the content folder."""
+    problems = inputs.problems(settings["PATH"], settings.get("IGNORE_FILES", []))
+    for problem in problems:
+        logger.error("%s", problem)
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _build(
+    settings: dict[str, Any], settings_file: str | os.PathLike[str], wait: bool, record_addresses: bool
+) -> BuildResult:
     site_settings = _site_settings(settings, settings_file)
+    _check_inputs(settings)
     final_output = Path(settings["OUTPUT_PATH"])
     with build_lock(settings["CACHE_PATH"], wait=wait):
+        cache.forget_warnings()  # a cache file still unusable is named again, once
         generations.tidy(final_output)
         remove_gathered(settings["CACHE_PATH"])
         live = generations.live_generation(final_output)
@@ -133,9 +168,8 @@ def _site_settings(settings: dict[str, Any], settings_file: str | os.PathLike[st
 
 
 def _run_pelican(settings: dict[str, Any]) -> None:
-    pelican = Pelican(settings)
     try:
-        pelican.run()
+        Pelican(settings).run()  # made inside: plugins run on `initialized`, and may fail there
     except BuildFailed:
         raise
     except jinja2.TemplateSyntaxError as error:
@@ -144,8 +178,9 @@ def _run_pelican(settings: dict[str, Any]) -> None:
         logger.error("%s", problem)
         raise BuildFailed([problem]) from error
     except Exception as error:  # a crash inside Pelican or a plugin is a failed build too
-        problem = f"{type(error).__name__}: {error}".splitlines()[0]
+        problem = unexpected_problem(error)
         logger.error("%s", problem)
+        logger.info("the traceback, for developers:", exc_info=error)
         earlier = [line for line in build_state.current().problems if line != problem]
         raise BuildFailed([*earlier, problem]) from error
     finally:

@@ -54,11 +54,54 @@ def _converter(config_json: str) -> markdown.Markdown:
     return markdown.Markdown(extensions=list(extension_configs), extension_configs=extension_configs, **config)
 
 
+# Lists and quotes inside each other: Python-Markdown recurses at each level, and lists some
+# 250 deep exhaust Python's stack after seconds of work. No news story nests a tenth as deep.
+MAX_NESTING = 32
+_CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+
+
+class BodyError(ValueError):
+    """A Markdown body the build will not convert, with the 1-based line of the problem in it."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def nesting(line: str) -> int:
+    """How deep a line of Markdown nests: a level for each 4 columns of indentation and for
+    each quote or list marker it starts with (a generous over-count, for a cap)."""
+    depth, position = 0, 0
+    while found := _CONTAINER_MARKER.match(line, position):
+        depth, position = depth + 1, found.end()
+    expanded = line.expandtabs(4)
+    return depth + (len(expanded) - len(expanded.lstrip(" "))) // 4
+
+
+def check_nesting(text: str) -> None:
+    """Raise BodyError on the first line (outside fenced code) nested over MAX_NESTING levels."""
+    fence = None
+    for number, line in enumerate(text.split("\n"), start=1):  # lines as an editor numbers them
+        line = line.removesuffix("\r")
+        if opening := _FENCE.match(line):
+            fence = None if fence == opening.group(1) else fence or opening.group(1)
+            continue
+        if fence is None and not _RULE.fullmatch(line) and nesting(line) > MAX_NESTING:
+            raise BodyError(f"lists or quotes nested over {MAX_NESTING} levels deep; not converted", number)
+
+
 def render_markdown(text: str, config_json: str) -> str:
-    """Markdown to sanitised HTML."""
+    """Markdown to sanitised HTML; raises BodyError on Markdown nested too deeply to convert."""
+    check_nesting(text)
     converter = _converter(config_json)
     converter.reset()
-    return sanitise_html(converter.convert(text))
+    try:
+        return sanitise_html(converter.convert(text))
+    except RecursionError:  # a nesting check_nesting cannot see
+        raise BodyError("nested too deeply to convert") from None
 
 
 @dataclass(frozen=True)
@@ -91,8 +134,17 @@ class Document:
 
 
 def load(text: str, config_json: str) -> Document:
-    """Parse front matter and render the body; raises frontmatter.FrontMatterError."""
+    """Parse front matter and render the body; raises frontmatter.FrontMatterError, or
+    BodyError with the line in the file."""
     parsed = frontmatter.parse(text)
     summary = parsed.metadata.get("summary")
-    summary_html = render_markdown(str(summary), config_json) if isinstance(summary, (str, int, float)) else None
-    return Document(parsed.metadata, parsed.key_lines, render_markdown(parsed.body, config_json), summary_html)
+    try:
+        summary_html = render_markdown(str(summary), config_json) if isinstance(summary, (str, int, float)) else None
+    except BodyError as error:
+        raise BodyError(f"summary: {error.message}", parsed.key_lines.get("summary")) from None
+    body_start = text.removeprefix("\ufeff").count("\n") - parsed.body.count("\n")  # lines before the body
+    try:
+        body_html = render_markdown(parsed.body, config_json)
+    except BodyError as error:
+        raise BodyError(error.message, body_start + error.line if error.line else None) from None
+    return Document(parsed.metadata, parsed.key_lines, body_html, summary_html)

@@ -122,6 +122,8 @@ DATE_ONLY_KEY = "date_only"
 _DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A story file larger than this is named in a warning: most likely pages of a site pasted whole.
 LARGE_STORY_BYTES = 200 * 1024
+# No news story is larger: ingest refuses a larger input, and the build a larger story file.
+MAX_STORY_BYTES = 10 * 2**20
 # "gone": deleted on purpose; its addresses answer 410 (newsdigest.site.addresses.record).
 GONE = "gone"
 STATUSES = ("published", "draft", "hidden", GONE)

@@ -16,9 +16,14 @@ returned, every `generate_context` before any `generate_output`. So:
   JSON-LD gives as its section (after presentation, none).
 - editions before feeds: the editions feed and its newsletter entries are made from
   `context["editions"]` and `context["edition_newsletter"]` (after feeds, there is none).
+- output_claims' place does not matter: on `all_generators_finalized` it reads what every
+  generator made (the feeds' sets, the static files, the stories, the addresses' redirect
+  pages), and strict's check runs after it.
 - strict's place does not matter: it attaches its problem collector on `initialized`, before
   Pelican reads anything, and connects its checks then, after every plugin's register(), so
   they run after every other receiver of `all_generators_finalized` and `finalized`.
+- inputs after strict (whose collector then holds its problems) and before reader: on
+  `initialized` it refuses the files no build may read before reader's receiver opens any.
 - reader, linear_archives and article_identity connect to signals (`initialized`,
   `readers_init`, `article_generator_init`, `article_generator_pretaxonomy`) where no other
   plugin of ours needs them to run first or last; article_identity shares pretaxonomy with
@@ -35,6 +40,7 @@ ALL = [
     "newsdigest.pelican_plugins.settings",
     "newsdigest.pelican_plugins.writer",
     "newsdigest.pelican_plugins.strict",
+    "newsdigest.pelican_plugins.inputs",
     "newsdigest.pelican_plugins.reader",
     "newsdigest.pelican_plugins.linear_archives",
     "newsdigest.pelican_plugins.article_identity",
@@ -46,4 +52,5 @@ ALL = [
     "newsdigest.pelican_plugins.site_files",
     "newsdigest.pelican_plugins.addresses",
     "newsdigest.pelican_plugins.search",
+    "newsdigest.pelican_plugins.output_claims",
 ]

@@ -103,6 +103,14 @@ class AddressesGenerator(Generator):
                 identity,
                 addresses.GONE,
             )
+        # Claimed with the rest of the site's files once every generator has read (output claims).
+        build_state.current().redirect_pages = {
+            site_addresses.save_as(old): (
+                self._redirect_claimant(old, story, path),
+                self.stories[story.file].source_path,
+            )
+            for old, story in self.plan.redirects.items()
+        }
         text = addresses.write_record(self.plan.record)
         if previous is None or text.encode("utf-8") != previous:
             build_state.current().address_record = PendingRecord(path, text, previous)
@@ -120,14 +128,20 @@ class AddressesGenerator(Generator):
             aliases=tuple(article.metadata.get("aliases") or ()),
         )
 
+    def _redirect_claimant(self, old: str, story: addresses.Story, record: Path) -> str:
+        source = display_path(self.stories[story.file].source_path)
+        return (
+            f"{source} (aliases: {old})"
+            if old in story.aliases
+            else f"{source} (old address {old} in {display_path(record)})"
+        )
+
     def generate_output(self, writer):
         template = self.get_template("redirect") if self.plan.redirects else None  # a theme may not have it
         targets = {}
-        pages = build_state.current().redirect_pages
         for old, story in self.plan.redirects.items():
             article = self.stories[story.file]
             targets[old] = "/" + article.url
-            pages.add(site_addresses.save_as(old))
             writer.write_file(
                 site_addresses.save_as(old), template, self.context, url=old.lstrip("/"), redirect_to=article
             )

@@ -101,7 +101,7 @@ class FrontMatterMarkdownReader(BaseReader):
             record.current().listing_keys[source_path] = _listing_key(loaded)
         except UnicodeDecodeError as error:
             return self._reject(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})")
-        except frontmatter.FrontMatterError as error:
+        except (frontmatter.FrontMatterError, document.BodyError) as error:
             return self._reject(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}")
         warnings: list[content_model.ContentError] = []
         try:

@@ -1,7 +1,8 @@
 """The site writer: every page Pelican asks for, rendered once, in parallel, and only when
 something that goes into it changed.
 
-- Two items may not write one path, and a template error names the content file
+- Two items may not write one path (the build record's `claims`, which hold the build's
+  own files too: newsdigest.build.output_claims), and a template error names the content file
   behind it: both are logged as errors, which fail the build (see strict.py).
 - Pages are not rendered when asked for but queued, then rendered at the end by
   forked worker processes that share the finished site context (nothing to pickle).
@@ -65,6 +66,15 @@ def _origin(kwargs, template) -> str:
     return f"template {name}" if name else "a page"
 
 
+def _source(kwargs) -> str | None:
+    """The content file a write comes from (a story's page or its redirect page), if any."""
+    for key in ("article", "page", "redirect_to"):
+        path = getattr(kwargs.get(key), "source_path", None)
+        if path:
+            return str(path)
+    return None
+
+
 def _template_location(error: Exception, template) -> str:
     """`name:line` of the template frame the error was raised in, when it can be found."""
     lineno = getattr(error, "lineno", None)
@@ -87,7 +97,6 @@ class SiteWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.build = build_state.current()
-        self._owners: dict[str, str] = {}
         # computed once per build
         self._site_key_found: str | None = None
         self._own_fields_digest: str | None = None
@@ -102,11 +111,11 @@ class SiteWriter(Writer):
             return None
         kwargs.setdefault("relative_urls", bool(self.settings.get("RELATIVE_URLS")))
         origin = _origin(kwargs, template)
-        normalised = os.path.normpath(name)
-        if normalised in self._owners and not kwargs.get("override_output"):
-            logger.error("%s: writes %s, which %s also writes", origin, name, self._owners[normalised])
-            return None
-        self._owners[normalised] = origin
+        if not kwargs.get("override_output"):
+            problem = self.build.claims.claim(name, origin, _source(kwargs))
+            if problem is not None:
+                logger.error("%s", problem)
+                return None
         key, base_key, shown = self._page_key(name, template, context, args, kwargs)
         self.build.pending.append(
             PendingPage(name, key, origin, template, context, args, kwargs, base_key=base_key, shown=shown)
