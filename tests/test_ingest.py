@@ -186,14 +186,14 @@ def test_urls_of_pages_are_fetched(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
-        report = ingest([url], options(tmp_path))
+        report = ingest([url], options(tmp_path, allow_private=True))
         assert report.count("written") == 1, report.outcomes
         [(path, story)] = stories(tmp_path / "content").items()
         assert story.metadata["title"] == "Local page story" and story.metadata["source"] == "Local Times"
         assert story.metadata["date"] == "2015-11-21T17:01:00-05:00"
         # Forgotten, the page is not even fetched again.
         assert forget([str(tmp_path / "content" / path)], options(tmp_path)).count("forgotten") == 1
-        again = ingest([url], options(tmp_path))
+        again = ingest([url], options(tmp_path, allow_private=True))
     finally:
         server.shutdown()
     assert again.count("skipped") == 1 and requests == ["/story.html"]
@@ -315,6 +315,7 @@ def test_fetch_images_keeps_lead_images_with_the_site(site, tmp_path):
             "--content",
             str(site.content),
             "--fetch-images",
+            "--allow-private",
             *(f"{base}/{name}.html" for name in ("with-photo", "missing", "not-an-image")),
         )
     finally:
@@ -510,7 +511,9 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path):
     url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
     try:
         started = time.monotonic()
-        result = run_cli("ingest", "--timeout", "3", "--content", str(tmp_path / "content"), url, str(clipping))
+        result = run_cli(
+            "ingest", "--timeout", "3", "--allow-private", "--content", str(tmp_path / "content"), url, str(clipping)
+        )
         elapsed = time.monotonic() - started
     finally:
         server.shutdown()

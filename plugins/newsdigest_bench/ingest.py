@@ -1,7 +1,10 @@
 """`newsdigest bench ingest`: body extraction quality on the article-extraction benchmark
 (../shared/corpora/aeb, 181 real pages) with that benchmark's metric, how much of each
 story's structure survives (links, images; no raw tags or entities shown), and the
-throughput of ingesting the whole BBC corpus (2,225 files) into a fresh content folder."""
+throughput of ingesting the whole BBC corpus (2,225 files) into a fresh content folder; and
+how ingest time grows with an input's size (`--sizes`): a page and a clipping of 0.1, 1 and
+10 MB each, whose time per MB may grow at most 1.5x from the smallest to the largest, and
+whose 10 MB inputs ingest in under 30 s each."""
 
 from __future__ import annotations
 
@@ -23,7 +26,13 @@ from newsdigest.ingest.story import Story, safe_markdown
 from newsdigest_bench import project_root, tagging
 from newsdigest_bench.corpus import DEFAULT_BBC
 
-describe = "HTML body quality (AEB shingle F1), suggested tags against an editor's, and BBC corpus ingest throughput"
+describe = (
+    "HTML body quality (AEB shingle F1), suggested tags against an editor's, BBC corpus ingest throughput, "
+    "and ingest time against input size"
+)
+SIZES_MB = (0.1, 1.0, 10.0)
+MAX_GROWTH = 1.5  # time per MB, largest input over smallest
+MAX_SECONDS_10MB = 30.0
 DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
 PROJECT = project_root()
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -49,6 +58,20 @@ def add_arguments(parser) -> None:
         default=10_000,
         help="entries of the feed ingested twice, the second time all known (default: %(default)s)",
     )
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=SIZES_MB,
+        metavar="MB,MB,...",
+        help="sizes of the synthetic page and clipping timed, in MB ('' for none; default: 0.1,1,10)",
+    )
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only time the synthetic inputs of --sizes (no corpora needed)"
+    )
+
+
+def _sizes(text: str) -> tuple[float, ...]:
+    return tuple(sorted(float(part) for part in text.split(",") if part.strip()))
 
 
 def shingle_counts(text: str, size: int = 4) -> Counter:
@@ -140,6 +163,9 @@ def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[t
 
 
 def run(args) -> int:
+    sizes = getattr(args, "sizes", SIZES_MB)
+    if getattr(args, "sizes_only", False):
+        return size_report(sizes)
     worst = getattr(args, "worst", 8)
     started = time.perf_counter()
     f1, precision, recall, pages, structure = aeb_quality()
@@ -175,7 +201,48 @@ def run(args) -> int:
             f"({first.report.count('written')} written); again, every entry known: {again.seconds:.2f} s "
             f"({again.report.count('skipped')} skipped), {first.seconds / again.seconds:.1f}x faster"
         )
-    return 0
+    return size_report(sizes) if sizes else 0
+
+
+def size_report(sizes_mb: tuple[float, ...], work: Path = PROJECT / ".cache" / "bench-ingest-sizes") -> int:
+    """Time one page and one clipping of each size (in MB), print seconds and seconds per MB,
+    and the growth of seconds per MB from the smallest to the largest; 1 if a target is missed."""
+    if not sizes_mb:
+        return 0
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    warm_up = work / "warm-up.txt"  # the first ingest pays for imports, the gazetteer and the language model
+    warm_up.write_bytes(synthetic_clipping(10_000))
+    ingest([str(warm_up)], Options(content=work / "warm-up", site_timezone="UTC"))
+    print("  ingest time against input size (one input each, into an empty content folder):")
+    print(f"    {'kind':<9}{'MB':>7}{'seconds':>10}{'s/MB':>9}")
+    status = 0
+    for kind, make, suffix in (("page", synthetic_page, ".html"), ("clipping", synthetic_clipping, ".txt")):
+        per_mb = []
+        for size in sizes_mb:
+            data = make(int(size * 2**20))
+            source = work / f"{kind}-{size:g}MB{suffix}"
+            source.write_bytes(data)
+            started = time.perf_counter()
+            report = ingest([str(source)], Options(content=work / f"{kind}-{size:g}MB", site_timezone="UTC"))
+            seconds = time.perf_counter() - started
+            megabytes = len(data) / 2**20
+            per_mb.append(seconds / megabytes)
+            print(f"    {kind:<9}{megabytes:>7.2f}{seconds:>10.2f}{seconds / megabytes:>9.2f}")
+            if report.count("written") != 1:
+                print(f"    MISSED: {source.name} was not written: {report.summary()}")
+                status = 1
+            if size >= 10 and seconds >= MAX_SECONDS_10MB:
+                print(f"    MISSED: {source.name} took {seconds:.1f} s (target: under {MAX_SECONDS_10MB:g} s)")
+                status = 1
+        growth = per_mb[-1] / per_mb[0]
+        verdict = "ok" if growth <= MAX_GROWTH else "MISSED"
+        print(
+            f"    {kind}: time per MB grows {growth:.2f}x from {sizes_mb[0]:g} to {sizes_mb[-1]:g} MB "
+            f"(target: at most {MAX_GROWTH:g}x) {verdict}"
+        )
+        status = max(status, int(growth > MAX_GROWTH))
+    return status
 
 
 @dataclass
@@ -226,3 +293,78 @@ def known_feed(entries: int, work: Path = PROJECT / ".cache" / "bench-ingest-fee
         report = ingest([str(feed)], options)
         timed.append(Timed(time.perf_counter() - started, report))
     return feed.stat().st_size, timed[0], timed[1]
+
+
+# News-like text for the size benchmark: names, places, sentences, links and lists, the
+# same bytes on every run (a counter picks every word, no randomness).
+_PEOPLE = (
+    "Maria Lopez",
+    "Ahmed Khan",
+    "Li Wei",
+    "John McAllister",
+    "Olga Petrova",
+    "Kwame Mensah",
+    "Sophie Martin",
+    "Rahul Gupta",
+)
+_PLACES = ("London", "Nairobi", "Mumbai", "Berlin", "Buenos Aires", "Seattle", "Bamako", "Jakarta")
+_BODIES = ("the Transport Ministry", "Acme Holdings", "the City Council", "Reuters", "the United Nations")
+
+
+def _news_sentences(number: int) -> list[str]:
+    """Four sentences of paragraph `number`, with capitalised names in them."""
+    person, other = _PEOPLE[number % len(_PEOPLE)], _PEOPLE[(number * 3 + 1) % len(_PEOPLE)]
+    place, body = _PLACES[number % len(_PLACES)], _BODIES[number % len(_BODIES)]
+    words = " ".join(_FEED_WORDS[(number * 5 + k) % len(_FEED_WORDS)] for k in range(12))
+    return [
+        f"{person} told reporters in {place} on Tuesday that the {words} would go ahead.",
+        f"Speaking for {body}, {other} said: \u201cWe expect more than {number % 90 + 10} people to attend.\u201d",
+        (
+            f"It was the {number % 12 + 1}th such meeting this year, and {person.split()[-1]} said it would not be "
+            "the last."
+        ),
+        f"Critics in {place} asked why the {_FEED_WORDS[number % len(_FEED_WORDS)]} had not been raised before.",
+    ]
+
+
+def synthetic_page(size: int) -> bytes:
+    """An HTML news page of about `size` bytes: a headline, a date, a byline, then paragraphs
+    with links and, every tenth, a list."""
+    head = (
+        "<!doctype html><html><head><title>Council Vote Divides the City | Daily Example</title>"
+        '<meta property="og:title" content="Council Vote Divides the City">'
+        '<meta property="article:published_time" content="2015-11-21T17:01:00-05:00">'
+        '<meta property="og:site_name" content="Daily Example"></head><body><article>'
+        '<h1>Council Vote Divides the City</h1><p class="byline">By Maria Lopez</p>'
+    )
+    tail = "</article></body></html>"
+    parts, total, number = [head], len(head) + len(tail), 0
+    while True:
+        first, *rest = _news_sentences(number)
+        part = f'<p>{first} <a href="https://example.com/story/{number}">Read the report</a>. {" ".join(rest)}</p>'
+        if number % 10 == 9:
+            items = "".join(f"<li>{sentence}</li>" for sentence in _news_sentences(number + 1)[:3])
+            part += f"<ul>{items}</ul>"
+        total += len(part.encode())
+        if total > size:  # at most `size`: 10 MB stays within ingest's cap
+            break
+        parts.append(part)
+        number += 1
+    return ("".join(parts) + tail).encode()
+
+
+def synthetic_clipping(size: int) -> bytes:
+    """A plain-text clipping of about `size` bytes: headline, date line, byline, paragraphs
+    (every tenth a list of dashed lines)."""
+    parts = ["Council Vote Divides the City\n\nNovember 21, 2015, 5:01pm\n\nBy Maria Lopez\n"]
+    total, number = len(parts[0]), 0
+    while True:
+        part = "\n" + " ".join(_news_sentences(number)) + "\n"
+        if number % 10 == 9:
+            part += "\n" + "".join(f"- {sentence}\n" for sentence in _news_sentences(number + 1)[:3])
+        total += len(part.encode())
+        if total > size:
+            break
+        parts.append(part)
+        number += 1
+    return "".join(parts).encode()

@@ -39,7 +39,12 @@ def add_parser(commands) -> None:
         type=options.positive_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="total time allowed to fetch each URL (default: %(default)g)",
+        help="total time allowed to fetch each URL, a page's or a lead image's (default: %(default)g)",
+    )
+    ingest.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="fetch URLs at loopback, private and link-local addresses too (refused by default)",
     )
     ingest.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     ingest.add_argument(
@@ -101,6 +106,7 @@ def _options(args) -> Options | int:
         vocabulary_file=vocabulary_file,
         fetch_images=args.fetch_images,
         fetch_seconds=args.timeout,
+        allow_private=args.allow_private,
     )
 
 

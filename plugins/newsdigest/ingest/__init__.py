@@ -50,7 +50,8 @@ class Options:
     site_lang: str = "en"  # DEFAULT_LANG: a story detected to be in it needs no `lang`
     vocabulary_file: str = taxonomy.Settings.vocabulary
     fetch_images: bool = False  # --fetch-images: keep lead images under content/images/
-    fetch_seconds: float = reading.FETCH_SECONDS  # the whole fetch of one URL
+    fetch_seconds: float = reading.FETCH_SECONDS  # the whole fetch of one URL (a page's or an image's)
+    allow_private: bool = False  # --allow-private: fetch URLs at loopback, private and link-local addresses
 
 
 @dataclass
@@ -231,7 +232,7 @@ def _parse(name: str, run: _Run) -> list[_Parsed]:
     if run.tombstones.forgets(url=name):  # a forgotten page is not even fetched
         run.record(Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(run.options)}"))
         return []
-    raw = reading.read(name, run.options.fetch_seconds)
+    raw = reading.read(name, run.options.fetch_seconds, run.options.allow_private)
     text = reading.decode(raw.data)
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
         return _feed_entries(name, raw.data, run)
@@ -393,7 +394,14 @@ def _lead_image(metadata: dict, target: Path, options: Options) -> tuple[dict, l
     if not (options.fetch_images and safe_urls.web_url(metadata.get("image"))):
         return metadata, []
     try:
-        stored = images.store_lead_image(metadata["image"], options.content, target.stem, options.dry_run)
+        stored = images.store_lead_image(
+            metadata["image"],
+            options.content,
+            target.stem,
+            options.dry_run,
+            options.fetch_seconds,
+            options.allow_private,
+        )
     except IngestError as error:
         return metadata, [f"{error}; the story keeps its address"]
     return _with_stored_image(metadata, stored), []

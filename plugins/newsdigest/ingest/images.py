@@ -23,14 +23,22 @@ MAX_WIDTH = 1600  # twice the widest column a lead image is shown in
 JPEG_QUALITY = 82
 
 
-def store_lead_image(address: str, content: Path, stem: str, dry_run: bool = False) -> str:
-    """Store the image at `address` under content/images/; returns its site path ("/images/<file>").
+def store_lead_image(
+    address: str,
+    content: Path,
+    stem: str,
+    dry_run: bool = False,
+    fetch_seconds: float = reading.FETCH_SECONDS,
+    allow_private: bool = False,
+) -> str:
+    """Store the image at `address` under content/images/, fetched within `fetch_seconds` in all
+    (from a public address unless `allow_private`); returns its site path ("/images/<file>").
     Raises IngestError saying why it could not be stored."""
     name = f"{stem}-{short_hash(address)}.jpg"
     target = content / IMAGES_FOLDER / name
     if not target.exists():
         try:
-            data = reading.read(address).data
+            data = reading.read(address, fetch_seconds, allow_private).data
         except IngestError as error:
             raise IngestError(f"lead image {address}: {error}") from None
         encoded = _resized_jpeg(data, address)

