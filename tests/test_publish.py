@@ -99,7 +99,8 @@ def test_publish_to_a_server_goes_through_rsyncs_remote_protocol(site, tmp_path)
     needs("rsync")
     site.add_article("story", title="Story")
     shell = tmp_path / "remote-shell"  # ssh's stand-in: runs the remote rsync here, as ssh would there
-    shell.write_text('#!/bin/sh\nif [ "$1" = -l ]; then shift 2; fi\nshift\nexec "$@"\n')  # [-l user] host command
+    # [-l user] host command...: the words joined and run by a shell, as sshd does
+    shell.write_text('#!/bin/sh\nif [ "$1" = -l ]; then shift 2; fi\nshift\nexec sh -c "$*"\n')
     shell.chmod(0o755)
     result = publish(site, "--to", f"curator@server.example:{tmp_path / 'remote'}", env={"RSYNC_RSH": str(shell)})
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,6 @@
 """`newsdigest serve` serves the built site on localhost and rebuilds when a story changes."""
 
+import contextlib
 import re
 import shutil
 import socket
@@ -232,3 +233,89 @@ def test_serve_shows_an_edit_on_its_page_first_and_ends_byte_identical_to_a_cold
     cold.content = site.content
     cold.build(SEARCH_ENABLED=False)
     assert served == tree(cold.output)
+
+
+def raw_request(port: int, request: bytes, seconds: float = 5.0) -> bytes:
+    """Send `request` as it is (no client quoting it) and read the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as connection:
+        connection.sendall(request)
+        answer = b""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and (chunk := connection.recv(65536)):
+            answer += chunk
+        return answer
+
+
+def closed_by_server(connection: socket.socket, seconds: float) -> bool:
+    """Whether the server closes `connection` within `seconds` (it sends nothing meanwhile)."""
+    connection.settimeout(seconds)
+    try:
+        return connection.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+MALFORMED_PATHS = {
+    "a NUL byte": b"/%00",
+    "a byte that is not UTF-8": b"/%ff",
+    "a raw control character": b"/\x01",
+    "a raw control character str.split takes for a space": b"/index.html\x1f",
+    "an encoded NUL in a folder name": b"/2015%00/",
+    "'..' percent-encoded": b"/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "'..' with encoded slashes": b"/..%2f..%2f..%2fetc%2fpasswd",
+    "'..' with encoded backslashes": b"/..%5c..%5cwindows",
+    "an over-long path": b"/" + b"a" * 5000,
+}
+
+
+def test_serve_answers_malformed_paths_400_without_a_traceback(site):
+    site.add_article("story", title="Story")
+    port = free_port()
+    log = site.root / "serve.log"
+    server = start_serve(site, port, log)
+    try:
+        assert wait_for(lambda: "Story" in fetch(f"http://127.0.0.1:{port}/"))
+        for case, path in MALFORMED_PATHS.items():
+            answer = raw_request(port, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert answer.startswith(b"HTTP/1.0 400 "), (case, answer[:200])
+        assert "Story" in fetch(f"http://127.0.0.1:{port}/")  # still serving
+        assert "Traceback" not in log.read_text() and "Error" not in log.read_text(), log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_closes_idle_connections_and_500_of_them_neither_starve_it_nor_take_500_threads(site):
+    site.add_article("story", title="Story")
+    port = free_port()
+    server = start_serve(site, port, site.root / "serve.log")
+    idle: list[socket.socket] = []
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert wait_for(lambda: "Story" in fetch(url))
+        threads_before = psutil.Process(server.pid).num_threads()
+        opened = time.monotonic()
+        for _ in range(500):
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        slow = socket.create_connection(("127.0.0.1", port), timeout=5)
+        idle.append(slow)
+        slow.sendall(b"GET / HTTP/1.1\r\n")  # then a header a second: never a whole request
+        started = time.monotonic()
+        assert "Story" in fetch(url) and time.monotonic() - started < 3
+        assert psutil.Process(server.pid).num_threads() <= threads_before + 2
+        for _ in range(3):
+            time.sleep(1)
+            with contextlib.suppress(OSError):
+                slow.sendall(b"X-Slow: 1\r\n")
+        # REQUEST_SECONDS (5 s) after they connected, the server has closed every one.
+        remaining = max(0.1, opened + 9 - time.monotonic())
+        assert closed_by_server(idle[0], remaining) and closed_by_server(slow, 2)
+        assert sum(closed_by_server(connection, 0.1) for connection in idle[1:-1]) == 499
+        assert "Story" in fetch(url)
+    finally:
+        for connection in idle:
+            connection.close()
+        server.terminate()
+        server.wait(timeout=10)

@@ -60,13 +60,15 @@ def run(args) -> int:
             done = targets.gh_pages(
                 site, settings["SITEURL"], Path.cwd(), push=not args.no_push, message=f"Publish {settings['SITEURL']}"
             )
+        elif target.kind == "folder":
+            done = targets.rsync_to_folder(site, Path(target.where))
         else:
-            if target.kind == "folder":
-                Path(target.where).mkdir(parents=True, exist_ok=True)
-            done = targets.rsync(site, target.where)
+            done = targets.rsync_to_server(site, target.where)
     except targets.DeployError as error:
         print(f"newsdigest publish: {error}", file=sys.stderr)
         return EXIT_FAILED
-    counts = f"{done.sent} files sent, {done.deleted} deleted" if done.sent is not None else done.detail
+    counts = f"{done.sent} files sent" if done.sent is not None else done.detail
+    if done.deleted is not None:
+        counts += f", {done.deleted} deleted"
     print(f"published {settings['SITEURL']} to {target}: {counts}")
     return EXIT_OK

@@ -3,7 +3,9 @@
 It answers as the site's web server will (newsdigest.site.addresses.server_rules): each file with its content
 type, a missing address (or a folder without a page) with the site's 404.html and status 404,
 an old address of a story with a 301 to its new one, and one of a story gone with 410.
-It listens on 127.0.0.1 unless told otherwise (`--bind`). Each rebuild prints one line: when,
+A request whose path no file can have (a control character, bytes that are not UTF-8, a `..`
+step, an over-long path) is answered 400. It listens on 127.0.0.1 unless told otherwise
+(`--bind`); idle clients cannot starve it (SiteServer). Each rebuild prints one line: when,
 what changed, how long it took, what it did, and how many problems it logged above.
 
 A rebuild that fails, whatever the reason, is reported and the last good site stays
@@ -18,8 +20,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import logging
 import os
+import queue
+import selectors
+import socket
 import threading
 import time
 import urllib.parse
@@ -36,6 +42,12 @@ from newsdigest.site.addresses import server_rules
 
 WATCH_TICK_MS = 200
 WATCH_START_SECONDS = 10
+# A connection's request line and headers must arrive within this from when it connects (and
+# again from its first byte); a response must be taken within SEND_SECONDS for each piece of it.
+REQUEST_SECONDS = 5.0
+SEND_SECONDS = 30.0
+HANDLER_THREADS = 16
+MAX_WAITING_CONNECTIONS = 1024
 
 
 class _ProblemCounter(logging.Handler):
@@ -158,6 +170,21 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.old_addresses = old_addresses
         super().__init__(*args, **kwargs)
 
+    def setup(self):
+        super().setup()
+        self.rfile.close()  # the request is read through its deadline instead
+        self.rfile = io.BufferedReader(_ReadBefore(self.connection, time.monotonic() + REQUEST_SECONDS))
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        problem = server_rules.request_path_problem(self.requestline, self.path)
+        if problem is not None:
+            self.send_error(400, problem.capitalize())
+            return False
+        self.connection.settimeout(SEND_SECONDS)
+        return True
+
     def send_head(self):
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         found = self.old_addresses.answer(path) if self.old_addresses is not None else None
@@ -197,11 +224,101 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class SiteServer(http.server.ThreadingHTTPServer):
-    """A thread per request, and a listen queue longer than socketserver's 5: the search page
-    fetches many index files at once, and a connection the kernel drops waits seconds for its retry."""
+class _ReadBefore(io.RawIOBase):
+    """A connection's bytes, each read waiting no later than `deadline` (time.monotonic()):
+    a client that sends its request slowly, a byte at a time, is cut off all the same."""
+
+    def __init__(self, connection: socket.socket, deadline: float):
+        self.connection, self.deadline = connection, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.connection.settimeout(remaining)
+        return self.connection.recv_into(buffer)
+
+
+class SiteServer(http.server.HTTPServer):
+    """A fixed pool of HANDLER_THREADS threads, each answering one request at a time, and no
+    thread for a connection that has sent nothing: those wait in one selector, up to
+    MAX_WAITING_CONNECTIONS (past that the one waiting longest is closed), and one that sends
+    nothing within REQUEST_SECONDS is closed. A connection reaches a thread with its first byte,
+    and must then send its whole request within REQUEST_SECONDS; each answers one request
+    (HTTP/1.0, as http.server does), so none idles between requests. The listen queue is longer
+    than socketserver's 5: the search page fetches many index files at once, and a connection
+    the kernel drops waits seconds for its retry."""
 
     request_queue_size = 128
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self._ready: queue.SimpleQueue[tuple[socket.socket, object] | None] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        for number in range(HANDLER_THREADS):
+            threading.Thread(target=self._answer_ready, name=f"serve-handler-{number}", daemon=True).start()
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        waiting: dict[socket.socket, tuple[float, object]] = {}  # connection -> (deadline, address)
+        self._stopped.clear()
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.socket, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    now = time.monotonic()
+                    soonest = min((deadline for deadline, _ in waiting.values()), default=now + poll_interval)
+                    for key, _ in selector.select(max(0.0, min(soonest - now, poll_interval))):
+                        if key.fileobj is self.socket:
+                            self._accept(selector, waiting)
+                        else:  # its first byte (or its end) arrived: a thread reads the rest
+                            connection: socket.socket = key.data
+                            selector.unregister(connection)
+                            self._ready.put((connection, waiting.pop(connection)[1]))
+                    now = time.monotonic()
+                    for connection in [conn for conn, (deadline, _) in waiting.items() if deadline <= now]:
+                        self._drop(selector, waiting, connection)
+                for connection in list(waiting):
+                    self._drop(selector, waiting, connection)
+        finally:
+            self._stopped.set()
+
+    def _accept(self, selector: selectors.BaseSelector, waiting: dict) -> None:
+        try:
+            connection, address = self.socket.accept()
+        except OSError:  # the client gave up already, or no file descriptor is left for now
+            return
+        if len(waiting) >= MAX_WAITING_CONNECTIONS:
+            self._drop(selector, waiting, min(waiting, key=lambda conn: waiting[conn][0]))
+        waiting[connection] = (time.monotonic() + REQUEST_SECONDS, address)
+        selector.register(connection, selectors.EVENT_READ, connection)
+
+    def _drop(self, selector: selectors.BaseSelector, waiting: dict, connection: socket.socket) -> None:
+        selector.unregister(connection)
+        del waiting[connection]
+        self.shutdown_request(connection)
+
+    def _answer_ready(self) -> None:
+        while (ready := self._ready.get()) is not None:
+            connection, address = ready
+            try:
+                self.finish_request(connection, address)
+            except Exception:  # noqa: BLE001 - socketserver's own rule: report it, serve the next
+                self.handle_error(connection, address)
+            finally:
+                self.shutdown_request(connection)
+
+    def shutdown(self) -> None:
+        self._stopping.set()
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in range(HANDLER_THREADS):
+            self._ready.put(None)
 
 
 class _SourceFilter(DefaultFilter):

@@ -7,6 +7,9 @@ of each file, the site's 404 page, the old addresses that redirect (301) and tho
 - `_nginx/site.conf`: for the site's `server` block: content types, the 404 page, the
   redirects and 410s of the maps.
 
+A request whose path no file of the site can have (`request_path_problem`: a control character,
+bytes that are not UTF-8, a `..` step, or over MAX_PATH_LENGTH) is answered 400, as nginx does.
+
 Plain functions, no Pelican.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 NOT_FOUND_PAGE = "404.html"
@@ -50,6 +54,9 @@ TEXT_TYPES = (
     "application/feed+json",
     "image/svg+xml",
 )
+# Far above any address the site writes, far below http.server's 64 KiB request line.
+MAX_PATH_LENGTH = 4096
+_CONTROL_CHARACTER = re.compile(rb"[\x00-\x1f\x7f]")
 _COMPILED = tuple((re.compile(pattern), media_type) for pattern, media_type in CONTENT_TYPES)
 
 
@@ -142,3 +149,23 @@ def nginx_site() -> str:
     for pattern, media_type in CONTENT_TYPES:
         lines.append(f'location ~ {pattern} {{ types {{ }} default_type "{media_type}"; }}')
     return "\n".join(lines) + "\n"
+
+
+def request_path_problem(request_line: str, target: str) -> str | None:
+    """Why a request (its line, without its CRLF, and the target in it, `/path?query` as sent)
+    cannot name a file of the site, in a few words, or None when it can. Checked before the
+    path is decoded and looked up; a control character anywhere in the line counts (some split
+    a line as white space, as Python's str.split does \\x1c to \\x1f)."""
+    if len(target) > MAX_PATH_LENGTH:
+        return f"path longer than {MAX_PATH_LENGTH} characters"
+    raw = request_line.encode("latin-1", errors="replace")  # http.server decodes the line as Latin-1
+    decoded = urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(target).path)
+    if _CONTROL_CHARACTER.search(raw) or _CONTROL_CHARACTER.search(decoded):
+        return "control character in path"
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return "path is not UTF-8"
+    if ".." in text.replace("\\", "/").split("/"):
+        return "'..' in path"
+    return None
