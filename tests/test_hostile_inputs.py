@@ -17,7 +17,7 @@ from newsdigest.build.errors import BuildFailed
 from newsdigest.content import document
 from newsdigest.content.model import MAX_STORY_BYTES
 
-from conftest import NEWSDIGEST, Site, tree
+from conftest import NEWSDIGEST, Site, run_cli, tree
 
 BUILD_SECONDS = 120  # a build of a few stories takes seconds: past this it hangs (a FIFO opened)
 STORY = "---\ntitle: Story\ndate: 2015-11-21T12:00:00-05:00\n---\n"
@@ -279,3 +279,14 @@ def test_whatever_is_in_the_content_folder_the_build_succeeds_or_fails_in_one_li
         assert tree(site.output) == before
 
     one_case()
+
+
+@pytest.mark.parametrize(
+    "command", [["ingest", "story.txt"], ["new", "A headline"], ["edition", "2015-11-21"], ["build"]]
+)
+def test_a_command_run_outside_the_project_says_so_in_one_line(tmp_path, command):
+    (tmp_path / "story.txt").write_text("A headline\n\nA body.\n", encoding="utf-8")
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "pelicanconf.py: no settings file here" in result.stderr.splitlines()[0], result.stderr

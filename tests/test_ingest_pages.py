@@ -354,6 +354,35 @@ def test_outsized_input_is_cut_and_the_cut_is_named(tmp_path):
     assert "| row 199 | 199 |" in body and "row 200" not in body
 
 
+def test_deep_lists_and_quotes_are_flattened_to_what_the_build_converts(tmp_path):
+    depth = 60
+    nested_list = "".join(f"<ul><li>level {level}" for level in range(depth)) + "</li></ul>" * depth
+    nested_quote = "<blockquote><p>quoted</p>" * depth + "</blockquote>" * depth
+    page = tmp_path / "deep.html"
+    page.write_text(
+        "<html><head><title>Readers ask why the lists go so deep</title>"
+        '<link rel="canonical" href="https://deep.example/story">'
+        '<meta property="article:published_time" content="2019-11-18T08:00:00+00:00"></head><body><article>'
+        "<h1>Readers ask why the lists go so deep</h1><p>"
+        + "A story paragraph that says something. " * 10
+        + "</p>"
+        + nested_list
+        + nested_quote
+        + "<p>"
+        + "The end of the story, told plainly. " * 10
+        + "</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("ingest", "--content", str(tmp_path / "content"), str(page))
+    assert result.returncode == 0, result.stderr
+    [path] = (tmp_path / "content").rglob("*.md")
+    body = frontmatter.parse(path.read_text(encoding="utf-8")).body
+    document.check_nesting(body)  # the build converts it: no BodyError
+    assert "level 0" in body and f"level {depth - 1}" in body  # flattened, nothing lost
+    assert any("nested over 32 levels deep flattened" in line for line in result.stderr.splitlines())
+
+
 def test_hostile_markup_never_reaches_the_markdown(tmp_path):
     page = tmp_path / "hostile.html"
     page.write_text(

@@ -26,6 +26,10 @@ class SettingsError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
+class SettingsFileError(Exception):
+    """A settings file that is not there or does not run: one line, naming it."""
+
+
 def setting(name: str, default, *, choices: tuple = (), minimum: float | None = None):
     """A dataclass field read from the setting `name` (a mutable default is copied for each instance)."""
     metadata = {"setting": name, "choices": tuple(choices), "minimum": minimum}

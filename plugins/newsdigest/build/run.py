@@ -28,7 +28,7 @@ from newsdigest.build.lock import BuildBusy, build_lock
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.search import remove_gathered
 from newsdigest.pelican_plugins.strict import stop_collecting
-from newsdigest.settings import SettingsError
+from newsdigest.settings import SettingsError, SettingsFileError
 from newsdigest.site.settings import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,15 @@ def load_settings(
         override["PATH"] = os.path.abspath(content)
     if output is not None:
         override["OUTPUT_PATH"] = os.path.abspath(output)
-    settings: dict[str, Any] = read_settings(os.fspath(settings_file), override=override)
+    path = os.fspath(settings_file)
+    if not os.path.isfile(path):
+        raise SettingsFileError(
+            f"{display_path(path)}: no settings file here (run newsdigest in the project's folder, or give --settings)"
+        )
+    try:
+        settings: dict[str, Any] = read_settings(path, override=override)
+    except Exception as error:  # a settings file is the curator's code: any error in it is named, in one line
+        raise SettingsFileError(unexpected_problem(error, display_path(path))) from error
     return settings
 
 
@@ -76,8 +84,10 @@ def build(
     problem (the traceback of an unforeseen error is logged at INFO, shown by `-v`)."""
     try:
         settings = load_settings(settings_file, content, output, overrides)
-    except Exception as error:  # a settings file that does not run: name it
-        raise _unforeseen(error, display_path(settings_file)) from error
+    except SettingsFileError as error:
+        logger.error("%s", error)
+        logger.info("the traceback, for developers:", exc_info=error.__cause__)
+        raise BuildFailed([str(error)]) from error
     try:
         return _build(settings, settings_file, wait, record_addresses)
     except (BuildFailed, BuildBusy):

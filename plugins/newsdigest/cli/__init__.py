@@ -14,6 +14,7 @@ import sys
 from newsdigest import __version__
 from newsdigest.cli import bench, build, edition, ingest, new, publish, serve
 from newsdigest.cli.exit_codes import EXIT_OK, EXIT_USAGE
+from newsdigest.settings import SettingsFileError
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return args.run(args)
+    except SettingsFileError as error:
+        print(f"newsdigest {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsdigest.content import safe_urls
+from newsdigest.content.document import MAX_NESTING
 from newsdigest.content.model import one_line
 from newsdigest.ingest.page_tree import FIGURE_KEY_PATTERN, Figure
 from newsdigest.ingest.story import Block, decode_entities, plain_text
@@ -96,10 +97,16 @@ def _image(figure: Figure) -> str:
 
 
 class _Writer:
-    def __init__(self, figures: dict[int, Figure], notes: list[str]):
+    def __init__(self, figures: dict[int, Figure], notes: list[str], quotes: int = 0):
         self.figures = figures
         self.notes = notes
+        self.quotes = quotes  # how many quotes this writer's blocks sit in
         self.blocks: list[Block] = []
+
+    def _flattened(self, what: str) -> None:
+        note = f"{what} nested over {MAX_NESTING} levels deep flattened"
+        if note not in self.notes:
+            self.notes.append(note)
 
     def add(self, block: Block | None) -> None:
         if block is not None and block.markdown.strip():
@@ -190,7 +197,11 @@ class _Writer:
             if line is None and not nested:
                 continue
             marker = f"{len(lines) + 1}. " if ordered else "- "
-            lines.append(f"{'    ' * depth}{marker}{line.markdown if line else ''}".rstrip())
+            # The build refuses a story nested deeper than MAX_NESTING: deeper items stay at the last level.
+            indent = min(depth, max(MAX_NESTING - 2 - self.quotes, 0))
+            if indent < depth:
+                self._flattened("lists")
+            lines.append(f"{'    ' * indent}{marker}{line.markdown if line else ''}".rstrip())
             texts.append(line.text if line else "")
             for block in nested:
                 lines[-1] += "\n" + block.markdown
@@ -198,7 +209,11 @@ class _Writer:
         return Block("\n".join(lines), one_line(" ".join(texts))) if lines else None
 
     def quote(self, element) -> None:
-        inner = _Writer(self.figures, self.notes)
+        if self.quotes >= MAX_NESTING - 2:  # the build refuses deeper nesting: the quote's text stays, unquoted
+            self._flattened("quotes")
+            self.container(element)
+            return
+        inner = _Writer(self.figures, self.notes, self.quotes + 1)
         if any(child.tag in ("p", "list", "quote", "table", "head") for child in element):
             inner.container(element)
         else:
