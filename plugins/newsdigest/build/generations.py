@@ -244,7 +244,7 @@ def keep_unchanged(staging: Path, live: Path | None, modes: SiteModes | None = N
     return changed, len(old_files.keys() - new_files.keys())
 
 
-def _exchange(first: Path, second: Path) -> bool:
+def exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
     try:
         rename = ctypes.CDLL(None, use_errno=True).renameat2
@@ -268,6 +268,6 @@ def switch(output: Path, generation: Path) -> None:
         return
     # The output path is a real folder (a site built before generations): swap it with the link
     # atomically where the system can, then it is an old generation like any other.
-    if not _exchange(link, output):
+    if not exchange(link, output):
         os.rename(output, link.with_name(f"{output.name}{GENERATION_MARK}{secrets.token_hex(6)}"))
         os.replace(link, output)

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdigest.build import stop_points
-from newsdigest.build.generations import _exchange as exchange_paths, remove_tree
+from newsdigest.build.generations import exchange as exchange_paths, remove_tree
 from newsdigest.workers import dying_with_parent
 
 GH_PAGES = "gh-pages"
