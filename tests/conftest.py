@@ -135,6 +135,10 @@ class Site:
         settings = {"CACHE_PATH": str(self.root / ".cache"), "RELATIVE_URLS": False, **FIXTURE_SETTINGS, **overrides}
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
+    def cli_options(self, settings: Path) -> list[str]:
+        """The command line's options that point a command at this site and `settings`."""
+        return ["--settings", str(settings), "--content", str(self.content), "--output", str(self.output)]
+
     def settings_file(self, **overrides) -> Path:
         """A settings file for the command line: the project's settings, this site's cache."""
         lines = [

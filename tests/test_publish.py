@@ -23,12 +23,7 @@ def publish(site: Site, *args: str, siteurl: str = SITEURL, env: dict | None = N
         [
             str(NEWSDIGEST),
             "publish",
-            "--settings",
-            str(settings),
-            "--content",
-            str(site.content),
-            "--output",
-            str(site.output),
+            *site.cli_options(settings),
             *args,
         ],
         cwd=site.root,

@@ -24,12 +24,7 @@ def publish_command(site: Site, destination: str) -> list[str]:
     return [
         str(NEWSDIGEST),
         "publish",
-        "--settings",
-        str(settings),
-        "--content",
-        str(site.content),
-        "--output",
-        str(site.output),
+        *site.cli_options(settings),
         "--to",
         destination,
     ]

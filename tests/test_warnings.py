@@ -32,12 +32,7 @@ def test_a_build_for_a_web_server_with_a_local_address_says_where_its_links_go(s
     settings = site.settings_file(SEARCH_ENABLED=False, SITEURL=siteurl, RELATIVE_URLS=False)
     result = run_cli(
         "build",
-        "--settings",
-        str(settings),
-        "--content",
-        str(site.content),
-        "--output",
-        str(site.output),
+        *site.cli_options(settings),
         cwd=site.root,
     )  # a process of its own: Pelican says a message once per process
     assert result.returncode == 0, result.stderr
@@ -51,12 +46,7 @@ def test_a_preview_or_a_real_address_builds_without_that_warning(site):
         settings = site.settings_file(SEARCH_ENABLED=False, **overrides)
         result = run_cli(
             "build",
-            "--settings",
-            str(settings),
-            "--content",
-            str(site.content),
-            "--output",
-            str(site.output),
+            *site.cli_options(settings),
             cwd=site.root,
         )
         assert result.returncode == 0 and "feeds, newsletters and sitemaps link to" not in result.stderr
