@@ -25,6 +25,7 @@ from pelican.settings import read_settings
 from newsdigest.build import cache, generations, inputs, record as build_state, stop_points
 from newsdigest.build.errors import BuildFailed, unexpected_problem
 from newsdigest.build.lock import BuildBusy, build_lock
+from newsdigest.content import drafts
 from newsdigest.paths import display_path
 from newsdigest.pelican_plugins.search import remove_gathered
 from newsdigest.pelican_plugins.strict import stop_collecting
@@ -78,6 +79,8 @@ def build(
 ) -> BuildResult:
     """Build the site; on any problem raise BuildFailed and leave `output` exactly as it was.
     While another build runs, wait for it, or raise BuildBusy when `wait` is false.
+    `overrides` may hold the commands' switches (newsdigest.content.drafts): SHOW_DRAFTS writes
+    drafts' pages under /drafts/, PUBLISHING fails the build on a story with nothing to read.
     `record_addresses`: save the record of published addresses in the content folder (a
     preview's rebuilds do not: the headlines typed on the way were never published).
     Whatever goes wrong, even what no check foresaw, raises BuildFailed with one line per
@@ -88,6 +91,8 @@ def build(
         logger.error("%s", error)
         logger.info("the traceback, for developers:", exc_info=error.__cause__)
         raise BuildFailed([str(error)]) from error
+    if settings.get(drafts.SHOW_DRAFTS):
+        settings.update(drafts.draft_addresses(settings))
     try:
         return _build(settings, settings_file, wait, record_addresses)
     except (BuildFailed, BuildBusy):

@@ -12,7 +12,7 @@ import logging
 import sys
 
 from newsdigest import __version__
-from newsdigest.cli import bench, build, edition, ingest, new, publish, serve
+from newsdigest.cli import bench, build, edition, ingest, new, publish, ready, serve
 from newsdigest.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from newsdigest.settings import SettingsFileError
 
@@ -34,7 +34,7 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    for command in (build, publish, serve, new, ingest, edition):
+    for command in (build, publish, serve, new, ready, ingest, edition):
         command.add_parser(commands)
 
     words = sys.argv[1:] if argv is None else argv

@@ -8,14 +8,17 @@ from newsdigest.cli import options
 from newsdigest.cli.exit_codes import EXIT_BUSY, EXIT_FAILED, EXIT_OK
 
 
-def build_site(args, settings_file: str):
-    """Build as `newsdigest build` does; returns the BuildResult, or the exit code of a build that failed."""
+def build_site(args, settings_file: str, switches: dict[str, bool] | None = None):
+    """Build as `newsdigest build` does, with the commands' `switches` (newsdigest.content.drafts);
+    returns the BuildResult, or the exit code of a build that failed."""
     from newsdigest.build.errors import BuildFailed
     from newsdigest.build.lock import BuildBusy
     from newsdigest.build.run import build
 
     try:
-        result = build(settings_file, content=args.content, output=args.output, wait=not args.no_wait)
+        result = build(
+            settings_file, content=args.content, output=args.output, overrides=switches, wait=not args.no_wait
+        )
     except BuildBusy as busy:
         print(f"newsdigest {args.command}: {busy}", file=sys.stderr)
         return EXIT_BUSY
@@ -37,9 +40,14 @@ def build_site(args, settings_file: str):
 def add_parser(commands) -> None:
     build = commands.add_parser("build", help="build the site atomically")
     options.add_build_options(build)
+    build.add_argument(
+        "--drafts", action="store_true", help="also write drafts' pages, under /drafts/ (a preview: never publish it)"
+    )
     build.set_defaults(run=run)
 
 
 def run(args) -> int:
-    result = build_site(args, args.settings)
+    from newsdigest.content.drafts import SHOW_DRAFTS
+
+    result = build_site(args, args.settings, {SHOW_DRAFTS: True} if args.drafts else None)
     return result if isinstance(result, int) else EXIT_OK

@@ -25,6 +25,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from newsdigest.build.run import load_settings
+    from newsdigest.content.drafts import PUBLISHING
     from newsdigest.deploy import targets
     from newsdigest.site.addresses.siteurl import unpublishable
 
@@ -48,7 +49,7 @@ def run(args) -> int:
     except targets.DeployError as error:
         print(f"newsdigest publish: {error}", file=sys.stderr)
         return EXIT_FAILED
-    result = build_site(args, args.settings)
+    result = build_site(args, args.settings, {PUBLISHING: True})  # a story with nothing to read fails it
     if isinstance(result, int):
         return result
     if target is None:

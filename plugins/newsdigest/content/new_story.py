@@ -1,6 +1,6 @@
 """`newsdigest new "Headline"`: the file of a story written by hand, with its front matter filled
-in (the date now in the site's zone, the slug that pins its address), like `hugo new`. Never
-overwrites a file. Plain functions, no Pelican.
+in (the date now in the site's zone, the slug that pins its address), like `hugo new`, as a
+draft (newsdigest.content.drafts). Never overwrites a file. Plain functions, no Pelican.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdigest.content import frontmatter, safe_urls
+from newsdigest.content.drafts import DRAFT
 from newsdigest.content.model import one_line, visible_text
 from newsdigest.content.slugs import MAX_SLUG_LENGTH, slugify
 
@@ -24,8 +25,9 @@ class NewStoryError(Exception):
 
 
 def front_matter(headline: str, moment: dt.datetime, slug: str, source: str = "", url: str = "") -> dict[str, object]:
+    """A draft (no build publishes it until `newsdigest ready`), with no empty note to publish by mistake."""
     fields = {"title": headline, "date": moment.isoformat(), "slug": slug, "source": source, "source_url": url}
-    return {**{key: value for key, value in fields.items() if value}, "tags": [], "note": ""}
+    return {"status": DRAFT, **{key: value for key, value in fields.items() if value}, "tags": []}
 
 
 def write_new_story(

@@ -12,6 +12,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest.build import record
+from newsdigest.content.drafts import DRAFTS_FOLDER
 from newsdigest.site import sitemaps
 from newsdigest.site.feeds import feed_siteurl
 
@@ -71,7 +72,12 @@ def write_site_files(pelican) -> None:
     for name, files in sorted(build.files_by_name().items()):
         for relative in files:
             relative = relative.replace(os.sep, "/")
-            if not relative.endswith(".html") or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP or relative in redirects:
+            if (
+                not relative.endswith(".html")
+                or relative.rsplit("/", 1)[-1] in NOT_IN_SITEMAP
+                or relative in redirects
+                or relative.startswith(DRAFTS_FOLDER)  # a preview's drafts: never for search engines
+            ):
                 continue
             url = relative[: -len("index.html")] if relative.endswith("index.html") else relative
             pages.append((f"{siteurl}/{url}", dates.pages.get(name, dates.moment)))

@@ -36,6 +36,7 @@ from watchfiles import DefaultFilter, watch
 from newsdigest.build.errors import BuildFailed
 from newsdigest.build.ignored_files import has_ignored_part
 from newsdigest.build.run import BuildResult, build, load_settings
+from newsdigest.content import drafts
 from newsdigest.paths import display_path
 from newsdigest.serve import edits as serve_edits
 from newsdigest.site.addresses import server_rules
@@ -121,7 +122,13 @@ def _rebuild(settings_file, content, output, changed: list[str]) -> BuildResult 
     result = None
     with _counting_problems() as counter:
         try:
-            result = build(settings_file, content=content, output=output, record_addresses=False)
+            result = build(
+                settings_file,
+                content=content,
+                output=output,
+                overrides={drafts.SHOW_DRAFTS: True},  # a curator previews drafts too, each under /drafts/
+                record_addresses=False,
+            )
             outcome = f"rebuilt: {result.rendered} pages rendered, {result.changed_files} files changed"
         except BuildFailed as failure:
             count = len(failure.problems)
