@@ -549,7 +549,7 @@ def test_the_editions_feed_carries_each_edition_as_its_newsletter(everything):
     for story in (STORIES["lead"], STORIES["french"]):
         assert f"Why it matters: {story['note']}" in text and story["subtitle"] in text and story["source"] in text
     assert text.index(STORIES["lead"]["title"]) < text.index(STORIES["french"]["title"])  # the lead first
-    assert calendar.timegm(siege.published_parsed) == instant(STORIES["lead"]["date"])
+    assert calendar.timegm(siege.published_parsed) == instant("2015-11-21T12:00:00-05:00")  # its day, at noon
 
 
 def test_feeds_say_the_site_language_and_each_story_its_own(everything):
@@ -603,12 +603,16 @@ def test_newsboat_loads_every_item_at_the_right_time(everything, tmp_path, fmt):
     mali = [name for name, story in STORIES.items() if "Mali" in story["tags"]]
     assert newsboat_items(everything.output / f"tags/mali/feed.{fmt}.xml", tmp_path / "mali") == expected(mali)
     editions = newsboat_items(everything.output / f"editions/feed.{fmt}.xml", tmp_path / "editions")
-    newest_by_day: dict[dt.date, int] = {}
+    zone = ZoneInfo("America/New_York")
+    newest_by_day: dict[dt.date, dt.datetime] = {}
     for story in STORIES.values():
-        day = dt.datetime.fromisoformat(story["date"]).astimezone(ZoneInfo("America/New_York")).date()
-        newest_by_day[day] = max(newest_by_day.get(day, 0), instant(story["date"]))
-    assert sorted(time for _, time in editions) == sorted(newest_by_day.values())
-    assert ("Mali under siege", instant(STORIES["lead"]["date"])) in editions
+        moment = dt.datetime.fromisoformat(story["date"]).replace(microsecond=0)
+        day = moment.astimezone(zone).date()
+        newest_by_day[day] = max(newest_by_day.get(day, moment), moment)
+    # Each edition is dated by its own day (noon, or its newest story when that came out earlier that day).
+    by_day = {day: int(feeds.edition_moment(day, newest, zone).timestamp()) for day, newest in newest_by_day.items()}
+    assert sorted(time for _, time in editions) == sorted(by_day.values())
+    assert ("Mali under siege", instant("2015-11-21T12:00:00-05:00")) in editions
 
 
 def test_updated_moves_only_when_the_story_says_it_changed(site):
@@ -641,7 +645,7 @@ def test_updated_moves_only_when_the_story_says_it_changed(site):
     assert "<updated>2015-11-22T08:30:00-05:00</updated>" in (site.output / "feeds/all.atom.xml").read_text()
     edition = feedparser.parse((site.output / "editions/feed.atom.xml").read_bytes()).entries[0]
     assert calendar.timegm(edition.updated_parsed) == corrected
-    assert calendar.timegm(edition.published_parsed) == instant("2015-11-21T17:01:00-05:00")
+    assert calendar.timegm(edition.published_parsed) == instant("2015-11-21T12:00:00-05:00")  # its own day
 
 
 # -- The plain functions behind them ----------------------------------------------------------

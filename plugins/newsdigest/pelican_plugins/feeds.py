@@ -9,6 +9,7 @@ story may pin its own with `guid:` in its front matter.
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 import logging
 import os
@@ -16,11 +17,13 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.generators import Generator
 
 from newsdigest.build import page_keys, record
+from newsdigest.content import model
 from newsdigest.site import feeds
 from newsdigest.site.addresses.siteurl import unpublishable
 from newsdigest.site.feeds import feed_siteurl
@@ -101,7 +104,15 @@ class FeedsGenerator(Generator):
         sitename = self.settings.get("SITENAME", "")
         publisher = feeds.Person(sitename, f"{siteurl}/") if sitename else None
         language = feeds.language_tag(self.settings.get("DEFAULT_LANG", "en"))
-        entries = EntryFactory(siteurl, read.feeds.summary_only, self.path, self.context.get("edition_newsletter"))
+        entries = EntryFactory(
+            siteurl,
+            read.feeds.summary_only,
+            self.path,
+            self.context.get("edition_newsletter"),
+            day=DayMoments(
+                model.site_timezone(self.settings.get("TIMEZONE")) or ZoneInfo("UTC"), read.feeds.date_only_hour
+            ),
+        )
         keyed = getattr(writer, "write_keyed", None)
         for feed_set in self.context["feed_sets"]:
             items = self._items(feed_set)[: read.feeds.max_items]
@@ -147,16 +158,43 @@ class FeedsGenerator(Generator):
             handle.write(data)
 
 
+@dataclass(frozen=True)
+class DayMoments:
+    """When feeds date a day without a time: DATE_ONLY_HOUR that day in the site's zone."""
+
+    timezone: dt.tzinfo
+    hour: int = feeds.Settings.date_only_hour
+
+    def of(self, day: dt.date) -> dt.datetime:
+        return feeds.day_moment(day, self.timezone, self.hour)
+
+    def edition(self, edition) -> dt.datetime:
+        """An edition's moment in feeds: its own day (feeds.edition_moment)."""
+        newest = max(self.published(story) for story in edition.articles)
+        return feeds.edition_moment(edition.date, newest, self.timezone, self.hour)
+
+    def published(self, article) -> dt.datetime:
+        """A story's publication moment in feeds: its date, or for a day alone that day's hour."""
+        return self.of(article.date.date()) if article.metadata.get(model.DATE_ONLY_KEY) else article.date
+
+    def updated(self, article) -> dt.datetime:
+        """A story's last change as its front matter states it (`modified`), never the clock."""
+        published = self.published(article)
+        modified = getattr(article, "modified", None)
+        return max(modified, published) if modified else published
+
+
 class EntryFactory:
     """Feed entries for stories (and editions), each built, and serialised in each format
     (`serialised`), once per process however many feeds hold it."""
 
-    def __init__(self, siteurl: str, summary_only: bool, content_path: str, newsletter=None):
+    def __init__(self, siteurl: str, summary_only: bool, content_path: str, newsletter=None, *, day: DayMoments):
         self.siteurl = siteurl
         self.domain = urlsplit(siteurl).hostname or "localhost"
         self.content_path = content_path
         self.summary_only = summary_only
         self.newsletter = newsletter  # edition -> its email.html (the editions plugin's edition_newsletter)
+        self.day = day  # when a day without a time is dated
         self._built: dict[int, feeds.Entry] = {}
         self.serialised = feeds.SerialisedEntries()
 
@@ -180,8 +218,8 @@ class EntryFactory:
             id=metadata.get("guid") or f"tag:{self.domain},{article.date:%Y-%m-%d}:{source_file}",
             title=article.title,
             link=link,
-            published=article.date,
-            updated=_updated(article),
+            published=self.day.published(article),
+            updated=self.day.updated(article),
             authors=feeds.credited(
                 [author.name for author in metadata.get("authors", [])], metadata.get("source", ""), source_page
             ),
@@ -198,15 +236,20 @@ class EntryFactory:
 
     def _edition(self, edition) -> feeds.Entry:
         """The edition as its newsletter: what a subscriber to the editions feed reads is what
-        the email carries (headlines, sources, standfirsts, notes), whatever FEED_SUMMARY_ONLY says."""
+        the email carries (headlines, sources, standfirsts, notes), whatever FEED_SUMMARY_ONLY says.
+
+        Dated by its own day (an edition is a day, not a moment: the stories it picks may be
+        years old), at DATE_ONLY_HOUR like a story dated by its day, or earlier that day when
+        its newest story is; updated when a story in it says it changed later."""
         link = self._absolute(edition.url)
         stories = edition.articles
+        published = self.day.edition(edition)
         return feeds.Entry(
             id=f"tag:{self.domain},{edition.date.isoformat()}:{edition.url}",
             title=edition.title,
             link=link,
-            published=max(story.date for story in stories),
-            updated=max(_updated(story) for story in stories),
+            published=published,
+            updated=max([published, *(self.day.updated(story) for story in stories)]),
             body_html=feeds.page_body_html(self.newsletter(edition), link),
             excerpt=_text(edition.intro or "") or "; ".join(story.title for story in stories),
         )
@@ -216,12 +259,6 @@ def _newsletter_inputs(items) -> list[str]:
     """What an edition's entry (its newsletter) shows of its stories beyond the front matter
     every page's key holds already: the fields lists leave out, such as the note."""
     return [page_keys.own_fields(story) for item in items for story in getattr(item, "articles", ())]
-
-
-def _updated(article):
-    """A story's last change as its front matter states it (`modified`), never the clock."""
-    modified = getattr(article, "modified", None)
-    return max(modified, article.date) if modified else article.date
 
 
 def _text(html: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from newsdigest.content import model
 from newsdigest.paths import display_path
 from newsdigest.site import presentation
 from newsdigest.site.feeds import feed_siteurl
@@ -50,6 +51,7 @@ class PresentationGenerator(Generator):
                         image_url=story.image_absolute,
                         section=section.name if section else "",
                         language=getattr(story, "lang", ""),
+                        date_only=bool(story.metadata.get(model.DATE_ONLY_KEY)),
                     )
                 )
             )

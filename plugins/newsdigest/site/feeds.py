@@ -52,6 +52,10 @@ class Settings(SettingsGroup):
     summary_only: bool = setting("FEED_SUMMARY_ONLY", False)  # True: note and standfirst only, no full text
     websub_hub: str | None = setting("FEED_WEBSUB_HUB", None)
     siteurl: str | None = setting("FEED_SITEURL", None)  # absolute base for feed links
+    # The hour of the site's day at which feeds date what has a day but no time (a story dated
+    # "2015-11-21", an edition): readers need a moment, and midnight reads as the day before in
+    # any zone west of the site's.
+    date_only_hour: int = setting("DATE_ONLY_HOUR", 12, choices=tuple(range(24)))
 
     def base_url(self, site_url: str | None) -> str:
         """The absolute base of feed links: FEED_SITEURL, else the site's address, else a local one."""
@@ -81,6 +85,24 @@ def whole_seconds(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment.isoformat()} has no UTC offset")
     return moment.replace(microsecond=0)
+
+
+def day_moment(day: dt.date, timezone: dt.tzinfo, hour: int = Settings.date_only_hour) -> dt.datetime:
+    """A day without a time as feeds date it: `hour` o'clock that day in `timezone`, with the
+    offset of that day (summer or winter time)."""
+    wall_clock = dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone)
+    return wall_clock.astimezone(dt.UTC).astimezone(timezone)  # an hour a clock change skips moves on
+
+
+def edition_moment(
+    day: dt.date, newest: dt.datetime, timezone: dt.tzinfo, hour: int = Settings.date_only_hour
+) -> dt.datetime:
+    """When feeds date the edition of `day` whose newest story came out at `newest`: that day at
+    `hour`, or that story's moment when it came out earlier the same day (so that an edition built
+    in the morning is not dated hours ahead), never another day's (a story picked from an older day
+    would date the edition before newer ones)."""
+    moment = day_moment(day, timezone, hour)
+    return min(moment, newest) if newest.astimezone(timezone).date() == day else moment
 
 
 def absolute_links(html: str, base_url: str) -> str:

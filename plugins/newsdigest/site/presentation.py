@@ -121,6 +121,7 @@ class ArticleFacts:
     image_url: str = ""
     section: str = ""
     language: str = ""
+    date_only: bool = False  # `published` is a day alone: said as a date, not midnight
 
 
 def news_article(article: ArticleFacts) -> dict:
@@ -129,14 +130,15 @@ def news_article(article: ArticleFacts) -> dict:
     story is what it is based on."""
     people = [{"@type": "Person", "name": name} for name in article.authors]
     original_publisher = {"@type": "Organization", "name": article.source} if article.source else None
+    published = (article.published.date() if article.date_only else article.published).isoformat()
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
         "url": article.url,
         "mainEntityOfPage": article.url,
-        "datePublished": article.published.isoformat(),
-        "dateModified": (article.modified or article.published).isoformat(),
+        "datePublished": published,
+        "dateModified": article.modified.isoformat() if article.modified else published,
         "publisher": {"@type": "Organization", "name": article.site_name},
     }
     if article.description:
