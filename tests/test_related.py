@@ -79,7 +79,8 @@ def test_article_page_lists_explicit_then_computed_related_stories(site, caplog)
     ]
     assert "A Story Nobody Wrote" in block and block.count("explicit reference") == 2
     assert "/2015/11/15/what-the-paris-attack-reveals-about-islamist-militants-in-france/" not in links[:2]
-    assert any("seed.md: related story not found: A Story Nobody Wrote" in r.message for r in caplog.records)
+    # a headline of a story the digest does not hold is normal (ingest copies the source's): no warning
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "A Story Nobody Wrote" in r.getMessage()]
     reveals = site.page("2015/11/21/what-the-bamako-hotel-attack-reveals-about-islamist-militants-in-mali/")
     assert "putin-calls-for-fight" in re.search(r'<section class="related".*?</section>', reveals, re.S).group(0)
 

@@ -17,17 +17,31 @@ calls them and remembers what it computed once per build.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from newsdigest.content import drafts
 from newsdigest.content.model import OWN_PAGE_KEYS
 from newsdigest.digests import digest
 
-# Settings that do not shape what is written.
-SETTINGS_NOT_IN_KEYS = ("OUTPUT_PATH", "PATH", "CACHE_PATH", "NEWSDIGEST_WORKERS")
+# Settings that do not shape what is written. Where drafts' pages go is in their own keys (their
+# names), and no other page shows a draft: a preview with drafts and a build without them share
+# every other page.
+SETTINGS_NOT_IN_KEYS = (
+    "OUTPUT_PATH",
+    "PATH",
+    "CACHE_PATH",
+    "NEWSDIGEST_WORKERS",
+    drafts.SHOW_DRAFTS,
+    drafts.PUBLISHING,
+    *drafts.DRAFT_ADDRESS_SETTINGS,
+)
 
 _MAX_DEPTH = 6
+# Pelican's links to files of the content folder in a body: {static}/images/x.jpg, |attach|x.pdf…
+_CONTENT_LINK = re.compile(r"[{|](?:static|attach|filename)[}|]([^\"'<>\s)]+)")
 
 
 def stable_repr(value: object, depth: int = 0) -> str:
@@ -115,6 +129,23 @@ def site_key(
     listings (`listing(url, listing key)` of every item, in order)."""
     shaping = {key: value for key, value in settings.items() if key not in SETTINGS_NOT_IN_KEYS}
     return digest(code, stable_repr(shaping), stable_repr(build_moment), theme, side_files, *listings)
+
+
+def static_files_shown(content_root: Path, items: Iterable[Any]) -> str:
+    """What pages take from the content folder's static files (content/images/…), as text: the
+    size of each story's local lead image, and whether each file a body links to ({static}…) is
+    there. The files themselves are copied, not rendered: one that no page shows changes nothing."""
+    images: set[tuple[str, int | None, int | None]] = set()
+    links: set[tuple[str, bool]] = set()
+    for item in items:
+        image = getattr(item, "lead_image", None)
+        if image is not None and image.local:
+            images.add((image.src, image.width, image.height))
+        folder = Path(item.source_path).parent
+        for target in _CONTENT_LINK.findall(getattr(item, "_content", None) or ""):
+            path = content_root / target.lstrip("/") if target.startswith("/") else folder / target
+            links.add((target, path.exists()))
+    return stable_repr([sorted(images, key=str), sorted(links)])
 
 
 def listing(url: str, key: str) -> str:

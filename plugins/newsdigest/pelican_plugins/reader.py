@@ -21,7 +21,7 @@ from pelican.readers import BaseReader
 from newsdigest.build import page_keys, record, stop_points
 from newsdigest.build.cache import DOCUMENTS, BuildCache, code_fingerprint, store_path
 from newsdigest.build.ignored_files import files_under
-from newsdigest.content import document, frontmatter, model as content_model
+from newsdigest.content import alt_text, document, drafts, frontmatter, model as content_model
 from newsdigest.content.slugs import slugify
 from newsdigest.digests import digest
 from newsdigest.paths import display_path
@@ -115,6 +115,9 @@ class FrontMatterMarkdownReader(BaseReader):
             return self._reject(self._located(shown, loaded, error))
         for warning in warnings:
             logger.warning("%s", self._located(shown, loaded, warning))
+        _warn_of_missing_alt_text(shown, loaded)
+        if self._is_empty_story(source_path, story, loaded):
+            return self._reject(f"{shown}: empty body: nothing to publish (write it, or mark it `status: draft`)")
         size = os.path.getsize(source_path)
         if size > content_model.LARGE_STORY_BYTES:
             logger.warning(
@@ -144,6 +147,7 @@ class FrontMatterMarkdownReader(BaseReader):
         result = story.to_metadata()
         if story.status == content_model.GONE:  # published nowhere, like a draft; its addresses answer 410
             result["status"], result[content_model.GONE] = "draft", True
+            result["save_as"] = ""  # never written, not even in a preview that shows drafts
         result["slug"] = slugify(story.slug or story.title)
         if story.slug is not None:
             result["explicit_slug"] = True
@@ -155,6 +159,15 @@ class FrontMatterMarkdownReader(BaseReader):
         if story.summary is not None and summary_html is not None:
             result["summary"] = summary_html
         return result
+
+    def _is_empty_story(self, source_path: str, story: content_model.Story, loaded: document.Document) -> bool:
+        """A story `publish` would put before readers (no draft) with no body to read."""
+        return (
+            bool(self.settings.get(drafts.PUBLISHING))
+            and story.status not in (drafts.DRAFT, content_model.GONE)
+            and not self._is_page(source_path)
+            and not loaded.body_html.strip()
+        )
 
     def _is_page(self, source_path: str) -> bool:
         relative = os.path.relpath(source_path, self.settings["PATH"])
@@ -168,11 +181,26 @@ class FrontMatterMarkdownReader(BaseReader):
         return "", {"status": "skip"}
 
 
+def _warn_of_missing_alt_text(shown: str, loaded: document.Document) -> None:
+    problem = alt_text.missing_alt_text(loaded.metadata, loaded.body_html)
+    if problem:
+        logger.warning("%s: %s", shown, problem)
+
+
+def _not_pelicans_alt_check(log_record: logging.LogRecord) -> bool:
+    """Pelican warns of every image with an empty alt, the source's in an ingested story too, one
+    line per image: alt_text says it once per story, of the curator's own images only."""
+    return not str(log_record.msg).startswith("Empty alt attribute")
+
+
 def add_reader(readers):
     for extension in FrontMatterMarkdownReader.file_extensions:
         readers.reader_classes[extension] = FrontMatterMarkdownReader
 
 
 def register():
+    pelican_readers_log = logging.getLogger("pelican.readers")
+    if _not_pelicans_alt_check not in pelican_readers_log.filters:
+        pelican_readers_log.addFilter(_not_pelicans_alt_check)
     signals.initialized.connect(warm_documents)
     signals.readers_init.connect(add_reader)

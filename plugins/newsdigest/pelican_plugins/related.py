@@ -72,19 +72,16 @@ class RelatedGenerator(Generator):
         ranking = self._ranking([_document(article) for article in articles], settings)
         index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles], settings.title_match)
         names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
+        elsewhere = 0  # references to stories the digest does not hold: normal, not a problem
         for row, article in enumerate(articles):
-            chosen: list[RelatedStory] = []
-            for reference in getattr(article, "related_references", None) or []:
-                found = index.find(reference)
-                if found is None or found == row:
-                    logger.warning("%s: related story not found: %s", display_path(article.source_path), reference)
-                    chosen.append(
-                        RelatedStory(
-                            None, 0.0, "explicit reference", text=reference, url=safe_urls.web_url(reference) or ""
-                        )
-                    )
-                elif all(item.article is not articles[found] for item in chosen):
-                    chosen.append(RelatedStory(articles[found], 1.0, "explicit reference"))
+            chosen, slips, unmatched = _explicit(article, row, articles, index)
+            if slips:
+                logger.warning(
+                    "%s: related: %s (correct the headline, or keep it if it names a story not in the digest)",
+                    display_path(article.source_path),
+                    "; ".join(slips),
+                )
+            elsewhere += unmatched - len(slips)
             for neighbour in ranking.neighbours[row]:
                 if len(chosen) >= settings.max_related:
                     break
@@ -93,6 +90,11 @@ class RelatedGenerator(Generator):
                     chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names, settings)))
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
+        if elsewhere:
+            logger.info(
+                "%d related: headlines name stories not in the digest (shown as text; they link once ingested)",
+                elsewhere,
+            )
 
     def _ranking(self, documents: list[related.StoryText], settings: related.Settings) -> related.Ranking:
         """The previous build's ranking when no headline, standfirst, body, tag or date changed
@@ -116,6 +118,34 @@ class RelatedGenerator(Generator):
                 cache.prune(RELATED_WORDS)
             cache.prune(RELATED_RANKING)
         return ranking
+
+
+def _explicit(
+    article, row: int, articles: list, index: related.TitleIndex
+) -> tuple[list[RelatedStory], list[str], int]:
+    """The story's own "Related:" references as RelatedStory, the likely typos among those that
+    match no story ("'X' is not a headline here: did you mean 'Y'?"), and how many match none.
+
+    Ingest copies the source page's related headlines, which match only once the curator ingests
+    those stories too: an unmatched reference is normal, and is shown as text. One close to a
+    headline of the digest is a slip worth a warning."""
+    chosen: list[RelatedStory] = []
+    slips: list[str] = []
+    unmatched = 0
+    for reference in getattr(article, "related_references", None) or []:
+        found = index.find(reference)
+        if found == row:
+            slips.append(f"{str(reference)!r} is this story's own headline")
+        if found is None or found == row:
+            unmatched += 1
+            near = index.nearest(reference) if found is None else None
+            if near is not None and near != row:
+                slips.append(f"{str(reference)!r} is not a headline here: did you mean {articles[near].title!r}?")
+            url = safe_urls.web_url(reference) or ""
+            chosen.append(RelatedStory(None, 0.0, "explicit reference", text=reference, url=url))
+        elif all(item.article is not articles[found] for item in chosen):
+            chosen.append(RelatedStory(articles[found], 1.0, "explicit reference"))
+    return chosen, slips, unmatched
 
 
 def _checked(ranking: related.Ranking, count: int) -> related.Ranking:

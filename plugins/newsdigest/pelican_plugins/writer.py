@@ -29,6 +29,7 @@ import logging
 import os
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import jinja2
 from pelican import signals
@@ -187,16 +188,19 @@ class SiteWriter(Writer):
                 build_moment=context.get("build_moment"),
                 theme=tree_digest(settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", []), ignore=ignore),
                 # content files that are neither stories nor pages (tags.yml, edition intros…)
-                # (the address record is not one: the build writes it, and its pages have keys of their own)
+                # (the address record is not one: the build writes it, and its pages have keys of their own;
+                # nor are static files, which are copied: pages only show what static_files_shown reads)
                 side_files=tree_digest(
                     settings["PATH"],
                     ignore=ignore,
                     skip=[
                         *settings.get("ARTICLE_PATHS", []),
                         *settings.get("PAGE_PATHS", []),
+                        *settings.get("STATIC_PATHS", []),
                         *filter(None, [self.build.settings.addresses.record_file]),
                     ],
-                ),
+                )
+                + page_keys.static_files_shown(Path(settings["PATH"]), _content_items(context)),
                 listings=[
                     page_keys.listing(
                         item.url, listing_keys.get(item.source_path) or page_keys.listing_key(item.metadata)

@@ -45,6 +45,9 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 COMMUNITY_SEED = 1
 SHORTLIST_EXTRA = 15  # candidates scored beyond the shown count
 _WORD = re.compile(r"[^\W_]{2,}")
+# An unmatched "Related:" headline this close to a story's (fuzz.ratio, 0-100) is likely a typo for
+# it; one further off names a story the digest does not hold (ingest copies the source's own).
+NEAR_MISS = 75.0
 
 
 def normalise_title(title: str) -> str:
@@ -98,6 +101,15 @@ class TitleIndex:
         if not key or not self._normalised:
             return None
         match = process.extractOne(key, self._normalised, scorer=fuzz.ratio, score_cutoff=self.threshold)
+        return match[2] if match else None
+
+    def nearest(self, reference: str, cutoff: float = NEAR_MISS) -> int | None:
+        """The story whose headline `reference` comes closest to, when it is close enough to be a
+        typo for it (`find` found none): a curator's slip, not another site's headline."""
+        key = normalise_title(reference)
+        if not key or not self._normalised:
+            return None
+        match = process.extractOne(key, self._normalised, scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[2] if match else None
 
 
