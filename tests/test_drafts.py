@@ -1,8 +1,10 @@
+
 """Drafts stay drafts: `newsdigest new` writes `status: draft`; no build without drafts, and no
 publish, puts one anywhere a reader or a search engine finds it; `serve` and `build --drafts`
 show it under /drafts/ with a banner; `newsdigest ready FILE` publishes it; `publish` refuses a
 story with nothing to read, naming it, and deploys nothing."""
 
+import re
 import subprocess
 
 from newsdigest.content import frontmatter
@@ -62,6 +64,7 @@ def test_build_drafts_and_serve_show_a_draft_under_drafts_with_a_banner_and_nowh
     page = site.page("drafts/2015/11/21/mali-draft/")
     assert '<p class="draft-banner" role="note"><strong>Draft</strong>' in page
     assert '<meta name="robots" content="noindex">' in page
+    assert re.search(r"\b[1-9]\d* min read", page), "the draft's page shows its reading time, as it will once published"
     assert files_naming_the_draft(site.output) == ["drafts/2015/11/21/mali-draft/index.html"]
     assert "draft-banner" not in site.page("2015/11/21/published/")
 

@@ -27,34 +27,40 @@ class PresentationGenerator(Generator):
         siteurl = feed_siteurl(self.settings)
         content_root = Path(self.path)
         for position, story in enumerate(stories):
-            story.reading_minutes = presentation.reading_minutes(story._content or "")
-            story.age_years = presentation.whole_years_between(story.date, moment)
             story.next_story = stories[position - 1] if position > 0 else None  # newer
             story.previous_story = stories[position + 1] if position + 1 < len(stories) else None  # older
-            story.lead_image, problem = presentation.lead_image(story.metadata, content_root)
-            if problem:
-                logger.warning("%s: %s", display_path(story.source_path), problem)
-            story.image_absolute = story.lead_image.absolute(siteurl) if story.lead_image else ""
-            section = getattr(story, "section_term", None)
-            story.json_ld = presentation.json_ld(
-                presentation.news_article(
-                    presentation.ArticleFacts(
-                        headline=story.title,
-                        url=f"{siteurl}/{story.url}",
-                        published=story.date,
-                        modified=getattr(story, "modified", None),
-                        site_name=self.settings.get("SITENAME", ""),
-                        description=getattr(story, "subtitle", ""),
-                        authors=[author.name for author in story.metadata.get("authors", [])],
-                        source=getattr(story, "source", ""),
-                        source_url=getattr(story, "source_url", ""),
-                        image_url=story.image_absolute,
-                        section=section.name if section else "",
-                        language=getattr(story, "lang", ""),
-                        date_only=bool(story.metadata.get(model.DATE_ONLY_KEY)),
-                    )
+            self._present(story, moment, siteurl, content_root)
+        for draft in self.context.get("drafts", []):  # shown by serve and build --drafts: the same page, unlisted
+            draft.next_story = draft.previous_story = None
+            self._present(draft, moment, siteurl, content_root)
+
+    def _present(self, story, moment, siteurl: str, content_root: Path) -> None:
+        story.reading_minutes = presentation.reading_minutes(story._content or "")
+        story.age_years = presentation.whole_years_between(story.date, moment)
+        story.lead_image, problem = presentation.lead_image(story.metadata, content_root)
+        if problem:
+            logger.warning("%s: %s", display_path(story.source_path), problem)
+        story.image_absolute = story.lead_image.absolute(siteurl) if story.lead_image else ""
+        section = getattr(story, "section_term", None)
+        story.json_ld = presentation.json_ld(
+            presentation.news_article(
+                presentation.ArticleFacts(
+                    headline=story.title,
+                    url=f"{siteurl}/{story.url}",
+                    published=story.date,
+                    modified=getattr(story, "modified", None),
+                    site_name=self.settings.get("SITENAME", ""),
+                    description=getattr(story, "subtitle", ""),
+                    authors=[author.name for author in story.metadata.get("authors", [])],
+                    source=getattr(story, "source", ""),
+                    source_url=getattr(story, "source_url", ""),
+                    image_url=story.image_absolute,
+                    section=section.name if section else "",
+                    language=getattr(story, "lang", ""),
+                    date_only=bool(story.metadata.get(model.DATE_ONLY_KEY)),
                 )
             )
+        )
 
 
 def presentation_generator(pelican):
