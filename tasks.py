@@ -54,8 +54,9 @@ EVERY_CORE = "-n auto --dist loadfile"
 # The fast tier leaves out the tests pyproject.toml marks as browser or slow.
 FAST_TIER = '-m "not browser and not slow"'
 # The whole suite: every test but those marked serial on every core, then the serial ones (they
-# need the machine to themselves: kills and interrupts, timings, benchmarks) one at a time.
-RUNS = (("on every core", '-m "not serial"', EVERY_CORE), ("serial", "-m serial", ""))
+# need the machine to themselves: kills and interrupts, timings, benchmarks) one at a time. The
+# screenshots taken for a person to look at (marked review) are `invoke screenshots`, not tests.
+RUNS = (("on every core", '-m "not serial and not review"', EVERY_CORE), ("serial", '-m "serial and not review"', ""))
 NO_TESTS_COLLECTED = 5  # pytest's exit code for a run that selects no test: not a failure
 
 
@@ -94,6 +95,14 @@ def test(c, args="", fast=False):
         print(f"skipped {count}: {reason}")
     if failed:
         raise Exit(code=1)
+
+
+@task
+def screenshots(c):
+    """Screenshots of every page type at 360 and 1280 px, light and dark, into tests/artifacts/,
+    for a person to look at before calling a page done."""
+    c.run(f"{BIN / 'python'} -m pytest -m review -p no:cacheprovider tests/test_browser.py", pty=False)
+    print(f"screenshots in {ROOT / 'tests/artifacts'}")
 
 
 def _duration(seconds: float) -> str:

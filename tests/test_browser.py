@@ -242,6 +242,7 @@ def test_no_horizontal_scroll_on_a_phone(page, base_url, name):
     assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll at 360px"
 
 
+@pytest.mark.review
 def test_screenshots_of_every_page_type_for_review(browser, base_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for scheme in SCHEMES:

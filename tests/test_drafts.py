@@ -1,4 +1,3 @@
-
 """Drafts stay drafts: `newsdigest new` writes `status: draft`; no build without drafts, and no
 publish, puts one anywhere a reader or a search engine finds it; `serve` and `build --drafts`
 show it under /drafts/ with a banner; `newsdigest ready FILE` publishes it; `publish` refuses a

@@ -255,7 +255,7 @@ def _plant(folder: Path, name: str, kind: str, data: bytes) -> None:
 @pytest.mark.slow
 def test_whatever_is_in_the_content_folder_the_build_succeeds_or_fails_in_one_line_problems(tmp_path_factory):
     @hypothesis_settings(
-        max_examples=25,
+        max_examples=15,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
