@@ -15,11 +15,12 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: build lint test check serve ingest bench clean publish lock
 
+# pip twice quiet: only its errors, so that a first `make build` shows what newsdigest says.
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet --require-hashes -r $(LOCK)
-	$(VENV)/bin/pip install --quiet --no-deps -e .
+	$(VENV)/bin/pip install --quiet --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --quiet --require-hashes -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --quiet --no-deps -e .
 	$(VENV)/bin/pip check  # fails on a dependency pyproject.toml names and the lock lacks: run make lock
 	touch $(STAMP)
 
