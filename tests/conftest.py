@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,19 @@ def site(tmp_path) -> Site:
 def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
     """Run the installed `newsdigest` command as a user would."""
     return subprocess.run([str(NEWSDIGEST), *args], cwd=cwd or ROOT, capture_output=True, text=True, check=check)
+
+
+def drip(handler, content_type: str, byte: bytes, seconds: int) -> None:
+    """Answer a test server's request with a 100,000-byte body promised and one byte sent a second
+    for `seconds`: every read returns in time, the whole never; stops when the client gives up."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    try:
+        for _ in range(seconds):
+            handler.wfile.write(byte)
+            handler.wfile.flush()
+            time.sleep(1)
+    except OSError:  # the client gave up
+        pass

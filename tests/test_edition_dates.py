@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from test_feeds import expected_warning, load_feed_validator, newsboat, newsboat_items
+from test_feeds import assert_valid_feeds, newsboat, newsboat_items
 
 from newsdigest.settings import SettingsError
 from newsdigest.site import feeds
@@ -165,7 +165,6 @@ def test_pages_show_a_day_alone_without_a_time(dated):
 
 
 def test_every_feed_of_editions_and_days_alone_has_no_error_in_the_w3c_validator(dated):
-    validate = load_feed_validator().validate
     files = sorted(dated.output.rglob("*.xml"))
     files = [path for path in files if path.name.endswith((".rss.xml", ".atom.xml"))]
     assert {path.relative_to(dated.output).as_posix() for path in files} >= {
@@ -174,12 +173,7 @@ def test_every_feed_of_editions_and_days_alone_has_no_error_in_the_w3c_validator
         "feeds/all.rss.xml",
         "tags/days/feed.atom.xml",
     }
-    for path in files:
-        relative = path.relative_to(dated.output).as_posix()
-        errors, events = validate(str(path), f"{SITEURL}/{relative}")
-        assert not errors, f"{relative}: {[(type(e).__name__, e.params) for e in errors]}"
-        noticed = [(type(event).__name__, event.params) for event in events if not expected_warning(event)]
-        assert not noticed, f"{relative}: {noticed}"
+    assert_valid_feeds(files, dated.output)
 
 
 def test_the_hour_is_a_setting_and_a_clock_change_never_hides_it():

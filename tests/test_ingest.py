@@ -18,7 +18,7 @@ from newsdigest.content import frontmatter
 from newsdigest.ingest import Options, forget, ingest
 from newsdigest_bench.ingest import aeb_quality
 
-from conftest import AEB, BBC, ROOT, SEED, require_shared, run_cli
+from conftest import AEB, BBC, ROOT, SEED, drip, require_shared, run_cli
 
 SEED_TITLE = "Putin Calls for Fight Against 'Global Terror' as Mali Hunts Suspects in Deadly Hotel Siege"
 
@@ -486,17 +486,7 @@ class _TricklingHandler(http.server.BaseHTTPRequestHandler):
     """Promises a page, then sends it one byte a second: every read returns in time, the whole never."""
 
     def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", "100000")
-        self.end_headers()
-        try:
-            for _ in range(600):
-                self.wfile.write(b"<")
-                self.wfile.flush()
-                time.sleep(1)
-        except OSError:  # the client gave up
-            pass
+        drip(self, "text/html", b"<", seconds=600)
 
     def log_message(self, *args):
         pass

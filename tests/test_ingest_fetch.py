@@ -13,7 +13,7 @@ import pytest
 
 from newsdigest.ingest import Options, ingest, reading
 
-from conftest import run_cli
+from conftest import drip, run_cli
 
 PAGE = (
     '<html><head><meta property="og:title" content="Local page story">'
@@ -44,17 +44,7 @@ class _Server(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         else:
-            self.send_response(200)
-            self.send_header("Content-Type", "image/jpeg")
-            self.send_header("Content-Length", "100000")
-            self.end_headers()
-            try:
-                for _ in range(40):
-                    self.wfile.write(b"\xff")
-                    self.wfile.flush()
-                    time.sleep(1)
-            except OSError:  # the client gave up
-                pass
+            drip(self, "image/jpeg", b"\xff", seconds=40)
 
     def log_message(self, *args):
         pass

@@ -98,15 +98,14 @@ class TitleIndex:
         key = normalise_title(reference)
         if key in self._by_title:
             return self._by_title[key]
-        if not key or not self._normalised:
-            return None
-        match = process.extractOne(key, self._normalised, scorer=fuzz.ratio, score_cutoff=self.threshold)
-        return match[2] if match else None
+        return self._closest(key, self.threshold)
 
     def nearest(self, reference: str, cutoff: float = NEAR_MISS) -> int | None:
         """The story whose headline `reference` comes closest to, when it is close enough to be a
         typo for it (`find` found none): a curator's slip, not another site's headline."""
-        key = normalise_title(reference)
+        return self._closest(normalise_title(reference), cutoff)
+
+    def _closest(self, key: str, cutoff: float) -> int | None:
         if not key or not self._normalised:
             return None
         match = process.extractOne(key, self._normalised, scorer=fuzz.ratio, score_cutoff=cutoff)
