@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from newsdigest.content import model, safe_urls
+from newsdigest.ingest import html_page
 from newsdigest.site import feeds
 
 HOSTILE = [
@@ -100,3 +101,17 @@ def test_a_tag_image_that_is_no_address_is_left_out_with_a_warning_naming_the_fi
     page = site.page("tags/mali/")
     assert "West Africa." in page and "javascript:" not in page
     assert any("tags.yml" in record.getMessage() and "image" in record.getMessage() for record in caplog.records)
+
+
+def test_a_malformed_link_on_a_page_is_dropped_and_the_page_still_ingests():
+    assert safe_urls.joined_web_url("https://news.example/a/", "http://[ccpa-preferences]/") is None
+    assert safe_urls.joined_web_url("https://news.example/a/", "../b?x=1") == "https://news.example/b?x=1"
+    page = (
+        "<html><head><title>Council backs the new bridge</title></head><body><article>"
+        "<h1>Council backs the new bridge</h1>"
+        + "<p>The council voted on Tuesday to build the bridge across the river, ending a long dispute.</p>" * 3
+        + '<p>Read <a href="http://[ccpa-preferences]/">your privacy choices</a> here.</p></article></body></html>'
+    )
+    story = html_page.parse(page, "https://news.example/a/bridge")
+    assert "privacy choices" in story.body
+    assert "ccpa-preferences" not in story.body

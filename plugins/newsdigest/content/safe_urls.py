@@ -9,7 +9,7 @@ with control characters hiding its scheme) is refused. Plain functions, no Pelic
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 WEB_SCHEMES = ("http", "https")
 # Browsers drop ASCII tab and newlines inside URLs and ignore leading control characters and
@@ -32,6 +32,15 @@ def web_url(value: object) -> str | None:
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         return None
     return text
+
+
+def joined_web_url(base: str, reference: str) -> str | None:
+    """`reference` resolved against `base` as a web address, or None: a malformed one
+    ("http://[ccpa-preferences]/") is no address at all."""
+    try:
+        return web_url(urljoin(base, reference))
+    except ValueError:
+        return None
 
 
 def site_path(value: object) -> str | None:

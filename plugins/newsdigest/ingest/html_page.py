@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -146,7 +146,7 @@ def _day(moment: moments.Moment) -> dt.date:
 def _take_lead_image(story: Story, image: LeadImage, page_url: str, figures: dict[int, Figure]) -> None:
     """The page's declared lead image to the front matter, with alt text, credit and caption from
     the declaration or from the same image's figure in the body."""
-    url = safe_urls.web_url(urljoin(page_url, image.url)) if image.url else None
+    url = safe_urls.joined_web_url(page_url, image.url) if image.url else None
     if url is None:
         return
     figure = next((figure for figure in figures.values() if _same_image(figure.url, url)), Figure(url=url))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import lxml.etree
 
@@ -105,8 +104,8 @@ def base_url(tree, page_url: str | None) -> str:
     """The address relative links are resolved against: <base href>, else the page's own."""
     for base in tree.iter("base"):
         href = (base.get("href") or "").strip()
-        if href:
-            return urljoin(page_url or "", href)
+        if href and (joined := safe_urls.joined_web_url(page_url or "", href)):
+            return joined
     return page_url or ""
 
 
@@ -174,7 +173,7 @@ def _resolve_links(tree, base: str, page: PreparedPage) -> None:
         if link.getparent() is None:
             continue
         href = (link.get("href") or "").strip()
-        url = safe_urls.web_url(urljoin(base, href)) if href and not href.startswith("#") else None
+        url = safe_urls.joined_web_url(base, href) if href and not href.startswith("#") else None
         if href and furniture.is_furniture_link(url or href):
             _drop(link)
             continue
@@ -357,7 +356,7 @@ def _real_source(image) -> str:
 
 def _key_image(image, base: str, page: PreparedPage, caption: str, credit: str) -> None:
     source = _real_source(image)
-    url = safe_urls.web_url(urljoin(base, source)) if source else None
+    url = safe_urls.joined_web_url(base, source) if source else None
     tracking_pixel = image.get("width") in ("0", "1") or image.get("height") in ("0", "1")
     if url is not None and furniture.is_furniture_image(url, image.get("alt") or ""):
         url = None

@@ -1,0 +1,188 @@
+"""The boilerplate benchmark (../shared/corpora/boilerplate, 506 real pages in many languages):
+passages a clean extraction keeps and furniture it drops, scored by the published method of
+the trafilatura project, for our stories and, in the same run, for plain `trafilatura.extract`
+with that project's benchmark settings; and bylines against the 279 pages that have one.
+
+A helper of `newsdigest bench ingest`, not a benchmark of its own (it defines no `run`).
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+from trafilatura.settings import DEFAULT_CONFIG
+
+from newsdigest.ingest import IngestError, html_page, reading
+from newsdigest.ingest.story import safe_markdown
+from newsdigest_bench.corpus import DEFAULT_BBC
+
+DEFAULT_BOILERPLATE = DEFAULT_BBC.parent / "boilerplate"
+_SPACE = re.compile(r"\s+")
+_AUTHOR_SPLIT = re.compile(r"\s*;\s*")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    data: bytes
+    keep: tuple[str, ...]
+    drop: tuple[str, ...]
+    byline: tuple[str, ...] | None  # the expected authors, where the corpus gives them
+
+
+@dataclass
+class Counts:
+    """The published method's four counts, summed over pages."""
+
+    true_positive: int = 0
+    false_negative: int = 0
+    false_positive: int = 0
+    true_negative: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def add(self, page: Page, text: str | None) -> None:
+        if text is None:
+            self.failed.append(page.name)
+            text = ""
+        text = normalised(text)
+        for passage in page.keep:
+            found = normalised(passage) in text
+            self.true_positive += found
+            self.false_negative += not found
+        for passage in page.drop:
+            found = normalised(passage) in text
+            self.false_positive += found
+            self.true_negative += not found
+
+    @property
+    def precision(self) -> float:
+        return self.true_positive / max(self.true_positive + self.false_positive, 1)
+
+    @property
+    def recall(self) -> float:
+        return self.true_positive / max(self.true_positive + self.false_negative, 1)
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.precision * self.recall / max(self.precision + self.recall, 1e-9)
+
+
+def normalised(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def pages(folder: Path = DEFAULT_BOILERPLATE) -> Iterator[Page]:
+    annotations = json.loads((folder / "annotations.json").read_text(encoding="utf-8"))
+    for name, entry in sorted(annotations.items()):
+        author = entry.get("author")  # "A; B", or a list of names
+        if isinstance(author, str):
+            author = _AUTHOR_SPLIT.split(author.strip())
+        yield Page(
+            name=name,
+            url=entry.get("url", ""),
+            data=gzip.decompress((folder / "html" / f"{name}.gz").read_bytes()),
+            keep=tuple(entry.get("with", ())),
+            drop=tuple(entry.get("without", ())),
+            byline=tuple(name.strip() for name in author) if author else None,
+        )
+
+
+@dataclass(frozen=True)
+class Ours:
+    """What a reader sees of one page ingested as a story, and who it credits."""
+
+    text: str | None
+    authors: tuple[str, ...]
+
+
+def ours(page: Page) -> Ours:
+    from newsdigest_bench.ingest import shown_text  # one renderer for every benchmark of ingest
+
+    try:
+        story = html_page.parse(reading.decode(page.data), page.url or None)
+    except IngestError:
+        return Ours(None, ())
+    body = shown_text("\n\n".join(safe_markdown(paragraph) for paragraph in story.paragraphs))
+    return Ours("\n".join([story.title, story.subtitle, body]), tuple(story.authors))
+
+
+def benchmark_config():
+    """trafilatura's own evaluation settings: no minimum sizes, everything else as shipped."""
+    config = copy.deepcopy(DEFAULT_CONFIG)
+    config["DEFAULT"]["MIN_OUTPUT_SIZE"] = "0"
+    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = "0"
+    return config
+
+
+def trafilatura_text(page: Page, config=None) -> str | None:
+    return trafilatura.extract(page.data, url=page.url or None, config=config or benchmark_config())
+
+
+def trafilatura_authors(page: Page) -> tuple[str, ...]:
+    found = trafilatura.extract_metadata(page.data, default_url=page.url or None)
+    return tuple(_AUTHOR_SPLIT.split(found.author)) if found and found.author else ()
+
+
+@dataclass
+class Credits:
+    """Bylines on the pages that have one: exactly right, and pages crediting a stranger."""
+
+    pages: int = 0
+    exact: int = 0
+    stranger: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, page: Page, authors: tuple[str, ...]) -> None:
+        if page.byline is None:
+            return
+        expected = {_name_key(name) for name in page.byline}
+        given = {_name_key(name) for name in authors}
+        self.pages += 1
+        self.exact += given == expected
+        self.stranger += bool(given - expected)
+        if given != expected:
+            self.wrong.append(f"{page.name}: {'; '.join(authors) or '(none)'} for {'; '.join(page.byline)}")
+
+    def share(self, count: int) -> str:
+        return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"
+
+
+def _name_key(name: str) -> str:
+    return normalised(name).casefold()
+
+
+@dataclass
+class Scores:
+    ours: Counts
+    theirs: Counts
+    our_credits: Credits
+    their_credits: Credits
+    misses: list[str]  # pages where we fail or lose a passage trafilatura keeps
+
+
+def score(
+    folder: Path = DEFAULT_BOILERPLATE,
+    on_page: Callable[[Page, Ours, str | None], None] = lambda page, ours, theirs: None,
+) -> Scores:
+    """Both extractors over every page, in one run."""
+    scores = Scores(Counts(), Counts(), Credits(), Credits(), [])
+    config = benchmark_config()
+    for page in pages(folder):
+        mine, theirs = ours(page), trafilatura_text(page, config)
+        scores.ours.add(page, mine.text)
+        scores.theirs.add(page, theirs)
+        scores.our_credits.add(page, mine.authors)
+        if page.byline is not None:
+            scores.their_credits.add(page, trafilatura_authors(page))
+        if theirs is not None and mine.text is None:
+            scores.misses.append(f"{page.name}: fails here, trafilatura extracts it")
+        on_page(page, mine, theirs)
+    return scores
