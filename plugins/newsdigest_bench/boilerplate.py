@@ -12,6 +12,7 @@ import copy
 import gzip
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,3 +187,26 @@ def score(
             scores.misses.append(f"{page.name}: fails here, trafilatura extracts it")
         on_page(page, mine, theirs)
     return scores
+
+
+def report(worst: int, folder: Path = DEFAULT_BOILERPLATE) -> None:
+    """Print both extractors' scores and credits, and the pages where we do worse."""
+    started = time.perf_counter()
+    scores = score(folder)
+    ours_, theirs = scores.ours, scores.theirs
+    seconds = time.perf_counter() - started
+    print(f"  boilerplate benchmark: {len(list(folder.glob('html/*.gz')))} pages ({seconds:.0f} s)")
+    for name, counts in (("ours", ours_), ("trafilatura", theirs)):
+        print(
+            f"    {name:<12} precision {counts.precision:.3f}   recall {counts.recall:.3f}   F1 {counts.f1:.3f}   "
+            f"failed {len(counts.failed)}"
+        )
+    better = ours_.precision > theirs.precision and ours_.recall > theirs.recall
+    print(f"    ours {'better' if better else 'NOT better'} than trafilatura on both precision and recall")
+    for miss in scores.misses[:worst]:
+        print(f"    {miss}")
+    for name, credited in (("ours", scores.our_credits), ("trafilatura", scores.their_credits)):
+        print(
+            f"    credits, {name:<12} exactly right {credited.share(credited.exact)}; "
+            f"a name not in the byline {credited.share(credited.stranger)}"
+        )

@@ -1,5 +1,6 @@
 """`newsdigest bench ingest`: body extraction quality on the article-extraction benchmark
-(../shared/corpora/aeb, 181 real pages) with that benchmark's metric, how much of each
+(../shared/corpora/aeb, 181 real pages) with that benchmark's metric, and on the boilerplate
+benchmark (../shared/corpora/boilerplate, 506 pages) beside trafilatura with bylines, how much of each
 story's structure survives (links, images; no raw tags or entities shown), and the
 throughput of ingesting the whole BBC corpus (2,225 files) into a fresh content folder; and
 how ingest time grows with an input's size (`--sizes`): a page and a clipping of 0.1, 1 and
@@ -23,12 +24,12 @@ from pathlib import Path
 from newsdigest.content import document
 from newsdigest.ingest import IngestError, Options, Report, html_page, ingest
 from newsdigest.ingest.story import Story, safe_markdown
-from newsdigest_bench import project_root, tagging
+from newsdigest_bench import boilerplate, project_root, tagging
 from newsdigest_bench.corpus import DEFAULT_BBC
 
 describe = (
-    "HTML body quality (AEB shingle F1), suggested tags against an editor's, BBC corpus ingest throughput, "
-    "and ingest time against input size"
+    "HTML body quality (AEB shingle F1; boilerplate passages and bylines beside trafilatura), suggested tags "
+    "against an editor's, BBC corpus ingest throughput, and ingest time against input size"
 )
 SIZES_MB = (0.1, 1.0, 10.0)
 MAX_GROWTH = 1.5  # time per MB, largest input over smallest
@@ -64,6 +65,11 @@ def add_arguments(parser) -> None:
         default=SIZES_MB,
         metavar="MB,MB,...",
         help="sizes of the synthetic page and clipping timed, in MB ('' for none; default: 0.1,1,10)",
+    )
+    parser.add_argument(
+        "--quality-only",
+        action="store_true",
+        help="only the quality figures: AEB, the boilerplate benchmark beside trafilatura, and tags",
     )
     parser.add_argument(
         "--sizes-only", action="store_true", help="only time the synthetic inputs of --sizes (no corpora needed)"
@@ -181,7 +187,10 @@ def run(args) -> int:
     )
     for problem in structure.problems[:worst]:
         print(f"    shown: {problem}")
+    boilerplate.report(worst)
     tagging.report()
+    if getattr(args, "quality_only", False):
+        return 0
     content = PROJECT / ".cache" / "bench-ingest" / "content"
     shutil.rmtree(content.parent, ignore_errors=True)
     content.mkdir(parents=True)
