@@ -13,16 +13,19 @@ const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 30;
+const MAX_READ = 120;  // results whose text is read to check the words found
 
-// One language after another: Pagefind's instances share one web worker, and made at the same
-// time they can load a chunk of one bundle from another's folder ("invalid gzip data").
+// Each language gets its own copy of Pagefind's module (a distinct address), and so its own web
+// worker and WebAssembly memory. Pagefind keeps one WebAssembly module per copy: a second language's
+// instance made from the same copy loads its own build over the first's, whose pointers then reach
+// outside the new memory ("memory access out of bounds") and whose searches hang or answer wrongly.
+// One language after another: made at the same time, instances can fetch a chunk from another's folder.
 async function instances() {
-  const languages = Object.entries(config.languages);
-  const pagefind = await import(`${languages[0][1][0]}pagefind.js`);
   const root = document.documentElement;
   const pageLanguage = root.lang;
   const made = [];
-  for (const [language, bundles] of languages) {
+  for (const [language, bundles] of Object.entries(config.languages)) {
+    const pagefind = await import(`${bundles[0]}pagefind.js?language=${encodeURIComponent(language)}`);
     let instance;
     root.lang = language;  // an instance searches the language of the page it is made on
     try {
@@ -43,14 +46,57 @@ let ready = null;
 let latest = 0;
 let asked = "";  // the words of the search shown, or running
 
-// Pagefind's excerpt is text with <mark> around the words found: keep just that.
-function excerpt(html) {
+// How a found word stands to a searched one. Pagefind stems and completes words, in each
+// language's own way: "Marines" finds "Marine" (kept), but also "Mali" finds "malicious" and a
+// Spanish word, stemmed as French, finds an unrelated French one (both dropped).
+const WHOLE = 2;
+const STEM = 1;
+const UNRELATED = 0;
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+// Scripts written without spaces between words: a word is found inside the text.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+
+function kinship(found, searched) {
+  if (found === searched) return WHOLE;
+  const [shorter, longer] = found.length < searched.length ? [found, searched] : [searched, found];
+  let prefix = 0;
+  while (prefix < shorter.length && shorter[prefix] === longer[prefix]) prefix++;
+  // the same word with another ending ("marine", "marines"), or with a prefix ("المكتبة", "مكتبة")
+  const share = Math.max(prefix, longer.endsWith(shorter) ? shorter.length : 0);
+  return share >= Math.min(4, shorter.length) && share >= 0.6 * longer.length ? STEM : UNRELATED;
+}
+
+// The closest kinship each searched word has with the words of `text`; the weakest of them.
+function closeness(text, terms) {
+  const folded = fold(text);
+  const words = new Set(folded.match(WORD) || []);
+  let weakest = WHOLE;
+  for (const term of terms) {
+    let best = UNRELATED;
+    if (UNSPACED.test(term)) {
+      // a searched word in the text, or a segment Pagefind found of it (博物 of 博物馆)
+      best = folded.includes(term) || (folded.trim() && term.includes(folded.trim())) ? WHOLE : UNRELATED;
+    } else {
+      for (const word of words) {
+        best = Math.max(best, kinship(word, term));
+        if (best === WHOLE) break;
+      }
+    }
+    weakest = Math.min(weakest, best);
+  }
+  return weakest;
+}
+
+// Pagefind's excerpt is text with <mark> around the words found: keep just that, and the marks
+// only on words akin to a searched one.
+function excerpt(html, terms) {
   const template = document.createElement("template");
   template.innerHTML = html;  // inert: nothing in a template loads or runs
   const paragraph = document.createElement("p");
   paragraph.className = "standfirst";
   for (const node of template.content.childNodes) {
-    if (node.nodeName === "MARK") {
+    if (node.nodeName === "MARK" && terms.some((term) => closeness(node.textContent, [term]) !== UNRELATED)) {
       const mark = document.createElement("mark");
       mark.textContent = node.textContent;
       paragraph.append(mark);
@@ -69,7 +115,7 @@ function element(name, className, text) {
 }
 
 // The markup of the theme's story card (_card.html).
-function card(result, language) {
+function card(result, language, terms) {
   const meta = result.meta || {};
   const article = element("article", "card");
   if (meta.image) {
@@ -86,7 +132,7 @@ function card(result, language) {
   link.href = result.url;
   title.append(link);
   const details = [meta.source, meta.date, meta.reading].filter(Boolean).join(" · ");
-  body.append(title, element("p", "meta", details), excerpt(result.excerpt || ""));
+  body.append(title, element("p", "meta", details), excerpt(result.excerpt || "", terms));
   if (language !== config.lang) {
     title.lang = language;
     body.lastChild.lang = language;
@@ -115,13 +161,21 @@ async function search(term) {
     for (const result of response.results) found.push({ language, result });
   }
   found.sort((a, b) => b.result.score - a.result.score);
-  const shown = await Promise.all(found.slice(0, MAX_RESULTS).map(async ({ language, result }) => ({
-    language, data: await result.data() })));
+  // Read the best results' text to keep only those holding every searched word (or a word akin
+  // to it), whole words first.
+  const terms = (fold(term).match(WORD) || []);
+  const read = await Promise.all(found.slice(0, MAX_READ).map(async ({ language, result }) => {
+    const data = await result.data();
+    return { language, data, closeness: closeness(`${data.meta?.title || ""} ${data.content || ""}`, terms) };
+  }));
   if (id !== latest) return;  // a newer search has started
-  list.replaceChildren(...shown.map(({ language, data }) => card(data, language)));
-  const count = found.length;
+  const kept = read.filter((item) => item.closeness !== UNRELATED)
+    .sort((a, b) => b.closeness - a.closeness);  // stable: by score within each kind
+  list.replaceChildren(...kept.slice(0, MAX_RESULTS).map(({ language, data }) => card(data, language, terms)));
+  const count = kept.length;
+  const more = found.length > MAX_READ ? "More than " : "";
   status.textContent = count === 0 ? `No story matches “${term}”.`
-    : `${count} ${count === 1 ? "story matches" : "stories match"} “${term}”` +
+    : `${more}${count} ${count === 1 && !more ? "story matches" : "stories match"} “${term}”` +
       (count > MAX_RESULTS ? `; the ${MAX_RESULTS} best are shown.` : ".");
 }
 

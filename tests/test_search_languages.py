@@ -1,0 +1,96 @@
+"""Search and reading on a site in nine languages, in a real browser (Debian's Chromium): every
+fresh load of the search page answers in every language, with no console error, whole words
+first and nothing unrelated; stories written right to left read right to left.
+
+The site is tests/fixtures/languages/ (two short stories in each of English, French, Spanish,
+German, Polish, Arabic, Chinese, Korean, and one in Hebrew; our own text), built with search on."""
+
+import functools
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsdigest.serve.server import SiteServer
+
+from conftest import ROOT, Site
+from test_browser import _QuietHandler, browser  # noqa: F401 - the browser fixture, shared
+
+pytestmark = pytest.mark.browser
+LANGUAGES = ROOT / "tests/fixtures/languages"
+LOADS = 30
+# A query in each language and the headline it must find first.
+QUERIES = [
+    ("ferry", "Harbour ferry adds an early sailing for commuters"),
+    ("boulangers", "Les boulangers de Lyon en grève contre la hausse du prix de la farine"),
+    ("sequía", "La sequía obliga a Murcia a limitar el riego de los huertos"),
+    ("Hochwasser", "Hochwasser am Rhein sperrt die Uferstraße in Köln"),
+    ("Krakowie", "Nowy most w Krakowie połączy dwa brzegi Wisły"),
+    ("مكتبة", "افتتاح مكتبة عامة جديدة في عمّان"),
+    ("地铁", "北京地铁新线路开通运营"),
+    ("博物馆", "上海博物馆举办丝绸之路展览"),
+    ("터미널", "부산항에 새 여객 터미널 문을 열어"),
+    ("רכבת", "רכבת חדשה תחבר את חיפה לירושלים"),
+]
+STATUS = "document.getElementById('search-status').textContent"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    site = Site(tmp_path_factory.mktemp("languages"))
+    shutil.copytree(LANGUAGES, site.content, dirs_exist_ok=True)
+    site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=4)
+    handler = functools.partial(_QuietHandler, directory=str(site.output))
+    server = SiteServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def fresh_search(browser, base_url: str, words: str) -> dict:  # noqa: F811 - the fixture's value
+    """Load the search page in a new context with `words` in its address; what it answered."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base_url}search/?q={words}")
+    try:
+        page.wait_for_function(f"/match/i.test({STATUS})", timeout=20000)
+        answered = True
+    except Exception:  # noqa: BLE001 - a search that never answers is what this test looks for
+        answered = False
+    found = {
+        "answered": answered,
+        "status": page.evaluate(STATUS),
+        "titles": page.eval_on_selector_all("#search-results .card-title a", "links => links.map(a => a.textContent)"),
+        "marks": page.eval_on_selector_all("#search-results mark", "marks => marks.map(m => m.textContent)"),
+        "errors": errors,
+    }
+    context.close()
+    return found
+
+
+def test_every_fresh_load_answers_in_every_language_with_no_console_error(browser, base_url):  # noqa: F811
+    answers = [fresh_search(browser, base_url, *QUERIES[load % len(QUERIES)][:1]) for load in range(LOADS)]
+    hung = [load for load, answer in enumerate(answers) if not answer["answered"]]
+    errors = [error for answer in answers for error in answer["errors"]]
+    print(f"search loads {LOADS}: answered {LOADS - len(hung)}, console errors {len(errors)}")
+    assert hung == [] and errors == [], (hung, errors)
+    for load, answer in enumerate(answers):
+        words, headline = QUERIES[load % len(QUERIES)]
+        assert answer["titles"][:1] == [headline], (words, answer)
+
+
+def test_whole_words_first_and_nothing_unrelated(browser, base_url):  # noqa: F811
+    marines = fresh_search(browser, base_url, "Marines")
+    assert marines["titles"][0] == "Marines open a recruiting office by the station"
+    assert "Harbour ferry adds an early sailing for commuters" in marines["titles"]  # "Marine engineers"
+    for words in ("zzzqqq", "Mali"):  # "Mali" is no part of "malicious"
+        nothing = fresh_search(browser, base_url, words)
+        assert nothing["status"] == f"No story matches “{words}”.", nothing
+        assert nothing["titles"] == []
+    spanish = fresh_search(browser, base_url, "sequía")
+    assert spanish["titles"] == ["La sequía obliga a Murcia a limitar el riego de los huertos"]  # no French story
+    assert set(spanish["marks"]) == {"sequía"}
