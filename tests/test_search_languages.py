@@ -6,16 +6,17 @@ The site is tests/fixtures/languages/ (two short stories in each of English, Fre
 German, Polish, Arabic, Chinese, Korean, and one in Hebrew; our own text), built with search on."""
 
 import functools
+import re
 import shutil
 import threading
-from pathlib import Path
+import xml.etree.ElementTree as ET
 
 import pytest
+from test_browser import ARTIFACTS, SCHEMES, WIDTHS, _QuietHandler, browser  # noqa: F401 - the browser fixture, shared
 
 from newsdigest.serve.server import SiteServer
 
 from conftest import ROOT, Site
-from test_browser import _QuietHandler, browser  # noqa: F401 - the browser fixture, shared
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ROOT / "tests/fixtures/languages"
@@ -36,11 +37,20 @@ QUERIES = [
 STATUS = "document.getElementById('search-status').textContent"
 
 
+ARABIC_STORY = "2015/11/16/ftth-mktb-m-jdyd-fy-mwn/"
+MIXED_LIST = "archives/2015/11/"
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def site(tmp_path_factory):
     site = Site(tmp_path_factory.mktemp("languages"))
     shutil.copytree(LANGUAGES, site.content, dirs_exist_ok=True)
     site.build(SEARCH_ENABLED=True, SEARCH_BLOCK_STORIES=4)
+    return site
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
     handler = functools.partial(_QuietHandler, directory=str(site.output))
     server = SiteServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -94,3 +104,63 @@ def test_whole_words_first_and_nothing_unrelated(browser, base_url):  # noqa: F8
     spanish = fresh_search(browser, base_url, "sequía")
     assert spanish["titles"] == ["La sequía obliga a Murcia a limitar el riego de los huertos"]  # no French story
     assert set(spanish["marks"]) == {"sequía"}
+
+
+def test_a_story_written_right_to_left_reads_right_to_left(browser, base_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + ARABIC_STORY)
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("article.story", "dir") == "rtl"
+    assert page.get_attribute(".site-header", "dir") == "ltr"  # the site's own words keep their direction
+    assert page.get_attribute(".story .meta", "dir") == "ltr"
+    lead = page.locator(".story .prose p").first
+    assert lead.evaluate("p => getComputedStyle(p).direction") == "rtl"
+    # the paragraph's text sits against its right edge, where an Arabic reader starts
+    text_right = lead.evaluate(
+        "p => { const text = document.createRange(); text.selectNodeContents(p); "
+        "return text.getBoundingClientRect().right; }"
+    )
+    box_right = lead.evaluate("p => p.getBoundingClientRect().right")
+    assert abs(text_right - box_right) < 2
+    context.close()
+
+
+def test_a_list_mixing_scripts_gives_each_story_its_direction(browser, base_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + MIXED_LIST)
+    directions = page.eval_on_selector_all(
+        ".card-title", "titles => titles.map(t => [t.textContent.trim(), getComputedStyle(t).direction])"
+    )
+    right_to_left = re.compile(r"[\u0590-\u06ff]")  # Hebrew and Arabic letters
+    assert {"rtl", "ltr"} == {direction for _, direction in directions}
+    for title, direction in directions:
+        assert direction == ("rtl" if right_to_left.search(title) else "ltr"), title
+    context.close()
+
+
+def test_feeds_carry_each_entry_language(site):
+    atom = ET.parse(site.output / "feeds/all.atom.xml").getroot()
+    space = "{http://www.w3.org/2005/Atom}"
+    languages = {
+        entry.findtext(f"{space}title"): entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for entry in atom.iter(f"{space}entry")
+    }
+    assert languages["افتتاح مكتبة عامة جديدة في عمّان"] == "ar"
+    assert languages["北京地铁新线路开通运营"] == "zh"
+
+
+@pytest.mark.review
+def test_screenshots_of_right_to_left_pages_for_review(browser, base_url):  # noqa: F811
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            page = context.new_page()
+            for name, path in (("arabic-story", ARABIC_STORY), ("mixed-list", MIXED_LIST)):
+                page.goto(base_url + path)
+                shot = ARTIFACTS / f"{name}-{width}-{scheme}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 10_000
+            context.close()

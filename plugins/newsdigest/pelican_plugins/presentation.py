@@ -1,7 +1,8 @@
 """Per-story page data (newsdigest.site.presentation): `reading_minutes`, `age_years` (against the
 build date: SOURCE_DATE_EPOCH, else the newest story), `previous_story` / `next_story`,
 `lead_image` (a LeadImage or None; `image_absolute`, its address for social cards) and
-`json_ld`, the story's schema.org NewsArticle; plus `build_moment` for every template."""
+`json_ld`, the story's schema.org NewsArticle, `text_direction` ("rtl" or "ltr", from its language;
+pages get it too); plus `build_moment` and `SITE_DIRECTION` (of DEFAULT_LANG) for every template."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class PresentationGenerator(Generator):
         stories = list(self.context.get("articles", []))  # newest first
         moment = presentation.build_moment(stories[0].date if stories else None)
         self.context["build_moment"] = moment
+        self.context["SITE_DIRECTION"] = presentation.text_direction(self.settings.get("DEFAULT_LANG", ""))
+        for page in self.context.get("pages", []):
+            page.text_direction = presentation.text_direction(getattr(page, "lang", ""))
         siteurl = feed_siteurl(self.settings)
         content_root = Path(self.path)
         for position, story in enumerate(stories):
@@ -36,6 +40,7 @@ class PresentationGenerator(Generator):
 
     def _present(self, story, moment, siteurl: str, content_root: Path) -> None:
         story.reading_minutes = presentation.reading_minutes(story._content or "")
+        story.text_direction = presentation.text_direction(getattr(story, "lang", ""))
         story.age_years = presentation.whole_years_between(story.date, moment)
         story.lead_image, problem = presentation.lead_image(story.metadata, content_root)
         if problem:

@@ -16,6 +16,9 @@ from newsdigest.content import safe_urls
 from newsdigest.settings import SettingsGroup, setting
 
 WORDS_PER_MINUTE = 230
+# Languages written right to left, by their primary subtag (BCP 47), and the scripts that are.
+RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,15 @@ def build_moment(newest: dt.datetime | None, environ=os.environ) -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return newest or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def text_direction(lang: str) -> str:
+    """"rtl" for a language written right to left ("ar", "fa-IR", "az-Arab"), else "ltr"."""
+    subtags = str(lang or "").lower().replace("_", "-").split("-")
+    scripts = [subtag for subtag in subtags[1:] if len(subtag) == 4 and subtag.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RIGHT_TO_LEFT_LANGUAGES else "ltr"
 
 
 def reading_minutes(html: str) -> int:

@@ -137,6 +137,7 @@ function card(result, language, terms) {
     title.lang = language;
     body.lastChild.lang = language;
   }
+  title.dir = body.lastChild.dir = "auto";  // each reads in its own script's direction
   article.append(body);
   const item = element("li");
   item.append(article);
