@@ -48,6 +48,9 @@ def test_search_page_merges_every_block_and_a_rebuild_reindexes_only_the_edited_
     on_disk = sorted(p.parent.name for p in (site.output / "pagefind").glob("*/pagefind-entry.json"))
     assert sorted(url.strip("/").split("/")[-1] for url in bundles) == on_disk
     assert 'src="/theme/js/search.js"' in page
+    # only what the search page loads: no files of Pagefind's own interfaces
+    assert not list((site.output / "pagefind").glob("*/pagefind-*ui.*"))
+    assert list((site.output / "pagefind").glob("*/pagefind.js"))
 
     before = {p: p.stat().st_mtime_ns for p in (site.output / "pagefind").rglob("*") if p.is_file()}
     story = site.content / "articles/story-4.md"

@@ -62,7 +62,7 @@ def _pagefind() -> str:
 
     executable = get_executable()
     if executable is None:
-        raise FileNotFoundError("the pagefind binary (package pagefind[bin]) is not installed")
+        raise FileNotFoundError("the pagefind binary (package pagefind[extended]) is not installed")
     return str(executable)
 
 
@@ -112,6 +112,7 @@ class _Indexer:
         finally:
             shutil.rmtree(gathered, ignore_errors=True)
         search_blocks.sort_entry_languages(os.path.join(bundle, search_blocks.ENTRY_FILE))
+        search_blocks.remove_unused_files(bundle)
         return sorted(
             os.path.relpath(os.path.join(root, name), self.output_path)
             for root, _, names in os.walk(bundle)

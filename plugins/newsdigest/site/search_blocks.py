@@ -13,8 +13,10 @@ first story, so unaffected blocks keep their names and their files from one buil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 
@@ -89,6 +91,24 @@ def block_key(block: Block, page_digests: dict[str, str], *, tool: str) -> str:
 
 
 ENTRY_FILE = "pagefind-entry.json"
+# What Pagefind writes into every bundle for its own search interfaces, which the theme's search
+# page (its own script, on pagefind.js) never loads: nearly half a megabyte a bundle.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+
+
+def remove_unused_files(bundle: str) -> None:
+    """Take out of a bundle the files of Pagefind's own interfaces (UNUSED_FILES)."""
+    for name in UNUSED_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(bundle, name))
 
 
 def sort_entry_languages(path: str) -> None:
