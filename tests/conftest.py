@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import collections
+import fcntl
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -23,6 +25,7 @@ SHARED = Path(os.environ.get("NEWSDIGEST_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "seed-article.txt"
 BBC = SHARED / "corpora" / "bbc"
 AEB = SHARED / "corpora" / "aeb"
+BOILERPLATE = SHARED / "corpora" / "boilerplate"
 NEWSDIGEST = Path(sys.executable).parent / "newsdigest"
 CHECKOUT_CACHE = ROOT / ".cache"
 # Pagefind costs a fraction of a second per build: fixture builds index for search only
@@ -40,6 +43,7 @@ SHARED_NAMES = {
     "seed/seed-article.txt": "the seed story",
     "corpora/bbc": "the BBC corpus",
     "corpora/aeb": "the article-extraction corpus",
+    "corpora/boilerplate": "the boilerplate corpus",
     "tools/feedvalidate.py": "the W3C feed validator",
 }
 # The reasons require_shared gave in this process: the only skips the suite allows.
@@ -56,6 +60,28 @@ def require_shared(path: Path) -> Path:
         _SHARED_SKIPS.add(reason)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture(scope="session")
+def boilerplate_parsed(tmp_path_factory) -> dict:
+    """Every page of corpora/boilerplate through our ingest and through trafilatura, by name
+    (newsdigest_bench.boilerplate.Parsed): parsed once per test run, not once per test or per
+    worker (about 90 s); the workers of one run share it through a file under a lock."""
+    from newsdigest_bench import boilerplate
+
+    require_shared(BOILERPLATE)
+    # the run's own temp folder: shared by its xdist workers, never by another run
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent
+    stored = run_folder / "boilerplate-parsed.pickle"
+    with open(run_folder / "boilerplate-parsed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stored.is_file():
+            return pickle.loads(stored.read_bytes())
+        parsed = boilerplate.parse_all(BOILERPLATE)
+        stored.write_bytes(pickle.dumps(parsed))
+        return parsed
 
 
 def require(present: bool, missing: str) -> None:

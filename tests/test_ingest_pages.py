@@ -17,7 +17,7 @@ import yaml
 
 from newsdigest.build.run import load_settings
 from newsdigest.content import document, frontmatter
-from newsdigest.ingest import Options, bylines, furniture, headlines, html_page, ingest, language, moments
+from newsdigest.ingest import Options, bylines, furniture, headlines, html_page, ingest, language, moments, reading
 from newsdigest.ingest.page_tree import _largest_in_srcset
 from newsdigest.ingest.sources import SourceNames
 from newsdigest_bench.ingest import Structure
@@ -81,7 +81,7 @@ def test_a_page_comes_out_whole(tmp_path, name):
         assert piece not in written_text, piece
     # What a reader sees: no tag printed as text, no entity, in the headline, standfirst or body.
     shown = Structure()
-    shown.count(html_page.parse((PAGES / name).read_text(encoding="utf-8")), name)
+    shown.count(html_page.parse(reading.decode((PAGES / name).read_bytes())), name)
     assert shown.problems == []
 
 
@@ -92,7 +92,7 @@ def test_ingested_pages_build_into_valid_pages_in_their_language(site):
     )
     site.build()
     french = site.page("2019/11/18/la-ville-ouvre-trois-nouvelles-pistes-cyclables/")
-    assert '<html lang="fr">' in french
+    assert '<html lang="fr" dir="ltr">' in french
     assert re.search(
         r'<a href="https://www.lemonde.fr/societe/article/2018/09/01/plan-velo_5349.html"[^>]*>'
         r"premier plan vélo</a>",

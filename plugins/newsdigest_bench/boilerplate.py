@@ -13,7 +13,7 @@ import gzip
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG
 
 from newsdigest.ingest import IngestError, html_page, reading
-from newsdigest.ingest.story import safe_markdown
+from newsdigest.ingest.story import Story, safe_markdown
 from newsdigest_bench.corpus import DEFAULT_BBC
 
 DEFAULT_BOILERPLATE = DEFAULT_BBC.parent / "boilerplate"
@@ -104,15 +104,48 @@ class Ours:
     authors: tuple[str, ...]
 
 
-def ours(page: Page) -> Ours:
+def our_story(page: Page) -> Story | None:
+    """The page as `newsdigest ingest` makes it a story, or None when ingest refuses it."""
+    try:
+        return html_page.parse(reading.decode(page.data), page.url or None)
+    except IngestError:
+        return None
+
+
+def shown(story: Story | None) -> Ours:
+    """What a reader sees of a story (headline, standfirst, rendered body) and whom it credits."""
     from newsdigest_bench.ingest import shown_text  # one renderer for every benchmark of ingest
 
-    try:
-        story = html_page.parse(reading.decode(page.data), page.url or None)
-    except IngestError:
+    if story is None:
         return Ours(None, ())
     body = shown_text("\n\n".join(safe_markdown(paragraph) for paragraph in story.paragraphs))
     return Ours("\n".join([story.title, story.subtitle, body]), tuple(story.authors))
+
+
+def ours(page: Page) -> Ours:
+    return shown(our_story(page))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One page through both extractors: our story, and trafilatura's text and authors."""
+
+    story: Story | None
+    trafilatura: str | None
+    trafilatura_authors: tuple[str, ...]
+
+
+def parse_all(folder: Path = DEFAULT_BOILERPLATE) -> dict[str, Parsed]:
+    """Every page of the corpus through both extractors, by name (what every score reads)."""
+    config = benchmark_config()
+    return {
+        page.name: Parsed(
+            our_story(page),
+            trafilatura_text(page, config),
+            trafilatura_authors(page) if page.byline is not None else (),
+        )
+        for page in pages(folder)
+    }
 
 
 def benchmark_config():
@@ -171,18 +204,26 @@ class Scores:
 
 def score(
     folder: Path = DEFAULT_BOILERPLATE,
+    parsed: Mapping[str, Parsed] | None = None,
     on_page: Callable[[Page, Ours, str | None], None] = lambda page, ours, theirs: None,
 ) -> Scores:
-    """Both extractors over every page, in one run."""
+    """Both extractors over every page, in one run (`parsed`: the pages already through both)."""
     scores = Scores(Counts(), Counts(), Credits(), Credits(), [])
     config = benchmark_config()
     for page in pages(folder):
-        mine, theirs = ours(page), trafilatura_text(page, config)
+        if parsed is None:
+            mine, theirs = ours(page), trafilatura_text(page, config)
+            their_authors = trafilatura_authors(page) if page.byline is not None else ()
+        else:
+            mine, theirs, their_authors = (
+                shown(parsed[page.name].story),
+                parsed[page.name].trafilatura,
+                parsed[page.name].trafilatura_authors,
+            )
         scores.ours.add(page, mine.text)
         scores.theirs.add(page, theirs)
         scores.our_credits.add(page, mine.authors)
-        if page.byline is not None:
-            scores.their_credits.add(page, trafilatura_authors(page))
+        scores.their_credits.add(page, their_authors)
         if theirs is not None and mine.text is None:
             scores.misses.append(f"{page.name}: fails here, trafilatura extracts it")
         on_page(page, mine, theirs)

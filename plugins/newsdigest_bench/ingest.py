@@ -38,6 +38,8 @@ DEFAULT_AEB = DEFAULT_BBC.parent / "aeb"
 PROJECT = project_root()
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]+>")
+# Inline marks show no gap of their own ("[link](…), then" reads "link, then", not "link , then").
+_INLINE_TAGS = re.compile(r"</?(?:a|em|strong|b|i|u|s|code|sup|sub|small|span|abbr|mark|del|ins)\b[^>]*>")
 # The benchmark's articleBody leaves out figure captions, and so does its text of our story.
 _FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(https?://")
@@ -108,7 +110,8 @@ def shown_text(markdown_body: str, figures: bool = True) -> str:
             {"extension_configs": {"markdown.extensions.extra": {}, "markdown.extensions.sane_lists": {}}}
         ),
     )
-    return html_text.unescape(_TAGS.sub(" ", html if figures else _FIGURE.sub(" ", html)))
+    html = _INLINE_TAGS.sub("", html if figures else _FIGURE.sub(" ", html))
+    return html_text.unescape(_TAGS.sub(" ", html))
 
 
 def body_text(markdown_body: str) -> str:

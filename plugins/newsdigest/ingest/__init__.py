@@ -233,7 +233,7 @@ def _parse(name: str, run: _Run) -> list[_Parsed]:
         run.record(Outcome(name, "skipped", detail=f"forgotten: listed in {_ignore_file(run.options)}"))
         return []
     raw = reading.read(name, run.options.fetch_seconds, run.options.allow_private)
-    text = reading.decode(raw.data)
+    text = reading.decode(raw.data, reading.header_charset(raw.content_type))
     if raw.suffix in (".xml", ".rss", ".atom") or "xml" in raw.content_type or feed.looks_like_feed(text):
         return _feed_entries(name, raw.data, run)
     if (
@@ -402,6 +402,8 @@ def _lead_image(metadata: dict, target: Path, options: Options) -> tuple[dict, l
             options.fetch_seconds,
             options.allow_private,
         )
+    except images.TooSmall as error:  # a thumbnail or an icon: the story has no lead image
+        return {key: value for key, value in metadata.items() if not key.startswith("image")}, [f"{error}; left out"]
     except IngestError as error:
         return metadata, [f"{error}; the story keeps its address"]
     return _with_stored_image(metadata, stored), []

@@ -19,9 +19,11 @@ from newsdigest.ingest.story import ZONE_ABBREVIATIONS, Block, IngestError, Stor
 
 _AGE_BANNER = re.compile(r"^this (story|article) is (over|more than) \w+ (year|month|day)s? old\.?$", re.I)
 _CREDIT = re.compile(r"^(?:photo|image|picture|photograph|top image|lead image)(?: by|:)\s*(?P<credit>.+)$", re.I)
+# A "see also" label and the headline it links to, in the languages of the web.
 _RELATED = re.compile(
-    r"^(?:related|read more|see also|more|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
-    r"lee también|leggi anche)\s*:\s*(?P<headline>.+)$",
+    r"^(?:related|read more|see also|also read|more|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
+    r"(?:lee|lea|leia) (?:también|tambien|más|mais|também)|lea|mira|puedes ver|(?:le|te) puede interesar|"
+    r"leggi anche|czytaj (?:też|także|więcej)|zobacz (?:też|także)|veja também|saiba mais)\s*:\s*(?P<headline>.+)$",
     re.I,
 )
 _FOLLOW = re.compile(r"^follow (?P<source>.+?) on (?:twitter|x|facebook|instagram|threads|bluesky)\b.*$", re.I)

@@ -45,6 +45,16 @@ def patterns() -> tuple[Pattern, ...]:
 
 
 @functools.cache
+def landmarks() -> tuple[Pattern, ...]:
+    """Tags and roles of landmarks that are not the page's content (<nav>, role="complementary")."""
+    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        Pattern("landmarks", str(entry["pattern"]), str(entry["example"]), re.compile(str(entry["pattern"]), re.I))
+        for entry in data.get("landmarks", [])
+    )
+
+
+@functools.cache
 def _of_kind(kind: str) -> tuple[re.Pattern, ...]:
     return tuple(pattern.regex for pattern in patterns() if pattern.kind == kind)
 
@@ -64,9 +74,15 @@ def is_furniture_name(name: str) -> bool:
     return any(regex.search(name) for regex in _of_kind("blocks"))
 
 
+def is_landmark(element) -> bool:
+    """True for a landmark that is not content: <nav>, <aside>, <footer>, role="navigation"…."""
+    roles = (element.get("role") or "").lower().split()
+    return any(pattern.regex.fullmatch(value) for pattern in landmarks() for value in (element.tag, *roles))
+
+
 def is_furniture_element(element) -> bool:
     names = names_of(element)
-    return any(is_furniture_name(name) for name in names) and not any(
+    return (is_landmark(element) or any(is_furniture_name(name) for name in names)) and not any(
         regex.search(name) for name in names for regex in _of_kind("story")
     )
 

@@ -17,7 +17,9 @@ _SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/)\s+|\s*\|\s*")
 # Which candidate wins when as many others agree with each: what the page declares first. The
 # visible <h1> is then shown if it agrees with the winner.
 PREFERENCE = ("json-ld", "og", "h1", "twitter", "title")
+FALLBACK = "heading"  # a heading of the main content: taken only when every other candidate is the site's name
 AGREEMENT = 85  # rapidfuzz ratio from which two candidate headlines are the same headline
+MAX_NAME_WORDS = 6  # a publisher's name is short; a longer "site name" is a headline put there
 
 
 def _name_key(text: str) -> str:
@@ -36,9 +38,23 @@ def _is_name(segment: str, names: list[str]) -> bool:
             segment_key == name_key
             or (len(segment_key) >= 4 and name_key.startswith(segment_key))
             or (len(name_key) >= 4 and segment_key.startswith(name_key) and len(segment_key) - len(name_key) <= 4)
+            or ("." not in name and _spells(segment, name_key))
         ):
             return True
     return False
+
+
+def _spells(segment: str, label: str) -> bool:
+    """True when a host's label is the name's words in order, each whole or by its initial
+    ("The New York Times" for nytimes, "Los Angeles Times" for latimes, "USA Today")."""
+    words = [word for word in (key(word) for word in segment.split()) if word]
+    words = words[1:] if words[:1] == ["the"] else words
+    if not 2 <= len(words) <= MAX_NAME_WORDS:
+        return False
+    ends = {0}
+    for word in words:
+        ends = {end + len(piece) for end in ends for piece in {word[:1], word} if label.startswith(piece, end)}
+    return len(label) in ends
 
 
 def strip_glued(text: str, names: list[str]) -> str:
@@ -80,6 +96,8 @@ def choose(candidates: list[tuple[str, str]], names: list[str]) -> str:
         headline = strip_glued(text or "", names)
         if headline and not _is_name(headline, names) and len(headline) <= 400:
             cleaned.append((kind, headline))
+    if any(kind != FALLBACK for kind, _ in cleaned):
+        cleaned = [(kind, headline) for kind, headline in cleaned if kind != FALLBACK]
     if not cleaned:
         return ""
 
@@ -114,3 +132,24 @@ def _agree(one: str, other: str) -> bool:
         return True
     shorter, longer = sorted((key(one), key(other)), key=len)
     return len(shorter) >= 12 and (longer.startswith(shorter) or longer.endswith(shorter))
+
+
+def publisher_name(declared: str, candidates: list[tuple[str, str]], hosts: list[str]) -> str:
+    """The publisher's name: as the page declares it, unless that "name" is the story's headline
+    (a site that sets og:site_name to each story's title); else as its <title> glues it on."""
+    if declared and (
+        len(declared.split()) <= MAX_NAME_WORDS
+        or not any(kind != "title" and same_headline(declared, text) for kind, text in candidates)
+    ):
+        return declared
+    return next(
+        (name for kind, text in candidates if kind in ("title", "og") if (name := glued_name(text, hosts))),
+        "",
+    )
+
+
+def names_site(candidates: list[tuple[str, str]], names: list[str]) -> bool:
+    """True when the page's metadata titles (JSON-LD, OpenGraph, Twitter) are only the site's
+    name: the metadata describe the site, not this story."""
+    titles = [text for kind, text in candidates if kind in ("json-ld", "og", "twitter")]
+    return bool(titles) and all(_is_name(strip_glued(text, names), names) for text in titles)

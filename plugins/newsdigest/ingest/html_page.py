@@ -4,7 +4,7 @@ made ready (page_tree), its article found by trafilatura and written as Markdown
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -14,12 +14,13 @@ import trafilatura
 from trafilatura.settings import Document
 
 from newsdigest.content import safe_urls
-from newsdigest.ingest import bylines, headlines, language, moments, page_tree
+from newsdigest.ingest import bylines, furniture, headlines, images, language, moments, page_tree
 from newsdigest.ingest.clipping import absorb_paragraphs
-from newsdigest.ingest.markdown_body import FIGURE_OPENING, markdown_blocks
+from newsdigest.ingest.markdown_body import FIGURE_OPENING, markdown_blocks, trim_article_end
 from newsdigest.ingest.page_metadata import LeadImage, PageMetadata
 from newsdigest.ingest.page_tree import Figure
 from newsdigest.ingest.sources import SourceNames, host_names
+from newsdigest.ingest.standfirsts import standfirst
 from newsdigest.ingest.story import Block, IngestError, Story
 
 
@@ -30,9 +31,14 @@ class ExtractedBody:
     notes: list[str] = field(default_factory=list)
 
 
+# An XHTML page's XML declaration: its encoding is spent once the page is text, and lxml refuses
+# text that still declares one.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*>")
+
+
 def parse_tree(html: str):
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (lxml.etree.ParserError, ValueError) as error:
         raise IngestError(f"not a readable HTML page ({error})") from None
 
@@ -53,7 +59,7 @@ def extract_body(tree, base: str) -> ExtractedBody:
         as_dict=False,
     )
     body = markdown_blocks(document.body if isinstance(document, Document) else None, prepared.figures)  # as_dict=False
-    return ExtractedBody(body.blocks, prepared.figures, prepared.notes + body.notes)
+    return ExtractedBody(trim_article_end(body.blocks), prepared.figures, prepared.notes + body.notes)
 
 
 def parse(html: str, url: str | None = None, source_names: SourceNames | None = None) -> Story:
@@ -64,17 +70,9 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     if not any(block.text for block in body.blocks):
         raise IngestError("no article text found in the page")
     hosts = host_names(page_url or "")
-    publisher = meta.publisher or next(
-        (
-            name
-            for kind, text in meta.headlines
-            if kind in ("title", "og")
-            if (name := headlines.glued_name(text, hosts))
-        ),
-        "",
-    )
+    publisher = headlines.publisher_name(meta.publisher, meta.headlines, hosts)
     source = (source_names or SourceNames()).name(publisher, page_url or "")
-    authors = bylines.merge(meta.authors, exclude=(source, publisher))
+    authors = bylines.merge(meta.authors, exclude=() if meta.publisher_is_person else (source, publisher))
     site_names = [name for name in (publisher, source, *hosts) if name]
     title = headlines.choose(meta.headlines, site_names + authors)
     if not title:
@@ -82,8 +80,8 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     story = Story(
         title=title,
         paragraphs=[],
-        subtitle=meta.description,
-        date=_published(meta, html, page_url),
+        subtitle="" if headlines.names_site(meta.headlines, site_names) else standfirst(meta.description, title),
+        date=_publication(meta, page_url)[0],
         source=source,
         source_url=safe_urls.web_url(meta.canonical or url or "") or "",
         authors=authors,
@@ -119,41 +117,47 @@ def _repeats_byline(block: Block, authors: list[str], index: int) -> bool:
     return bool(names) and {name.casefold() for name in names} <= {name.casefold() for name in authors}
 
 
-def _published(meta: PageMetadata, html: str, url: str | None) -> moments.Moment | None:
-    """The most precise publication moment the page states; a <time> element only to add the
-    time to a day alone (or when nothing else is there); trafilatura's date finder last."""
-    best = moments.most_precise(meta.published)
-    if best is None or moments.precision(best) == 0:
-        same_day = [
-            value
-            for value in meta.time_elements[:5]
-            if best is None or ((moment := moments.parse_moment(value)) is not None and _day(moment) == _day(best))
-        ]
-        best = moments.most_precise(([best] if best else []) + same_day)
-    if best is None:
-        try:
-            found = trafilatura.extract_metadata(html, default_url=url)
-        except (ValueError, OverflowError, TypeError):  # its date finder trips on impossible dates ("-99:00")
-            found = None
-        best = moments.parse_moment(found.date) if found and found.date else None
-    return best
-
-
-def _day(moment: moments.Moment) -> dt.date:
-    return moment.date() if isinstance(moment, dt.datetime) else moment
+def _publication(meta: PageMetadata, url: str | None) -> tuple[moments.Moment | None, str]:
+    """When the page says its story was published, and where it says so: its metadata (JSON-LD,
+    OpenGraph, <meta>, itemprop), with the time of day from its header added to a day alone;
+    else its header (a <time>, a dateline near the headline); else the day its address names.
+    Never a date from elsewhere on the page (links, rails, comments, copyright lines): a page
+    that states none has no date, and ingest asks for one."""
+    best = moments.stated(meta.published)
+    if best is not None and moments.precision(best) > 0:
+        return best, "metadata"
+    header = moments.most_precise(meta.time_elements) or next(
+        (moment for line in meta.datelines if (moment := moments.from_dateline(line)) is not None), None
+    )
+    if best is not None:
+        same_day = header is not None and moments.day_of(header) == best
+        return (header, "metadata+header") if same_day else (best, "metadata")
+    if header is not None:
+        return header, "header"
+    day = moments.from_address(url or meta.canonical)
+    return (day, "address") if day else (None, "none")
 
 
 def _take_lead_image(story: Story, image: LeadImage, page_url: str, figures: dict[int, Figure]) -> None:
     """The page's declared lead image to the front matter, with alt text, credit and caption from
     the declaration or from the same image's figure in the body."""
     url = safe_urls.joined_web_url(page_url, image.url) if image.url else None
-    if url is None:
+    if url is None or not _may_lead(url, image):
         return
     figure = next((figure for figure in figures.values() if _same_image(figure.url, url)), Figure(url=url))
     story.image = url
     story.image_alt = image.alt or figure.alt
     story.image_credit = page_tree.clean_credit(image.credit) or figure.credit
     story.image_caption = image.caption or figure.caption
+
+
+def _may_lead(url: str, image: LeadImage) -> bool:
+    """Not the site's chrome (a logo, an icon, an avatar, a spacer or a tracking pixel, by its
+    address or alt text) nor a thumbnail: narrower than a lead image, as the page declares it
+    or as its address says."""
+    if furniture.is_furniture_image(url, image.alt):
+        return False
+    return not images.too_narrow(image.width or images.width_hint(url))
 
 
 def _same_image(one: str, other: str) -> bool:

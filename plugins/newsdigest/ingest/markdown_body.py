@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from newsdigest.content import safe_urls
 from newsdigest.content.document import MAX_NESTING
 from newsdigest.content.model import one_line
+from newsdigest.ingest import furniture
 from newsdigest.ingest.page_tree import FIGURE_KEY_PATTERN, Figure
 from newsdigest.ingest.story import Block, decode_entities, plain_text
 
@@ -39,6 +40,8 @@ _INLINE_HTML = {"#sup": "sup", "#sub": "sub"}
 _EMPHASIS = {"#b": "**", "#i": "*"}
 FIGURE_OPENING = '<figure markdown="1">'
 HEADING_LEVELS = {"h1": "##", "h2": "##", "h3": "###"}  # "#" is the headline, never repeated
+# A block that is one link and nothing else ("**[Ten facts about bridges](…)**"), or a list item that is.
+_LINK_ONLY = re.compile(r"^(?:[-+*] |\d+\\?[.)] )?[*_]*\[[^\]]*\]\([^)\s]*\)[*_]*$")
 
 
 @dataclass
@@ -300,6 +303,31 @@ def _mark(element, markdown: str, text: str) -> str:
     if element.tag == "ref" and (url := safe_urls.web_url(element.get("target") or "")):
         return f"{lead}[{stripped}]({_markdown_url(url)}){trail}"
     return markdown
+
+
+def _after_the_end(block: Block) -> bool:
+    """A block that cannot end an article: a heading, a lone link, a list of links, furniture."""
+    markdown = block.markdown.strip()
+    if markdown.startswith("#"):
+        return True
+    lines = [line.strip() for line in markdown.split("\n") if line.strip()]
+    return all(_LINK_ONLY.match(line) for line in lines) or furniture.is_furniture_line(block.text)
+
+
+def trim_article_end(blocks: list[Block]) -> list[Block]:
+    """The blocks without what follows the article's last paragraph: the heading and links of a
+    "more on this" rail, trailing date lines. Nothing is trimmed from a body that is nothing else."""
+    end = position = len(blocks)
+    while position > 0:
+        block = blocks[position - 1]
+        if block.markdown.startswith("![") and not block.text:
+            position -= 1  # a teaser's picture goes with its teaser, but the article may end in a picture
+        elif _after_the_end(block):
+            position -= 1
+            end = position
+        else:
+            break
+    return blocks[:end] if end else blocks
 
 
 def markdown_blocks(body, figures: dict[int, Figure]) -> MarkdownBody:

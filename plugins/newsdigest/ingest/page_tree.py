@@ -60,6 +60,56 @@ _INERT = (
     "video",
     "audio",
 )
+# Elements that flow inside a line of text; any other element starts a block of its own.
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "br",
+    "cite",
+    "code",
+    "data",
+    "del",
+    "dfn",
+    "em",
+    "font",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "mark",
+    "picture",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "tt",
+    "u",
+    "var",
+    "wbr",
+}
+# Containers whose loose text and inline elements a browser shows as paragraphs of their own.
+_LOOSE_TEXT_CONTAINERS = {
+    "body",
+    "div",
+    "section",
+    "article",
+    "main",
+    "td",
+    "th",
+    "blockquote",
+    "center",
+    "form",
+    "span",
+}
 # The story's own containers, never furniture however they are named.
 _STORY_CONTAINERS = {"html", "body", "article", "main"}
 FURNITURE_MAX_SHARE = 0.25  # an element with more of the page's text than this is the story, not furniture
@@ -81,6 +131,8 @@ _TRAILING_CREDIT = re.compile(
     r"bloomberg|associated press|\bpa\b)[^()]*)\))\s*\.?$",
     re.I,
 )
+# Control characters a browser does not show; trafilatura discards a whole page that holds one ("WWF\x07 (2020)").
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_IMAGES = 200
 MAX_LINKS = 1000
 
@@ -114,6 +166,7 @@ def prepare(tree, base: str) -> PreparedPage:
     page = PreparedPage()
     _remove_inert(tree)
     _remove_furniture(tree)
+    _wrap_loose_text(tree)
     _resolve_links(tree, base, page)
     _resolve_images(tree, base, page)
     return page
@@ -134,6 +187,10 @@ def _remove_inert(tree) -> None:
     for element in tree.iter():
         for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
             del element.attrib[attribute]
+        if element.text and _CONTROL_CHARACTERS.search(element.text):
+            element.text = _CONTROL_CHARACTERS.sub("", element.text)
+        if element.tail and _CONTROL_CHARACTERS.search(element.tail):
+            element.tail = _CONTROL_CHARACTERS.sub("", element.tail)
 
 
 def _remove_furniture(tree) -> None:
@@ -141,16 +198,83 @@ def _remove_furniture(tree) -> None:
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.tag in _STORY_CONTAINERS or element.getparent() is None:
             continue
-        if furniture.is_furniture_element(element) and not _holds_story(element, total):
-            _drop(element)
+        if furniture.is_furniture_element(element):
+            if not _holds_story(element, total):
+                _drop(element)
+            elif furniture.is_landmark(element) and element.find(".//main") is not None:
+                # A <nav> left open around the page's <main>: no landmark, or trafilatura drops the story.
+                element.tag = "div"
+                element.attrib.pop("role", None)
     for element in list(tree.iter("p", "li", "div", "figcaption", "h2", "h3", "h4")):
         if element.getparent() is not None and (text := _short_text(element)) and furniture.is_furniture_line(text):
             _drop(element)
 
 
+def _is_block(element) -> bool:
+    """An element that starts a block: not inline, or an inline one holding blocks (<a><div>…</div></a>)."""
+    if not isinstance(element.tag, str):
+        return False
+    if element.tag not in _INLINE:
+        return True
+    return any(isinstance(inner.tag, str) and inner.tag not in _INLINE for inner in element.iterdescendants())
+
+
+def _wrap_loose_text(tree) -> None:
+    """Loose text beside blocks ("<div><p>…</p>In a <a>speech</a> in …</div>") made paragraphs, as a
+    browser shows it: trafilatura would start a paragraph at each link and drop the space after it."""
+    for element in list(tree.iter(*_LOOSE_TEXT_CONTAINERS)):
+        children = list(element)
+        # Beside paragraphs, or in a <span> around blocks: elsewhere loose text is more often a widget's.
+        beside_text = element.tag == "span" or any(child.tag == "p" for child in children)
+        if beside_text and any(_is_block(child) for child in children) and _has_loose_text(element, children):
+            _wrap_runs(element, children)
+
+
+def _has_loose_text(element, children: list) -> bool:
+    return bool((element.text or "").strip()) or any(
+        not _is_block(child) or (child.tail or "").strip() for child in children
+    )
+
+
+def _wrap_runs(element, children: list) -> None:
+    """Each run of `element`'s text and inline children between its blocks put in a <p>, when
+    it reads as one paragraph with a link in it (what trafilatura splits); other runs stay loose."""
+    current = None
+    made: list = []
+
+    def paragraph():
+        nonlocal current
+        if current is None:
+            current = element.makeelement("p", {})
+            runs.append(current)
+            made.append(current)
+        return current
+
+    runs: list = []
+    if (element.text or "").strip():
+        paragraph().text = element.text
+    element.text = None
+    for child in children:
+        tail, child.tail = child.tail, None
+        element.remove(child)
+        if _is_block(child) or child.tag == "br":  # a line break ends a paragraph of loose text too
+            current = None
+            runs.append(child)
+            if tail and tail.strip():
+                paragraph().text = tail
+        else:
+            paragraph().append(child)
+            child.tail = tail
+    element.extend(runs)
+    for run in made:
+        if run.find(".//br") is not None or not any((link.text_content() or "").strip() for link in run.iter("a")):
+            run.drop_tag()
+
+
 def _holds_story(element, page_text: int) -> bool:
-    """True when an element named like furniture holds the story ("entry-content-read-more")."""
-    if len(element.text_content()) > page_text * FURNITURE_MAX_SHARE:
+    """True when an element named like furniture holds the story ("entry-content-read-more"), or
+    the page's <main> (a menu left open around the rest of the page)."""
+    if len(element.text_content()) > page_text * FURNITURE_MAX_SHARE or element.find(".//main") is not None:
         return True
     return any(len(" ".join(paragraph.text_content().split())) >= STORY_PARAGRAPH for paragraph in element.iter("p"))
 
@@ -191,8 +315,9 @@ def _resolve_links(tree, base: str, page: PreparedPage) -> None:
 def _resolve_images(tree, base: str, page: PreparedPage) -> None:
     for placeholder in list(tree.iter("div", "span")):
         _become_image(placeholder)
+    page_text = len(tree.text_content() or "")
     for noscript in list(tree.iter("noscript")):
-        _use_noscript_fallback(noscript)
+        _use_noscript_fallback(noscript, page_text)
     in_figures = set()
     for container, captions in _figures(tree):
         images = list(container.iter("img"))
@@ -286,9 +411,13 @@ def _become_image(element) -> None:
         element.set("alt", alt)
 
 
-def _use_noscript_fallback(noscript) -> None:
+def _use_noscript_fallback(noscript, page_text: int) -> None:
     """<img data-src=…><noscript><img src=…></noscript>: one image, with the fallback's address
-    when the lazy one has none of its own."""
+    when the lazy one has none of its own. A <noscript> that holds the story only seems to:
+    a browser reads "<noscript><div></noscript>" as text, lxml makes the rest of the page its child."""
+    if _holds_story(noscript, page_text):
+        noscript.drop_tag()
+        return
     fallback = next(noscript.iter("img"), None)
     if fallback is None:
         _drop(noscript)

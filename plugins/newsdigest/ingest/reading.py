@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import gzip
 import io
 import ipaddress
 import os
+import re
 import socket
 import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
 import httpcore
 import httpx
+import webencodings
+from webencodings.labels import LABELS
 
 from newsdigest.content.model import MAX_STORY_BYTES, one_line
 from newsdigest.ingest.story import IngestError
@@ -236,21 +241,130 @@ async def _download(url: str, seconds: float, allow_private: bool, hops: list[st
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Bytes as text: UTF-8 (or the declared charset), else Latin-1 when the bytes read as
-    Latin-1 text; binary and undecodable inputs are refused."""
+    """Bytes as text, read as a browser reads them: a byte-order mark first, then the charset
+    `declared` (an HTTP header's), then the page's own <meta charset> or XML declaration, labels
+    read by the WHATWG table ("iso-8859-1", "latin1" and "ascii" mean windows-1252), then
+    UTF-8, then detection. Empty, binary and undecodable inputs are refused."""
     if not data.strip():
         raise IngestError("empty file")
-    if b"\x00" in data[:8192]:
+    encoding, body = _byte_order_mark(data)
+    if encoding is None:
+        if b"\x00" in data[:8192]:
+            raise IngestError("binary file, not text")
+        encoding = _declared_encoding(data, declared)
+    # A browser shows a stray bad byte in a declared encoding as U+FFFD, and so do we.
+    text = body.decode(encoding, errors="replace") if encoding else _undeclared_text(data)
+    if "\x00" in text[:8192]:
         raise IngestError("binary file, not text")
-    for encoding in filter(None, [declared, "utf-8"]):
+    return text
+
+
+def header_charset(content_type: str) -> str | None:
+    """The charset an HTTP Content-Type names ("text/html; charset=ISO-8859-1"), or None."""
+    found = _CHARSET_PARAMETER.search(content_type or "")
+    return found.group(1) if found else None
+
+
+HEAD_BYTES = 2**16  # where a page declares its charset: browsers honour a <meta> late in a long <head>
+_CHARSET_PARAMETER = re.compile(r"charset\s*=\s*[\"']?\s*([-\w.:]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([-\w.:]+)", re.I)
+_XML_ENCODING = re.compile(rb"\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']?\s*([-\w.:]+)", re.I)
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_C1_CONTROL = re.compile("[\x80-\x9f]")  # never in text: a wrong guess of a legacy encoding
+# The legacy encodings of the web (the WHATWG Encoding Standard's), as Python names them: the
+# only ones detection may guess, as a browser would; not the Mac ones, which browsers never guess.
+_WEB_ENCODINGS = sorted(
+    {
+        encoding.codec_info.name
+        for name in set(LABELS.values())
+        - {"replacement", "x-user-defined", "utf-16le", "utf-16be", "macintosh", "x-mac-cyrillic"}
+        if (encoding := webencodings.lookup(name)) is not None
+    }
+)
+_WESTERN = "cp1252"  # windows-1252: what browsers fall back to, chosen unless another reads clearly better
+CLEARLY_LESS_MESS = 1.0  # charset_normalizer's chaos, in percent
+CLEARLY_MORE_LANGUAGE = 4.0  # charset_normalizer's coherence, in percent
+FEW_NON_ASCII = 16  # bytes: too few for detection to tell one encoding from another
+
+
+def _byte_order_mark(data: bytes) -> tuple[str | None, bytes]:
+    for mark, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(mark):
+            return encoding, data[len(mark) :]
+    return None, data
+
+
+def _web_encoding(label: str | None) -> str | None:
+    """The Python codec for a charset label as browsers read it, or None for an unknown one."""
+    found = webencodings.lookup(label) if label else None
+    if found is None or found.name == "replacement":
+        return None
+    return _WESTERN if found.name == "x-user-defined" else found.codec_info.name
+
+
+def _declared_encoding(data: bytes, header: str | None) -> str | None:
+    """The encoding the HTTP header or else the page's head declares. A page declaring UTF-16
+    without a byte-order mark is in UTF-8 (the HTML rule); a legacy declaration loses to bytes
+    that are UTF-8 text (a page converted when saved, or a server's default charset)."""
+    encoding = _web_encoding(header)
+    if encoding is None:
+        head = data[:HEAD_BYTES]
+        head = head[:end] if (end := head.lower().find(b"</head")) >= 0 else head
+        found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+        encoding = _web_encoding(found.group(1).decode("ascii")) if found else None
+        if encoding in ("utf-16-le", "utf-16-be"):
+            encoding = "utf-8"
+    if encoding not in (None, "utf-8", "utf-16-le", "utf-16-be") and _is_utf8_text(data):
+        return "utf-8"
+    return encoding
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+def _undeclared_text(data: bytes) -> str:
+    """Text that declares no encoding: UTF-8 (a stray bad byte or two aside), else windows-1252
+    when there is too little to tell, else the web encoding detection finds."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") * 10 <= len(_UTF8_SEQUENCE.findall(data)):
+        return text
+    undecodable = IngestError(
+        f"undecodable bytes (no declared charset, not UTF-8 or any web encoding; first bad byte at offset {first_bad})"
+    )
+    if len(_NON_ASCII.findall(data)) < FEW_NON_ASCII:  # too little to tell: what browsers fall back to
         try:
-            return data.decode(encoding).removeprefix("\ufeff")
-        except (UnicodeDecodeError, LookupError):
-            continue
-    high = [byte for byte in data if byte >= 0x80]
-    # Latin-1 text has its accented letters and signs in 0xA0-0xFF; bytes 0x80-0x9F are
-    # control codes there, so their presence means another encoding, or no text at all.
-    if high and all(byte >= 0xA0 for byte in high) and len(high) < len(data) * 0.3:
-        return data.decode("latin-1")
-    offset = next(index for index, byte in enumerate(data) if byte >= 0x80)
-    raise IngestError(f"undecodable bytes (not UTF-8 or Latin-1 text; first bad byte at offset {offset})")
+            return data.decode(_WESTERN)
+        except UnicodeDecodeError:
+            raise undecodable from None
+    readable = [
+        match
+        for match in charset_normalizer.from_bytes(data, cp_isolation=_WEB_ENCODINGS)
+        if not _C1_CONTROL.search(str(match))
+    ]
+    least_mess = min((match.percent_chaos for match in readable), default=0.0)
+    likely = [match for match in readable if match.percent_chaos <= least_mess + CLEARLY_LESS_MESS]
+    best_language = max((match.percent_coherence for match in likely), default=0.0)
+    if not likely or any(
+        _WESTERN in match.could_be_from_charset and match.percent_coherence >= best_language - CLEARLY_MORE_LANGUAGE
+        for match in likely
+    ):  # nothing clearly better than what browsers fall back to
+        try:
+            return data.decode(_WESTERN)
+        except UnicodeDecodeError:
+            if not likely:
+                raise undecodable from None
+    return str(min(likely, key=lambda match: (-match.percent_coherence, match.percent_chaos)))

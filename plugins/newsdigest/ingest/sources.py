@@ -70,18 +70,25 @@ class SourceNames:
 
     def __init__(self, names: dict[str, str] | None = None, known: Iterable[str] = ()):
         self._names: dict[str, str] = {}
+        self._curated_hosts: dict[str, str] = {}  # the curator's names for sites' addresses
         for name in known:  # spellings already in the content folder
             self._names.setdefault(key(name), name)
         for spelling, name in (names or {}).items():  # the curator's map wins
             self._names[key(str(spelling))] = str(name)
             self._names[key(str(name))] = str(name)
+            if host := host_of(str(spelling)):
+                self._curated_hosts[host] = str(name)
 
     def name(self, value: str, url: str = "") -> str:
-        """The publisher's name for a page's site name (or an address), else for its URL's host."""
+        """The publisher's name for a page's site name (or an address), else for its URL's host:
+        as the curator maps the spelling or the site, else as the page spells it ("Libération",
+        "CBSSports" for "CBSSports.com"), else made from the host ("nytimes.com" -> "Nytimes")."""
         value = plain_text(value)
         host = host_of(value) if (value.startswith(("http://", "https://")) or _HOST_LIKE.fullmatch(value)) else ""
         if value and not host:
-            return self._names.get(key(value), value)
+            return self._names.get(key(value)) or self._curated(host_of(url)) or value
+        if spelt := _spelt_label(value, host):  # "CBSSports.com": the site's own casing of its name
+            return self._curated(host) or self._names.get(key(spelt), spelt)
         host = host or host_of(url)
         if not host:
             return ""
@@ -95,3 +102,20 @@ class SourceNames:
         if found:
             return found
         return label.upper() if len(label) <= SHORT_NAME else label[:1].upper() + label[1:]
+
+    def _curated(self, host: str) -> str:
+        """The curator's name for a host or a site it is under (edition.cnn.com under cnn.com), or ""."""
+        labels = host.split(".") if host else []
+        return next(
+            (name for start in range(len(labels) - 1) if (name := self._curated_hosts.get(".".join(labels[start:])))),
+            "",
+        )
+
+
+def _spelt_label(value: str, host: str) -> str:
+    """The site's name as a host-like spelling writes it, when it is not all lower case:
+    "CBSSports" for "CBSSports.com"; "" otherwise."""
+    if not host or not _HOST_LIKE.fullmatch(value) or value == value.lower():
+        return ""
+    label = registered_domain(host).split(".")[0]
+    return next((part for part in value.split(".") if part.lower() == label), "")
