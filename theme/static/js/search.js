@@ -19,27 +19,27 @@ const MAX_READ = 120;  // results whose text is read to check the words found
 // worker and WebAssembly memory. Pagefind keeps one WebAssembly module per copy: a second language's
 // instance made from the same copy loads its own build over the first's, whose pointers then reach
 // outside the new memory ("memory access out of bounds") and whose searches hang or answer wrongly.
-// One language after another: made at the same time, instances can fetch a chunk from another's folder.
-async function instances() {
+// Apart, the languages load side by side; within one, its bundles merge one after another.
+async function languageInstance(language, bundles) {
+  const pagefind = await import(`${bundles[0]}pagefind.js?language=${encodeURIComponent(language)}`);
   const root = document.documentElement;
   const pageLanguage = root.lang;
-  const made = [];
-  for (const [language, bundles] of Object.entries(config.languages)) {
-    const pagefind = await import(`${bundles[0]}pagefind.js?language=${encodeURIComponent(language)}`);
-    let instance;
-    root.lang = language;  // an instance searches the language of the page it is made on
-    try {
-      instance = pagefind.createInstance({ basePath: bundles[0], excerptLength: 24 });
-    } finally {
-      root.lang = pageLanguage;
-    }
-    await instance.init();
-    for (const bundle of bundles.slice(1)) {
-      await instance.mergeIndex(bundle, { language });
-    }
-    made.push({ language, instance });
+  let instance;
+  root.lang = language;  // an instance searches the language of the page it is made on
+  try {
+    instance = pagefind.createInstance({ basePath: bundles[0], excerptLength: 24 });
+  } finally {
+    root.lang = pageLanguage;
   }
-  return made;
+  await instance.init();
+  for (const bundle of bundles.slice(1)) {
+    await instance.mergeIndex(bundle, { language });
+  }
+  return { language, instance };
+}
+
+function instances() {
+  return Promise.all(Object.entries(config.languages).map(([language, bundles]) => languageInstance(language, bundles)));
 }
 
 let ready = null;
