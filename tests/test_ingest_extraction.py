@@ -121,6 +121,31 @@ def test_what_follows_the_article_end_is_left_out():
     assert "Tunnel reopens" not in story.body and "tunnel.jpg" not in story.body and "2022" not in story.body
 
 
+def test_a_story_cut_into_chunks_with_ads_between_them_comes_out_whole():
+    """A long story in several containers of one class, an ad rail after each (a Wired-like layout):
+    every chunk, in order, and no ad (the extractor alone keeps the first chunk)."""
+    subjects = ("the old steel deck", "the two river piers", "the approach roads", "the toll booths")
+    chunks = [
+        [
+            f"Engineers inspected {subject} for the {order} time this year, part {part} of a survey that "
+            f"the council ordered after cracks were found, and they wrote down every fault they saw there."
+            for part in ("one", "two", "three", "four")
+        ]
+        for subject, order in zip(subjects, ("first", "second", "third", "fourth"), strict=True)
+    ]
+    body = "".join(
+        '<div class="grid grid-layout--adrail"><div class="grid--item body body__container article__body">'
+        + "".join(f"<p>{text}</p>" for text in chunk)
+        + '</div><div class="ad-rail"><p>Advertisement: cheap flights to the sun</p></div></div>'
+        for chunk in chunks
+    )
+    headline = "<h1>Harbour bridge closes to lorries</h1>"
+    story = _story(f'<article>{headline}<div class="article__chunks">{body}</div></article>')
+    every = [text for chunk in chunks for text in chunk]
+    assert [paragraph for paragraph in story.plain_paragraphs if paragraph in every] == every
+    assert "cheap flights" not in story.body
+
+
 def test_see_also_lines_in_other_languages_become_related_headlines():
     story = _story(
         f"<article><h1>Harbour bridge closes to lorries</h1>{STORY}"

@@ -115,6 +115,8 @@ _STORY_CONTAINERS = {"html", "body", "article", "main"}
 FURNITURE_MAX_SHARE = 0.25  # an element with more of the page's text than this is the story, not furniture
 FIGURE_MAX_OTHER_TEXT = 200  # an element holding more text than its caption and this is no figure
 STORY_PARAGRAPH = 250  # an element holding a paragraph this long holds the story, whatever its name
+CHUNK_TEXT = 200  # paragraphs a chunk of a story cut into containers holds, at least
+CHUNK_KINSHIP = 3  # the chunks of one story share an ancestor this many levels up
 _CREDIT_NAMES = re.compile(
     r"(?:^|-)(?:credit|credits|copyright|photographer|attribution|image-source|"
     r"photo-credit|source|byline|author)(?:$|-)"
@@ -166,6 +168,7 @@ def prepare(tree, base: str) -> PreparedPage:
     page = PreparedPage()
     _remove_inert(tree)
     _remove_furniture(tree)
+    _join_story_chunks(tree)
     _wrap_loose_text(tree)
     _resolve_links(tree, base, page)
     _resolve_images(tree, base, page)
@@ -208,6 +211,30 @@ def _remove_furniture(tree) -> None:
     for element in list(tree.iter("p", "li", "div", "figcaption", "h2", "h3", "h4")):
         if element.getparent() is not None and (text := _short_text(element)) and furniture.is_furniture_line(text):
             _drop(element)
+
+
+def _join_story_chunks(tree) -> None:
+    """A story cut into chunks (containers of the same class, each with paragraphs of its own,
+    close kin in the tree, ads or pictures between them) made one container: the extractor
+    takes the first container its patterns match, and would keep the first chunk alone."""
+    by_class: dict[str, list] = {}
+    for element in tree.iter("div", "section"):
+        name = " ".join((element.get("class") or "").split())
+        if name and sum(len(paragraph.text_content()) for paragraph in element.findall("p")) >= CHUNK_TEXT:
+            by_class.setdefault(name, []).append(element)
+    for chunks in by_class.values():
+        if len(chunks) < 2 or not _close_kin(chunks):
+            continue
+        first = chunks[0]
+        for chunk in chunks[1:]:
+            first.extend(list(chunk))
+            _drop(chunk)
+
+
+def _close_kin(elements: list) -> bool:
+    """Elements under one ancestor at most CHUNK_KINSHIP levels above each."""
+    ancestors = [list(element.iterancestors())[:CHUNK_KINSHIP] for element in elements]
+    return bool(set(map(id, ancestors[0])).intersection(*(set(map(id, found)) for found in ancestors[1:])))
 
 
 def _is_block(element) -> bool:
