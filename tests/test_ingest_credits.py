@@ -1,7 +1,7 @@
 """Credits: a story's authors are the people who wrote it, as its own byline names them; never
 commenters, the authors of a rail of other stories, a weekday or a job title glued to a name, or
 the publication itself. Hand-made pages (our own text) reproduce each kind of page that went
-wrong; the boilerplate corpus measures the whole on real pages."""
+wrong; tests/test_corpus_quality.py measures the whole on real pages."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import pytest
 
 from newsdigest.ingest import bylines, html_page
 
-from conftest import SHARED
-
-BOILERPLATE = SHARED / "corpora" / "boilerplate"
 STORY = (
     "<p>" + "The council met on Monday to settle the budget for the coming year, after weeks of talks. " * 4 + "</p>"
 )
@@ -170,22 +167,3 @@ def test_the_publication_is_not_an_author_but_a_blogger_who_publishes_is():
         "publisher": {"@type": "Person", "name": "Chris Hale"},
     }
     assert credited(page(head=f"<script type='application/ld+json'>{json.dumps(blog)}</script>")) == ["Chris Hale"]
-
-
-@pytest.fixture(scope="module")
-def corpus_credits(boilerplate_parsed):
-    from newsdigest_bench import boilerplate
-
-    found = boilerplate.Credits()
-    for corpus_page in boilerplate.pages(BOILERPLATE):
-        found.add(corpus_page, boilerplate.shown(boilerplate_parsed[corpus_page.name].story).authors)
-    return found
-
-
-@pytest.mark.slow  # a corpus
-def test_credits_on_real_pages_hold_their_ground(corpus_credits):
-    """Where credits stand on the 279 real pages with a byline (trafilatura: 50% exact, a stranger
-    on 29%): no step back."""
-    assert corpus_credits.pages >= 250
-    assert corpus_credits.exact / corpus_credits.pages >= 0.54, corpus_credits.wrong
-    assert corpus_credits.stranger / corpus_credits.pages <= 0.13, corpus_credits.wrong

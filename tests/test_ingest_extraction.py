@@ -1,18 +1,14 @@
 """Body extraction on pages nobody tuned it for: landmarks and furniture out, inline links kept
 inside their paragraph, pages trafilatura chokes on (control characters, a <noscript> that seems
-to hold the page) still read; and, on the boilerplate corpus, cleaner than plain trafilatura."""
+to hold the page) still read. On real pages: tests/test_corpus_quality.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from newsdigest.ingest import furniture, html_page
-from newsdigest_bench import boilerplate
 from newsdigest_bench.ingest import shown_text
 
-from conftest import SHARED
-
-BOILERPLATE = SHARED / "corpora" / "boilerplate"
 STORY = (
     "<p>The council voted on Tuesday to close the old harbour bridge to lorries from March, after "
     "engineers found cracks in two of its piers.</p><p>Drivers will use the ring road instead, which adds "
@@ -160,21 +156,3 @@ def test_the_shown_text_of_a_link_has_no_gap_of_its_own():
     assert shown_text("By **Ann Lee**: the [bridge](https://harbour.example/b), closed.").strip() == (
         "By Ann Lee: the bridge, closed."
     )
-
-
-@pytest.fixture(scope="module")
-def boilerplate_scores(boilerplate_parsed) -> boilerplate.Scores:
-    return boilerplate.score(BOILERPLATE, parsed=boilerplate_parsed)
-
-
-@pytest.mark.slow  # a corpus
-def test_cleaner_than_trafilatura_on_the_boilerplate_corpus(boilerplate_scores):
-    """The published method in one run: better than plain trafilatura on precision and on recall."""
-    ours, theirs = boilerplate_scores.ours, boilerplate_scores.theirs
-    assert ours.precision > theirs.precision, (ours.precision, theirs.precision)
-    assert ours.recall > theirs.recall, (ours.recall, theirs.recall)
-
-
-@pytest.mark.slow  # a corpus
-def test_no_boilerplate_page_fails_that_trafilatura_extracts(boilerplate_scores):
-    assert boilerplate_scores.misses == []

@@ -6,34 +6,9 @@ from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import build_terms
 from newsdigest_bench import tagging as tag_fixtures
 
-from conftest import BBC, SHARED, require_shared
-
-BOILERPLATE = SHARED / "corpora" / "boilerplate"
-AEB = SHARED / "corpora" / "aeb"
-
 
 def suggest(title: str, text: str, **fields) -> list[str]:
     return tagging.Tagger().tags(Story(title=title, paragraphs=text.split("\n"), **fields))
-
-
-def test_the_editor_fixture_set_scores_precision_and_recall(boilerplate_parsed):
-    for corpus in (BBC, BOILERPLATE, AEB):
-        require_shared(corpus)
-    fixtures = tag_fixtures.cases(parsed={name: page.story for name, page in boilerplate_parsed.items()})
-    pages = [case for case in fixtures if case.name.startswith(("boilerplate/", "aeb/"))]
-    assert len(fixtures) >= 100 and len(pages) >= 80
-    assert sum(not case.story.lang.startswith("en") for case in pages) >= 30
-    precision, recall, _ = tag_fixtures.score(fixtures, tag_fixtures.bbc_texts())
-    # Floors under today's figures, so that the tagger only gets better; issue 25 asks 0.9 and 0.6,
-    # which the real pages' stories (many languages, many kinds of page) are still far from.
-    assert precision >= 0.5 and recall >= 0.5, (precision, recall)
-
-
-def test_junk_is_at_most_two_per_cent_of_the_tags_suggested_on_real_pages(boilerplate_parsed):
-    stories = {name: page.story for name, page in boilerplate_parsed.items()}
-    junk = tag_fixtures.junk_share(tag_fixtures.corpus_stories(BOILERPLATE, parsed=stories))
-    assert junk.suggested > 1500
-    assert junk.share <= 0.02, (junk.share, junk.kinds(), junk.flagged[:20])
 
 
 def story(title: str, text: str, lang: str = "en", **fields) -> Story:
