@@ -219,15 +219,14 @@ def bbc_documents(stories):
     ]
 
 
-def test_short_stories_get_related_stories_and_a_story_on_its_own_gets_none():
+def test_a_story_on_its_own_gets_none_and_shown_links_keep_to_their_topic():
     stories = corpus.read_bbc(require_shared(BBC))[::5]  # every fifth story: all five topics
     documents = [*bbc_documents(stories), BEES]
     ranking = related.rank(documents)
     assert ranking.neighbours[-1] == []  # no other story is about bees
-    short = [row for row, doc in enumerate(documents[:-1]) if len(doc.body.split()) < 150]
-    assert short and sum(len(ranking.neighbours[row]) >= 3 for row in short) / len(short) >= 0.9
-    assert sum(len(row) >= 3 for row in ranking.neighbours) / len(documents) >= 0.9
-    assert related.precision_at_k(ranking, [s.topic for s in stories] + ["bees"]) >= 0.93
+    # issue 30: a list only with evidence, so fewer stories have one, but some do
+    assert sum(bool(row) for row in ranking.neighbours) >= len(documents) // 10
+    assert related.precision_at_k(ranking, [s.topic for s in stories] + ["bees"]) >= 0.95
 
 
 FRENCH = [
@@ -304,6 +303,54 @@ def test_a_small_site_whose_stories_share_only_words_every_story_has_shows_no_re
     assert related.rank(documents).neighbours == [[]] * len(subjects)
     documents.append(related.StoryText("Story 8", "", "Story 8 is all about apples orchards and cider.", (), 8.0))
     assert [n.index for n in related.rank(documents).neighbours[-1]] == [0]
+
+
+def test_names_are_runs_of_capitalised_words_that_a_comma_or_a_sentence_ends():
+    text = (
+        "Gunmen stormed the Radisson Blu hotel in Bamako, Mali. Militants took hostages, the Pentagon said; "
+        "the Bank of England's governor met \u201cCharles de Gaulle\u201d fans. Apple sells the iPhone."
+    )
+    assert related.names(text, "en") == [
+        "Radisson Blu",
+        "Bamako",
+        "Mali",
+        "Pentagon",
+        "Bank of England",
+        "Charles de Gaulle",
+    ]
+    # in German every noun is capitalised: a word alone is no name, nor a run's unsure first word
+    assert related.names("Der Deutsche Jagdverband trauert. Die Polizei in Heidelberg und die SPD.", "de") == [
+        "Deutsche Jagdverband",
+        "SPD",
+    ]
+
+
+def test_short_stories_sharing_distinctive_names_are_related_and_a_name_every_story_has_is_no_evidence():
+    def story(title, body):
+        return related.StoryText(title, "", body, (), 0.0)
+
+    documents = [
+        story(
+            "Hotel siege ends",
+            "Soldiers freed hostages held overnight at the Radisson Blu in Bamako; two gunmen died in the assault.",
+        ),
+        story(
+            "Guests describe the attack",
+            "Survivors of the Radisson Blu raid recalled hiding from gunmen in bathrooms while Bamako police waited.",
+        ),
+        story("Zoo welcomes a panda", "A panda arrived at the zoo by the Thames, in London, on a lorry from Chengdu."),
+        story("Bakery wins a prize", "A bakery by the Thames, in London, won a prize for its sourdough loaves."),
+        *(
+            story(f"Allotment news {n}", f"Leeks, onions and beans by the Thames, in London: plot {n}.")
+            for n in range(8)
+        ),
+    ]
+    neighbours = related.rank(documents).neighbours
+    assert [n.index for n in neighbours[0]] == [1] and neighbours[0][0].shared_names == ("Bamako", "Radisson Blu")
+    # the names made the link, not the text
+    assert neighbours[0][0].text_score < related.Settings().text_bar
+    assert related.rank(documents, related.Settings(name_text_bar=1.0)).neighbours[0] == []
+    assert neighbours[2] == neighbours[3] == []  # London and the Thames: every story names them
 
 
 def test_words_keep_their_digits_and_bare_numbers_are_dropped():

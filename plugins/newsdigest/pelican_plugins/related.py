@@ -58,11 +58,29 @@ def _document(article) -> related.StoryText:
     )
 
 
-def _reason(neighbour: related.Neighbour, names: dict[str, str], settings: related.Settings) -> str:
-    if not neighbour.shared_tags:
-        return "similar coverage"
-    tags = "shared tags: " + ", ".join(names.get(tag, tag) for tag in neighbour.shared_tags)
-    return tags if related.made_by_tags(neighbour, settings) else f"similar coverage, {tags}"
+def _listed(items) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def reason(neighbour: related.Neighbour, story, other, reports: int) -> str:
+    """Why `other` is listed on `story`'s page, in words a reader can check: what the two share
+    (the names both name, else the words both use most tellingly), and how they stand in time:
+    the same event (several reports within three days), a follow-up or an earlier report."""
+    about = (
+        _listed(neighbour.shared_names or neighbour.shared_words)
+        if (neighbour.shared_names or neighbour.shared_words)
+        else "the same subject"
+    )
+    days = (other.date - story.date).total_seconds() / 86400.0
+    if reports >= 3 and abs(days) <= 3:
+        return f"Same event: {reports} reports on {about}"
+    if days >= 1:
+        return f"Follows up {round(days)} day{'s' if round(days) != 1 else ''} later, on {about}"
+    if days <= -1:
+        return f"Earlier report, {round(-days)} day{'s' if round(-days) != 1 else ''} before, on {about}"
+    return f"Also about {about}"
 
 
 class RelatedGenerator(Generator):
@@ -71,7 +89,10 @@ class RelatedGenerator(Generator):
         settings = record.current().settings.related
         ranking = self._ranking([_document(article) for article in articles], settings)
         index = related.TitleIndex([a.title for a in articles], [a.slug for a in articles], settings.title_match)
-        names = {term.key: term.name for terms in (self.context.get("taxonomies") or {}).values() for term in terms}
+        linked_to: list[set[int]] = [{n.index for n in row} for row in ranking.neighbours]
+        for row, neighbours in enumerate(ranking.neighbours):
+            for neighbour in neighbours:
+                linked_to[neighbour.index].add(row)
         elsewhere = 0  # references to stories the digest does not hold: normal, not a problem
         for row, article in enumerate(articles):
             chosen, slips, unmatched = _explicit(article, row, articles, index)
@@ -87,7 +108,8 @@ class RelatedGenerator(Generator):
                     break
                 other = articles[neighbour.index]
                 if all(item.article is not other for item in chosen):
-                    chosen.append(RelatedStory(other, neighbour.score, _reason(neighbour, names, settings)))
+                    reports = 2 + len(linked_to[row] & linked_to[neighbour.index])
+                    chosen.append(RelatedStory(other, neighbour.score, reason(neighbour, article, other, reports)))
             article.related = chosen
             article.also_published = [articles[i] for i in ranking.duplicates[row]]
         if elsewhere:

@@ -1,5 +1,12 @@
 """Related stories: explicit references resolved by title, then ranked similar coverage.
 
+A computed link needs evidence a reader would accept: the two stories' text, and their leads
+(headline, standfirst and first lines), must both be similar beyond a bar calibrated on labelled
+pairs (tests/fixtures/related-pairs.yml) and raised on a site whose unrelated stories are alike;
+or the two must share distinctive names (few other stories name them) and be alike beyond a lower
+bar. A story with no such neighbour gets no computed list. Each link carries what the two share (the
+distinctive names both name, else their most telling shared words), for a reason a reader can check.
+
 Plain functions, no Pelican. Ranking blends TF-IDF cosine similarity of the text
 (headline weighted up, stop words of each story's language left out) with overlap
 of rare tags, optionally decayed by distance in time, then confirms each candidate
@@ -12,6 +19,7 @@ its length. Similarities come from a sparse top-k product (never an n x n matrix
 from __future__ import annotations
 
 import array
+import collections
 import dataclasses
 import functools
 import itertools
@@ -44,10 +52,31 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # is "netanyahu" and the French "l'armée" is "armée"; "G7" and "G20" stay apart, bare numbers go.
 COMMUNITY_SEED = 1
 SHORTLIST_EXTRA = 15  # candidates scored beyond the shown count
+# A name named by at most this many stories is distinctive whatever the site's size.
+NAME_FLOOR = 2
+# The least share of two stories' names that distinctive names in common make (their number over
+# the geometric mean of each story's names) for the names to count: a roundup that names a hundred
+# people shares a few with many stories, about none of which it is.
+NAME_OVERLAP = 0.1
+# How similar unrelated stories are is read from random pairs of a site of at least this many
+# stories: among three stories, one true pair is a third of all pairs.
+UNRELATED_SAMPLE_FLOOR = 10
 _WORD = re.compile(r"[^\W_]{2,}")
 # An unmatched "Related:" headline this close to a story's (fuzz.ratio, 0-100) is likely a typo for
 # it; one further off names a story the digest does not hold (ingest copies the source's own).
 NEAR_MISS = 75.0
+LEAD_WORDS = 40  # a story's lead: the first words of its headline, standfirst and body (stop words out)
+# Lower-case words that may join the parts of a name ("Bank of England", "Charles de Gaulle").
+_CONNECTORS = frozenset("of de du des la le del della di da do dos von van der den al el bin y and & on".split())
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday janvier février mars avril mai juin juillet août septembre octobre
+    novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche januar februar märz juni juli oktober
+    dezember montag dienstag mittwoch donnerstag freitag samstag sonntag enero febrero marzo abril mayo junio julio
+    agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo jan feb mar
+    apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun""".split()
+)
 
 
 def normalise_title(title: str) -> str:
@@ -78,6 +107,89 @@ def words(text: str, lang: str) -> list[str]:
     stop = language_stop_words(language_code(lang))
     tokens = itertools.filterfalse(stop.__contains__, _WORD.findall(text.casefold()))
     return list(itertools.filterfalse(str.isdigit, tokens))
+
+
+@functools.lru_cache(maxsize=1 << 17)  # names recur across a site's stories
+def name_key(name: str) -> str:
+    """A name reduced for matching: case, accents and dots ignored ("U.S." and "US" are one)."""
+    if name.isascii():
+        return " ".join(name.casefold().replace(".", "").split())
+    text = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().replace(".", "").split())
+
+
+def _char_class(test) -> str:
+    """A regex character class of the Basic Multilingual Plane's characters that pass `test`."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if test(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+_UPPER = f"[{_char_class(str.isupper)}]"
+# A capitalised word not inside another ("iPhone" holds none), possessive and all: "Netanyahu's".
+_NAME_WORD = rf"{_UPPER}(?<![\w'’&.-].)(?:[\w'’.&-]*[^\W_])?"
+# A run of them on one line, joined by spaces and lower-case connectors ("Bank of England"); a
+# comma, a full stop or a quote ends it ("Bamako, Mali" is two names).
+_NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:(?:{'|'.join(sorted(_CONNECTORS))})[^\S\n]+)*{_NAME_WORD})*")
+# A run that opens a sentence: after the start of the text (a line break is put before it), a line
+# break, a quote or bracket, or the end of a sentence, and spaces.
+_OPENING_RUN = re.compile(rf"[.!?…:;\n\"“”«»„|()\[\]‘'][^\S\n]*({_NAME_RUN.pattern})")
+
+
+def names(text: str, lang: str) -> list[str]:
+    """The proper names in `text`: runs of capitalised words (joined by "of", "de", "von"…),
+    possessives dropped, in their first spelling. A capitalised word alone that only ever opens
+    a sentence could be any word, so it counts only as an acronym; in German, where every noun is
+    capitalised, only runs of two words or more (or acronyms) do. Runs of over four words
+    (a headline in title case) and month and day names are not names. Regular expressions find
+    the runs, and those that open a sentence: the words between them are never looked at one by
+    one, and each distinct run is read once."""
+    lang = language_code(lang)
+    runs = collections.Counter(_NAME_RUN.findall(text))
+    openings = collections.Counter(_OPENING_RUN.findall("\n" + text))
+    found: dict[str, str] = {}
+    for run, count in runs.items():
+        named = _name_of(run, openings[run] >= count, lang)
+        if named:
+            found.setdefault(*named)
+    return list(found.values())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_of(run: str, opens: bool, lang: str) -> tuple[str, str] | None:
+    """(key, name) of a run of capitalised words, or None: runs repeat ("The", "BBC"), so each is
+    read once."""
+    name = _name_of_run(run.split(), opens, language_stop_words(lang), nouns_capitalised=lang in ("de", "lb"))
+    return (name_key(name), name) if name else None
+
+
+def _name_of_run(run: list[str], opens: bool, stop: frozenset[str], nouns_capitalised: bool) -> str:
+    """The name a run of capitalised words makes (`opens`: the run opens a sentence), or ""."""
+    start = 0
+    while start < len(run) and (run[start].casefold() in stop or run[start].casefold() in _CONNECTORS):
+        start += 1
+    opens = opens and start == 0
+    end = len(run)
+    while end > start and run[end - 1].casefold() in _CONNECTORS:
+        end -= 1
+    run = run[start:end]
+    if nouns_capitalised and opens and len(run) > 1:
+        run, opens = run[1:], False  # "Deutsche Jagdverband" could be "Der Jagdverband": the first word is unsure
+    if not run or (nouns_capitalised and any(not token[0].isupper() for token in run)):
+        return ""
+    parts = [_POSSESSIVE.sub("", token) for token in run]
+    if len(parts) > 4 or any(part.casefold() in _CALENDAR for part in parts):
+        return ""
+    if len(parts) == 1:
+        acronym = sum(char.isupper() for char in parts[0]) >= 2
+        if not acronym and (opens or nouns_capitalised or len(parts[0]) < 3):
+            return ""
+    return " ".join(parts)
 
 
 class TitleIndex:
@@ -153,6 +265,19 @@ class Settings(SettingsGroup):
     community_neighbours: int = setting("RELATED_AREA_NEIGHBOURS", 70, minimum=0)
     # higher: smaller communities (Leiden's resolution parameter)
     community_resolution: float = setting("RELATED_AREA_RESOLUTION", 1.0)
+    # Evidence (calibrated on tests/fixtures/related-pairs.yml): the least similarity of two stories'
+    # text, and of their leads, for a computed link...
+    text_bar: float = setting("RELATED_TEXT_BAR", 0.3, minimum=0)
+    lead_bar: float = setting("RELATED_LEAD_BAR", 0.2, minimum=0)
+    # ...or, for two stories that name the same distinctive names (two of them, or one of two words
+    # or more), the least similarity of their text and of their leads...
+    name_text_bar: float = setting("RELATED_NAME_TEXT_BAR", 0.15, minimum=0)
+    # ...where a name is distinctive when two stories or more name it, and at most this share of
+    # the site's stories (or NAME_FLOOR stories)
+    name_share: float = setting("RELATED_NAME_SHARE", 0.005, minimum=0)
+    # ...raised to this many times how similar the site's unrelated stories are (median + 3 robust
+    # deviations of the similarity of random pairs): a site whose stories are all alike needs more
+    unrelated_factor: float = setting("RELATED_UNRELATED_FACTOR", 4.0, minimum=0)
     # 0-100: how close a curator's "related" headline must be to a story's to link to it
     title_match: float = setting("RELATED_TITLE_MATCH", 90.0, minimum=0)
     default_lang: str = "en"  # the language of stories that do not name one (Pelican's DEFAULT_LANG)
@@ -168,6 +293,9 @@ class Neighbour:
     score: float
     text_score: float
     shared_tags: tuple[str, ...]
+    # what the two stories share, for the reason: distinctive names both name, else telling words
+    shared_names: tuple[str, ...] = ()
+    shared_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -183,20 +311,22 @@ def made_by_tags(neighbour: Neighbour, settings: Settings) -> bool:
 
 def text_key(document: StoryText, default_lang: str = "en") -> str:
     """What a document's words are read from: equal keys, equal words."""
-    return digest(document.lang or default_lang, document.title, document.standfirst, document.body)
+    return digest("words-3", document.lang or default_lang, document.title, document.standfirst, document.body)
 
 
 def word_lines(
     documents: list[StoryText], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
 ) -> list[str]:
-    """Each document's words (headline, standfirst, body) as one line, read in worker processes,
-    but for those `known` holds already (text_key -> line)."""
+    """Each document's words (headline, standfirst, body) as one line, then its names, each after
+    a tab (`line_parts` splits them), read in worker processes, but for those `known` holds
+    already (text_key -> line)."""
     known = known or {}
     keys = [text_key(document, default_lang) for document in documents]
     missing = [index for index, key in enumerate(keys) if key not in known]
     texts = [
         (
             f"{documents[index].title} {documents[index].standfirst} {documents[index].body}",
+            _name_text(documents[index]),
             documents[index].lang or default_lang,
         )
         for index in missing
@@ -213,8 +343,9 @@ def text_vectors(
     default_lang: str = "en",
     workers: int = 1,
     lines: list[str] | None = None,
-) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
-    """(blended, telling, body) TF-IDF rows of unit length, from one pass over the text. The
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, list[str]]:
+    """(blended, telling, body, lead) TF-IDF rows of unit length, and the words of their columns,
+    from one pass over the text. `lead` is `telling` for the first LEAD_WORDS words. The
     blend, with the headline counted again, finds each story's nearest stories; `telling` is the
     same blend without the words every story has, so that its similarity is evidence of a shared
     subject; the body alone tells copies apart, by every word.
@@ -225,27 +356,37 @@ def text_vectors(
     vocabulary: dict[str, int] = {}
     if lines is None:
         lines = word_lines(documents, default_lang, workers)
-    full = count_matrix([line.split() for line in lines], vocabulary, grow=True)
+    split = [line_parts(line)[0] for line in lines]
+    full = count_matrix(split, vocabulary, grow=True)
+    leads = count_matrix([tokens[:LEAD_WORDS] for tokens in split], vocabulary)
     titles = count_matrix([words(doc.title, lang) for doc, lang in zip(documents, languages, strict=True)], vocabulary)
     count = len(documents)
     frequency = np.bincount(full.indices, minlength=full.shape[1])
     # Words in over half the stories say nothing about any one of them, but only a corpus of some
     # size can tell which words those are.
     kept = frequency <= (0.5 if count >= 50 else 1.0) * count
-    full, titles, frequency = full[:, kept], titles[:, kept], frequency[kept]
+    full, titles, leads, frequency = full[:, kept], titles[:, kept], leads[:, kept], frequency[kept]
     idf = (np.log((1.0 + count) / (1.0 + frequency)) + 1.0).astype(np.float32)
     blend = (full + title_weight * titles).tocsr()
     blended = unit_rows(_weighted(blend, idf))
     body = unit_rows(_weighted((full - titles).tocsr(), idf))
     # The smoothed idf is at least 1, so a word in every story still weighs 1: not here.
     telling = unit_rows(_weighted(blend, idf - 1.0))
-    return blended, telling, body
+    lead = unit_rows(_weighted((leads + title_weight * titles).tocsr(), idf - 1.0))
+    columns = np.array(sorted(vocabulary, key=vocabulary.__getitem__), dtype=object)[kept[: len(vocabulary)]]
+    return blended, telling, body, lead, list(columns)
 
 
-def _word_lines(texts: list[tuple[str, str]]) -> list[str]:
-    """In a worker: each (text, language)'s words as one line (words hold no spaces), which
-    crosses back to the parent far faster than lists of words."""
-    return [" ".join(words(text, lang)) for text, lang in texts]
+def _word_lines(texts: list[tuple[str, str, str]]) -> list[str]:
+    """In a worker: each (text, text names are read from, language)'s words as one line (words
+    hold no spaces, names no tabs), which crosses back to the parent far faster than lists."""
+    return ["\t".join([" ".join(words(text, lang)), *names(named, lang)]) for text, named, lang in texts]
+
+
+def line_parts(line: str) -> tuple[list[str], list[str]]:
+    """A line of `word_lines` as (its words, its names)."""
+    text, *found = line.split("\t")
+    return text.split(), found
 
 
 def count_matrix(token_lists: list[list[str]], vocabulary: dict[str, int], grow: bool = False) -> sparse.csr_matrix:
@@ -349,7 +490,11 @@ def rank(
     ranking = Ranking([[] for _ in range(count)], [[] for _ in range(count)])
     if count < 2:
         return ranking
-    texts, telling, bodies = text_vectors(documents, settings.title_weight, settings.default_lang, threads, lines)
+    if lines is None:
+        lines = word_lines(documents, settings.default_lang, threads)
+    texts, telling, bodies, leads, columns = text_vectors(
+        documents, settings.title_weight, settings.default_lang, threads, lines
+    )
     tags, _ = tag_vectors(documents, settings.common_tag_share)
     base = texts if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
@@ -402,17 +547,167 @@ def rank(
     # as a whole tells which subject each belongs to.
     area = coverage_areas(product, count, settings)
     confirmed = (shared >= settings.min_shared) & (scores >= settings.min_score) & (area[rows] == area[cols])
+    named = name_vectors(lines, settings)
+    confirmed &= evidence(text_scores, _pair_similarity(leads, rows, cols), (rows, cols), (telling, named), settings)
     rows, cols, text_scores = rows[confirmed], cols[confirmed], text_scores[confirmed]
     final = scores[confirmed] + settings.shared_weight * shared[confirmed]
     order = np.lexsort((cols, -np.round(final, 6), rows))  # by row, best first, ties to the earlier story
-    for position in order:
+    taken = np.zeros(count, dtype=np.int64)
+    chosen = []
+    for position in order.tolist():
+        if taken[rows[position]] < settings.max_related:
+            taken[rows[position]] += 1
+            chosen.append(position)
+    shared_names = common_names(named.found, rows[chosen], cols[chosen], (telling, columns))
+    for position, (names_shared, words_shared) in zip(chosen, shared_names, strict=True):
         row, col = int(rows[position]), int(cols[position])
-        if len(ranking.neighbours[row]) < settings.max_related:
-            common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
-            ranking.neighbours[row].append(
-                Neighbour(col, round(float(final[position]), 6), round(float(text_scores[position]), 6), common)
+        common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
+        ranking.neighbours[row].append(
+            Neighbour(
+                col,
+                round(float(final[position]), 6),
+                round(float(text_scores[position]), 6),
+                common,
+                names_shared,
+                words_shared,
             )
+        )
     return ranking
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names of a site's stories: `distinctive`, 0/1 rows of the names each story shares with
+    few others (named by two stories or more, and by at most `name_share` of the site or
+    NAME_FLOOR stories); `long`, those of two words or more; `found`, each story's names by key;
+    `counts`, how many names each story names."""
+
+    distinctive: sparse.csr_matrix
+    long: sparse.csr_matrix
+    found: list[dict[str, str]]
+    counts: np.ndarray
+
+
+def name_vectors(lines: list[str], settings: Settings) -> Names:
+    """The site's names (`Names`) from each story's line of `word_lines`: one pass over the
+    stories, sparse rows, never a story against every other."""
+    found = [{name_key(name): name for name in line_parts(line)[1]} for line in lines]
+    vocabulary: dict[str, int] = {}
+    matrix = count_matrix([list(keys) for keys in found], vocabulary, grow=True)
+    matrix.data[:] = 1.0
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    limit = max(NAME_FLOOR, settings.name_share * len(lines))
+    distinctive = (frequency >= 2) & (frequency <= limit)
+    spaced = np.zeros(matrix.shape[1], dtype=bool)
+    spaced[[column for key, column in vocabulary.items() if " " in key]] = True
+    long = matrix.copy()
+    matrix.data *= distinctive[matrix.indices]
+    long.data *= (distinctive & spaced)[long.indices]
+    matrix.eliminate_zeros()
+    long.eliminate_zeros()
+    return Names(matrix, long, found, np.array([len(keys) for keys in found], dtype=np.float32))
+
+
+def evidence(
+    text_scores: np.ndarray,
+    lead_scores: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+    vectors: tuple[sparse.csr_matrix, Names],
+    settings: Settings,
+) -> np.ndarray:
+    """Which pairs have evidence a reader would accept: text and leads alike beyond the calibrated
+    bars, or distinctive names in common (two, or one of two words or more: "Bamako and the
+    Radisson Blu"), a tenth of their names or more (NAME_OVERLAP), and text and leads alike beyond
+    a lower bar. `vectors`: the telling rows and the site's names."""
+    telling, named = vectors
+    rows, cols = pairs
+    bar = evidence_bar(telling, settings)
+    by_text = (text_scores >= bar) & (lead_scores >= settings.lead_bar)
+    # The site's bar raises the names' bar alike: on a site whose stories are all alike, more.
+    name_bar = settings.name_text_bar * (bar / settings.text_bar if settings.text_bar else 1.0)
+    in_common = _pair_similarity(named.distinctive, rows, cols)
+    long_in_common = _pair_similarity(named.long, rows, cols)
+    overlap = in_common / np.sqrt(np.maximum(named.counts[rows] * named.counts[cols], 1.0))
+    by_names = ((in_common >= 2) | (long_in_common >= 1)) & (overlap >= NAME_OVERLAP)
+    by_names &= (text_scores >= name_bar) & (lead_scores >= name_bar)
+    return by_text | by_names
+
+
+def evidence_bar(telling: sparse.csr_matrix, settings: Settings, sample: int = 20_000) -> float:
+    """The least text similarity of a computed link: the calibrated bar, or more on a site whose
+    unrelated stories are alike: `unrelated_factor` times the median + 3 robust deviations
+    (1.4826 MAD) of the similarity of random pairs, nearly all unrelated (seeded, so the same bar
+    every build). Median and MAD, not mean and sd: in a small site the few true pairs would
+    otherwise raise the bar above themselves."""
+    count = telling.shape[0]
+    if count < UNRELATED_SAMPLE_FLOOR or not settings.unrelated_factor:
+        return settings.text_bar
+    generator = np.random.default_rng(COMMUNITY_SEED)
+    first, second = generator.integers(0, count, sample), generator.integers(0, count, sample)
+    apart = first != second
+    similarity = _pair_similarity(telling, first[apart], second[apart])
+    median = float(np.median(similarity))
+    spread = 1.4826 * float(np.median(np.abs(similarity - median)))
+    return max(settings.text_bar, settings.unrelated_factor * (median + 3 * spread))
+
+
+def common_names(
+    found: list[dict[str, str]], rows: np.ndarray, cols: np.ndarray, vectors: tuple[sparse.csr_matrix, list[str]]
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each linked pair, the names both stories name (`found`: each story's names by key),
+    rarest first (at most three, none contained in another), and, when they share none, their
+    three most telling shared words. A name is as rare as its words are, on average, in the site.
+    `vectors`: the telling rows and the words of their columns."""
+    telling, columns = vectors
+    column = {word: position for position, word in enumerate(columns)}
+    rarity = _word_rarity(telling)
+    weights: dict[str, float] = {}  # by key: each name weighed once, however many links name it
+
+    def weight(key: str, name: str) -> float:
+        if key not in weights:
+            weights[key] = _name_weight(name, column, rarity)
+        return weights[key]
+
+    result = []
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        mine, other = found[row], found[col]
+        both = [key for key in mine.keys() & other.keys() if weight(key, mine[key]) > 0]
+        kept: list[str] = []  # keys, rarest first; a longer name replaces one it holds ("Tony Blair", "Blair")
+        for key in sorted(both, key=lambda key: (-weights[key], mine[key])):
+            if not any(f" {key} " in f" {held} " for held in kept):
+                kept = [held for held in kept if f" {held} " not in f" {key} "] + [key]
+                if len(kept) == 3:
+                    break
+        shared = tuple(mine[key] for key in kept)
+        result.append((shared, () if shared else _shared_words(telling, row, col, columns)))
+    return result
+
+
+def _name_text(document: StoryText) -> str:
+    """The text names are read from: standfirst and body, and the headline unless it is in title
+    case (where every word looks like a name)."""
+    title_words = document.title.split()
+    title = document.title if sum(w[:1].isupper() for w in title_words) <= len(title_words) / 2 else ""
+    return f"{title}\n{document.standfirst}\n{document.body}"
+
+
+def _word_rarity(telling: sparse.csr_matrix) -> np.ndarray:
+    """Each column's weight in `telling` as a rarity: 0 for a word every story has."""
+    frequency = np.bincount(telling.indices, minlength=telling.shape[1])
+    count = telling.shape[0]
+    return np.log((1.0 + count) / (1.0 + frequency))
+
+
+def _name_weight(name: str, columns: dict[str, int], rarity: np.ndarray) -> float:
+    """How distinctive a name is in the site: the mean rarity of its words (0 if none is known)."""
+    found = [float(rarity[columns[word]]) for word in _WORD.findall(name.casefold()) if word in columns]
+    return sum(found) / len(found) if found else 0.0
+
+
+def _shared_words(telling: sparse.csr_matrix, row: int, col: int, columns: list[str]) -> tuple[str, ...]:
+    product = telling[row].multiply(telling[col]).tocoo()
+    best = np.argsort(-product.data, kind="stable")[:3]
+    return tuple(columns[int(product.col[i])] for i in best)
 
 
 def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -> np.ndarray:
@@ -483,7 +778,11 @@ def ranking_to_json(ranking: Ranking) -> str:
     return json.dumps(
         {
             "neighbours": [
-                [[n.index, n.score, n.text_score, list(n.shared_tags)] for n in row] for row in ranking.neighbours
+                [
+                    [n.index, n.score, n.text_score, list(n.shared_tags), list(n.shared_names), list(n.shared_words)]
+                    for n in row
+                ]
+                for row in ranking.neighbours
             ],
             "duplicates": ranking.duplicates,
         }
@@ -494,7 +793,10 @@ def ranking_from_json(text: str) -> Ranking:
     data = json.loads(text)
     return Ranking(
         [
-            [Neighbour(index, score, text_score, tuple(tags)) for index, score, text_score, tags in row]
+            [
+                Neighbour(index, score, text_score, tuple(tags), tuple(names_), tuple(words_))
+                for index, score, text_score, tags, names_, words_ in row
+            ]
             for row in data["neighbours"]
         ],
         data["duplicates"],
