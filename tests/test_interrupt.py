@@ -26,7 +26,7 @@ def add_bulk_stories(site, count=1500):
 
 
 def interrupt_once_workers_start(site, worker_name=None, **settings):
-    """Start a build, send it SIGINT as soon as it has worker processes (named `worker_name`,
+    """Start a build, send it SIGINT as soon as it has worker processes (whose names start with `worker_name`,
     when given), check it cleaned up."""
     before = (site.output / "index.html").read_bytes()
     build = subprocess.Popen(
@@ -51,7 +51,9 @@ def interrupt_once_workers_start(site, worker_name=None, **settings):
     while time.monotonic() < deadline and not workers and build.poll() is None:
         try:
             workers = [
-                child for child in parent.children(recursive=True) if worker_name is None or child.name() == worker_name
+                child
+                for child in parent.children(recursive=True)
+                if worker_name is None or child.name().startswith(worker_name)  # pagefind, pagefind_extended
             ]
         except psutil.NoSuchProcess:
             workers = []

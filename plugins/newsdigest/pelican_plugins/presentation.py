@@ -1,8 +1,9 @@
 """Per-story page data (newsdigest.site.presentation): `reading_minutes`, `age_years` (against the
 build date: SOURCE_DATE_EPOCH, else the newest story), `previous_story` / `next_story`,
-`lead_image` (a LeadImage or None; `image_absolute`, its address for social cards) and
-`json_ld`, the story's schema.org NewsArticle, `text_direction` ("rtl" or "ltr", from its language;
-pages get it too); plus `build_moment` and `SITE_DIRECTION` (of DEFAULT_LANG) for every template."""
+`lead_image` (a LeadImage or None; `image_absolute`, its address for social cards),
+`json_ld`, the story's schema.org NewsArticle, `text_direction` ("rtl" or "ltr", from its
+language; pages get it too) and `list_direction` (the same, or "auto" when the story does not
+say its language); plus `build_moment` and `SITE_DIRECTION` (of DEFAULT_LANG) for every template."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ class PresentationGenerator(Generator):
     def _present(self, story, moment, siteurl: str, content_root: Path) -> None:
         story.reading_minutes = presentation.reading_minutes(story._content or "")
         story.text_direction = presentation.text_direction(getattr(story, "lang", ""))
+        # in lists, a story that does not say its language reads in the direction of its first letters
+        story.list_direction = story.text_direction if story.metadata.get("lang") else "auto"
         story.age_years = presentation.whole_years_between(story.date, moment)
         story.lead_image, problem = presentation.lead_image(story.metadata, content_root)
         if problem:
