@@ -427,17 +427,20 @@ def _name_words(words: list[str], match: re.Match, places: dict[str, str], lower
     before the name (noise, titles, places, demonyms, a sentence's ordinary first word)."""
     sentence_start = _starts_sentence(match.string, match.start())
     nouns_capitalised = lowercase.language.nouns_capitalised
-    while words and (
-        fold(words[0]) in _LEADING_NOISE
-        or _is_title(words[0])
-        or words[0].casefold() in lowercase.language.function_words
-        or fold(words[0]) in places
-        or _demonym_country(words[0])
-        or _CONTRACTION.search(match.group(0).split()[0])
-        or ((sentence_start or nouns_capitalised) and _ordinary_word(words[0], lowercase))
-        or (nouns_capitalised and words[0] in _CONNECTORS)
-        or fold(words[0]) in CALENDAR  # "September Ukrainian"
-        or any(part.islower() for part in words[0].split("-")[1:])  # "Australian-born Assange"
+    while (
+        words
+        and (
+            fold(words[0]) in _LEADING_NOISE
+            or _is_title(words[0])
+            or words[0].casefold() in lowercase.language.function_words
+            or fold(words[0]) in places
+            or _demonym_country(words[0])
+            or _CONTRACTION.search(match.group(0).split()[0])
+            or ((sentence_start or nouns_capitalised) and _ordinary_word(words[0], lowercase))
+            or (nouns_capitalised and words[0] in _CONNECTORS)
+            or fold(words[0]) in CALENDAR  # "September Ukrainian"
+            or any(part.islower() for part in words[0].split("-")[1:])  # "Australian-born Assange"
+        )
     ):
         words, sentence_start = words[1:], False
     while nouns_capitalised and len(words) > 1 and _ordinary_word(words[-1], lowercase):

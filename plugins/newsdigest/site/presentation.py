@@ -43,7 +43,7 @@ def build_moment(newest: dt.datetime | None, environ=os.environ) -> dt.datetime:
 
 
 def text_direction(lang: str) -> str:
-    """"rtl" for a language written right to left ("ar", "fa-IR", "az-Arab"), else "ltr"."""
+    """ "rtl" for a language written right to left ("ar", "fa-IR", "az-Arab"), else "ltr"."""
     subtags = str(lang or "").lower().replace("_", "-").split("-")
     scripts = [subtag for subtag in subtags[1:] if len(subtag) == 4 and subtag.isalpha()]
     if scripts:
