@@ -18,7 +18,7 @@ LAYERS = [
     ("build engine", ["newsdigest.build"]),
     ("pelican glue", ["newsdigest.pelican_plugins"]),
     ("build run", ["newsdigest.build.run"]),
-    ("serve and deploy", ["newsdigest.serve", "newsdigest.deploy"]),
+    ("serve, deploy and deliver", ["newsdigest.serve", "newsdigest.deploy", "newsdigest.deliver"]),
     ("cli", ["newsdigest.cli", "newsdigest_bench"]),
 ]
 

@@ -72,4 +72,27 @@ def run(args) -> int:
     if done.deleted is not None:
         counts += f", {done.deleted} deleted"
     print(f"published {settings['SITEURL']} to {target}: {counts}")
+    announce_feeds(settings, site, str(target))
     return EXIT_OK
+
+
+def announce_feeds(settings, site, target: str) -> None:
+    """WebSub: ping the hub for each feed this deploy changed; a failure is reported, never fatal."""
+    from pathlib import Path
+
+    from newsdigest.deploy import websub
+    from newsdigest.site import feeds
+
+    hub = feeds.Settings.from_settings(settings).hub
+    if not hub:
+        return
+    record = Path(settings.get("CACHE_PATH") or ".cache") / websub.RECORD
+    pinged = websub.announce(site, feeds.feed_siteurl(settings), hub, record, target)
+    failed = {url for url, _ in pinged.failed}
+    told = len(pinged.changed) - len(failed & set(pinged.changed))
+    print(f"WebSub: {len(pinged.changed)} feeds changed; told {hub} of {told}")
+    for url, why in pinged.failed:
+        print(
+            f"newsdigest publish: WebSub: {url or hub}: {why} (the deploy stands; the next publish tries again)",
+            file=sys.stderr,
+        )

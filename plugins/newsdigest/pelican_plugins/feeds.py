@@ -125,7 +125,7 @@ class FeedsGenerator(Generator):
                     description=feed_set.description,
                     author=publisher,
                     language=language,
-                    hub_url=read.feeds.websub_hub,
+                    hub_url=read.feeds.hub,
                     entries=tuple(entries.for_item(item) for item in items),
                     note_label=read.presentation.note_label,
                 )
