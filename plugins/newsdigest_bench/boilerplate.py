@@ -161,7 +161,8 @@ def trafilatura_text(page: Page, config=None) -> str | None:
 
 
 def trafilatura_authors(page: Page) -> tuple[str, ...]:
-    found = trafilatura.extract_metadata(page.data, default_url=page.url or None)
+    tree = trafilatura.load_html(page.data)  # decoded by trafilatura itself, as extract() does
+    found = trafilatura.extract_metadata(tree, default_url=page.url or None) if tree is not None else None
     return tuple(_AUTHOR_SPLIT.split(found.author)) if found and found.author else ()
 
 
