@@ -104,10 +104,18 @@ def absorb_paragraphs(story: Story, blocks: list[Block]) -> None:
             story.contributors.extend(bylines.names(contributed.group("who")))
         elif credit := _CREDIT.match(text):
             story.image_credit = story.image_credit or credit.group("credit").strip()
-        elif index < 3 and not story.paragraphs and (byline := _BYLINE.match(text)):
-            story.authors = story.authors or bylines.names(byline.group("names"))
+        elif index < 3 and not story.paragraphs and (signature := _signature(text)):
+            story.authors = story.authors or signature
         elif not furniture.is_furniture_line(text):
             story.add(block)
+
+
+def _signature(text: str) -> list[str]:
+    """The names of a byline paragraph: "By Jane Doe and John Roe", "By Reuters"; not a heading
+    that starts with the same word ("By The Numbers")."""
+    byline = _BYLINE.match(text)
+    found = bylines.names(byline.group("names")) if byline else []
+    return found if bylines.signed(text) or (len(found) == 1 and " " not in found[0]) else []
 
 
 def _is_head_block(lines: list[str], head_so_far: list[str]) -> bool:

@@ -34,6 +34,9 @@ class ExtractedBody:
 # An XHTML page's XML declaration: its encoding is spent once the page is text, and lxml refuses
 # text that still declares one.
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*>")
+# Where a story signs itself in plain text: among its first or its last paragraphs.
+SIGNED_START = 4
+SIGNED_END = 8
 
 
 def parse_tree(html: str):
@@ -72,7 +75,14 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
     hosts = host_names(page_url or "")
     publisher = headlines.publisher_name(meta.publisher, meta.headlines, hosts)
     source = (source_names or SourceNames()).name(publisher, page_url or "")
-    authors = bylines.merge(meta.authors, exclude=() if meta.publisher_is_person else (source, publisher))
+    site = () if meta.publisher_is_person else (source, publisher)
+    # The story's own signature at its top names its writer where the metadata names whoever posted it.
+    signature = next((found for block in body.blocks[:SIGNED_START] if (found := bylines.signed(block.text))), [])
+    authors = (
+        bylines.merge(signature, exclude=site)
+        or bylines.merge(meta.authors, exclude=site)
+        or bylines.merge(_signed_in_body(body.blocks), exclude=site)
+    )
     site_names = [name for name in (publisher, source, *hosts) if name]
     title = headlines.choose(meta.headlines, site_names + authors)
     if not title:
@@ -109,6 +119,15 @@ def parse(html: str, url: str | None = None, source_names: SourceNames | None = 
 def _repeats_headline(block: Block, title: str, index: int) -> bool:
     """The headline again in the body: as a heading anywhere, or as the first paragraph."""
     return (block.markdown.startswith("#") or index == 0) and headlines.same_headline(block.text, title)
+
+
+def _signed_in_body(blocks: list[Block]) -> list[str]:
+    """The names of a paragraph that is only a byline ("Von Anna Berg", "Text: Jonas Wild") at
+    the start or the end of a story whose page has no byline elsewhere, or else the agency of its
+    dateline ("Hamburg (dpa) – …")."""
+    ends = [*blocks[:SIGNED_START], *blocks[SIGNED_START:][-SIGNED_END:]]
+    signed = next((found for block in ends if (found := bylines.signed(block.text))), [])
+    return signed or next((found for block in blocks[:2] if (found := bylines.dateline_agency(block.text))), [])
 
 
 def _repeats_byline(block: Block, authors: list[str], index: int) -> bool:

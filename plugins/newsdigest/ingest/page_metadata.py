@@ -33,6 +33,8 @@ _ARTICLE_TYPES = {
     "satiricalarticle",
     "reviewnewsarticle",
     "askpublicnewsarticle",
+    "recipe",  # a recipe's page credits its cook
+    "discussionforumposting",  # a forum thread, credited to whoever opened it
 }
 _PUBLISHED_KEYS = (
     "article:published_time",
@@ -54,15 +56,51 @@ _PUBLISHED_KEYS = (
 )
 _MODIFIED_KEYS = ("article:modified_time", "article:modified", "og:updated_time", "datemodified")
 # Names of elements that hold a byline: "byline", "article-byline", "author-name", "metadata__byline__author".
-_BYLINE_NAME = re.compile(r"(?:^|-)(?:byline|bylines|author|authors|autor|auteur|autore|contributor)(?:-names?)?$")
+_BYLINE_NAME = re.compile(
+    r"(?:^|-)(?:bylines?|authors?|autor|autoren|auteurs?|autore|autores|contributors?)(?:-names?)?$"
+)
 MAX_BYLINE_CHARS = 300
+# Names of elements that credit a picture, not the story.
+_CREDIT_NAME = re.compile(
+    r"(?:^|-)(?:media|image|img|photo|foto|bild|picture|caption|license|licence|copyright)(?:-|$)"
+)
+_OTHER_AUTHOR_KEYS = (
+    "dc.creator",
+    "dc:creator",
+    "dcterms.creator",
+    "article:author_name",
+    "og:author",
+    "cxenseparse:author",
+    "shareaholic:article_author_name",
+)
+# Fields that name the site's owner: an author field that repeats one names no writer.
+_OWNER_KEYS = ("copyright", "dc.publisher", "dc.rights", "dcterms.publisher", "publisher")
+# Names of a box about the story's author: "author-bio", "about-author", "AutorBox", "author-info".
+_AUTHOR_BOX = re.compile(
+    r"^(?:about-)?(?:author|autor|autoren|auteur)-?(?:bio|box|info|details|card|profile)$|^about-(?:the-)?author$"
+)
+# Where an author's description ends its first words, the name: "Jane Doe - engineer", "Jane Doe ist …".
+_BIO_LEAD = re.compile(r"\s+[-–—|:]\s+|\s*[,(]|\s+(?:is|ist|est|es|è|was|war)\s+")
+# The address of an author's page: "/author/jane-doe/", "/autoren-und-redaktion/gabor-munier".
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor|autoren|autorin|auteurs?|autore|autori|autores)(?:-[\w-]*)?/(?P<slug>[^/?#]+)"
+)
+_WRITTEN_BY = re.compile(
+    r"written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|geschreven door", re.I
+)
 # Containers of other people's names: comments, rails of other stories, widgets, menus.
 _ELSEWHERE_NAME = re.compile(
     r"^(?:comments?|commentlist|comment-list|comments-area|comment-body|respond|replies|discussion|related|"
     r"related-posts|recommended|sidebar|teaser|teasers|rail|more-stories|most-read|popular|"
     r"share|footer|site-footer|nav|navigation|menu)$|^(?:comment|related|sidebar)-"
 )
+_HEADINGS = ("h1", "h2", "h3", "h4")
+MAX_LABEL_CHARS = 20  # "Autor:", "Interview", "Text und Fotos"
 MAX_AUTHORS = 6  # a longer list is a rail or a comment thread, not a byline
+_WEB_SUFFIX = re.compile(r"\.(?:com|net|org|de|at|ch|fr|es|it|co\.uk|io)$", re.I)
+_TITLE_PARTS = re.compile(r"\s+[-–—|:]\s+")
+MIN_SITE_NAME = 4  # a shorter name may be a part of the site's name by chance
+RAIL_BYLINES = 3  # as many bylines of one kind naming different people are a list of other stories
 MAX_JSON_LD_CHARS = 2_000_000
 # How far the article's header reaches from its headline, in characters of text: a kicker or a
 # date just above it; a standfirst, a byline and a caption below it. Measured on 439 real pages
@@ -118,6 +156,22 @@ class PageMetadata:
         meta.headlines += _main_headings(tree)
         return meta
 
+    def _stands_for_site(self, name: str) -> bool:
+        """A user name or the site's own name: the metadata's author gives way to a person's."""
+        return bylines.is_handle(name) or self._names_site(name)
+
+    def _names_site(self, name: str) -> bool:
+        """The publisher's name ("El Colombiano" for "ElColombiano.com"), a word of it ("Google"
+        for "Google Online Security Blog"), or a line that starts with it ("hessenschau.de,
+        Frankfurt, Germany"); not a blogger's name in the blog's ("Ann Lee" for "Ann Lee's
+        Kitchen"), nor any name when the publisher is a person."""
+        squashed, publisher = _squashed(name), _squashed(_WEB_SUFFIX.sub("", self.publisher))
+        if self.publisher_is_person or min(len(squashed), len(publisher)) < MIN_SITE_NAME:
+            return False
+        one_word = " " not in name.strip()
+        parts = {_squashed(part) for part in _TITLE_PARTS.split(self.publisher)}  # "Noticias - La Prensa"
+        return squashed.startswith(publisher) or squashed in parts or (one_word and squashed in publisher)
+
     def _take_json_ld(self, articles: list[dict], by_id: dict[str, dict]) -> None:
         articles.sort(key=lambda node: "webpage" in str(node.get("@type")).lower())  # articles before plain pages
         for node in articles:
@@ -131,7 +185,7 @@ class PageMetadata:
                 self.authors = [
                     name
                     for item in _as_list(node.get("author") or node.get("creator"))
-                    for name in bylines.names(_name(_resolve(item, by_id)), handles=True)
+                    for name in bylines.names(_person_name(_resolve(item, by_id)), handles=True)
                 ]
             if not self.publisher:
                 publisher = _resolve(node.get("publisher"), by_id)
@@ -167,13 +221,7 @@ class PageMetadata:
         if self.image.url and not self.image.alt:
             self.image.alt = plain_text(first("og:image:alt", "twitter:image:alt"))
         self.section = plain_text(self.section or first("article:section"))
-        if not self.authors:
-            self.authors = [
-                name
-                for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author")
-                for value in values.get(key, [])
-                for name in bylines.names(value, handles=True)
-            ]
+        self._take_meta_authors(values)
         if not self.keywords:
             keywords = first("keywords", "news_keywords")
             self.keywords = [plain_text(k) for k in values.get("article:tag", [])] or [
@@ -187,6 +235,21 @@ class PageMetadata:
             self.canonical = self.canonical or first("og:url")
         self.canonical = safe_urls.web_url(self.canonical) or ""
         self.lang = self.lang or language_code(first("og:locale", "content-language", "language", "dc.language"))
+
+    def _take_meta_authors(self, values: dict[str, list[str]]) -> None:
+        if not self.authors:
+            self.authors = [
+                name
+                for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author")
+                for value in values.get(key, [])
+                if not self._names_site(value)
+                and not _names_owner(value, values)
+                and not bylines.is_organisation(value)
+                for name in bylines.in_author_field(value)
+                if not bylines.is_organisation(name)
+            ]
+        if all(self._stands_for_site(name) for name in self.authors):
+            self.authors = _other_meta_authors(values) or self.authors
 
     def _take_page(self, tree, values: dict[str, list[str]]) -> None:
         html_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
@@ -208,20 +271,64 @@ class PageMetadata:
             ):
                 self.published.append(element.get("datetime"))
         self.time_elements, self.datelines = _header_dates(tree, headline)
-        if not self.authors:
-            self.authors = _byline_authors(tree)
+        # A user name or the site's own name in the metadata gives way to the person the page shows.
+        if all(self._stands_for_site(name) for name in self.authors):
+            shown = (
+                _byline_authors(tree, headline, self._names_site)
+                or _signed_line(tree, headline)
+                or _labelled_author(tree, headline)
+                or _author_link(tree, headline)
+                or _author_box(tree, headline)
+                or self.authors
+            )
+            self.authors = _spelled_out(shown, tree)
 
 
-def _byline_authors(tree) -> list[str]:
+def _names_owner(value: str, values: dict[str, list[str]]) -> bool:
+    """An author field that repeats the page's copyright or publisher field ("Auto Illustrierte"
+    in both "author" and "DC.publisher"): the site's owner, not the story's writer."""
+    author = _squashed(value)
+    owners = [_squashed(owner) for key in _OWNER_KEYS for owner in values.get(key, [])]
+    return len(author) >= MIN_SITE_NAME and any(author in owner for owner in owners)
+
+
+def _other_meta_authors(values: dict[str, list[str]]) -> list[str]:
+    """The author from the less common fields (Dublin Core, Cxense, og:author), the first that names
+    one, or from the "Written by" pair a WordPress SEO plugin gives ("twitter:label1" "Verfasst
+    von", "twitter:data1" "Jane Doe")."""
+    for key in _OTHER_AUTHOR_KEYS:
+        if found := [
+            name
+            for value in values.get(key, [])
+            if not _names_owner(value, values) and not bylines.is_organisation(value)
+            for name in bylines.names(value, handles=True)
+            if not bylines.is_organisation(name)
+        ]:
+            return found
+    for number in "12":
+        label, data = values.get(f"twitter:label{number}"), values.get(f"twitter:data{number}")
+        if label and data and _WRITTEN_BY.fullmatch(label[0].strip()):
+            return bylines.names(data[0], handles=True)
+    return []
+
+
+def _byline_authors(tree, headline, names_site) -> list[str]:
     """Names from the article's byline: itemprop=author, rel=author links or an element named as
     a byline, of the article itself (not of comments, rails, asides or menus). The first byline
     that names someone is the story's, with the names beside it in the same line ("By <a
     rel=author>Jane Doe</a> and <a rel=author>John Roe</a>"); later ones are other stories' or
-    commenters'."""
+    commenters'. A link to the site itself (`names_site`) names nobody."""
     candidates = [element for element in tree.iter() if isinstance(element.tag, str) and _byline_kind(element)]
     for kind in (1, 2, 3):
-        found = [element for element in candidates if _byline_kind(element) == kind and not _elsewhere(element)]
-        named = [(element, names) for element in found if (names := _names_in(element, kind))]
+        found = [
+            element for element in candidates if _byline_kind(element) == kind and not _elsewhere(element, headline)
+        ]
+        named = _without_rails([(element, names) for element in found if (names := _names_in(element, kind))])
+        named = [
+            (element, people)
+            for element, names in named
+            if (people := [name for name in names if bylines.is_handle(name) or not names_site(name)])
+        ]
         if named:
             first, names = named[0]
             line = first.getparent()
@@ -230,10 +337,113 @@ def _byline_authors(tree) -> list[str]:
     return []
 
 
+def _without_rails(named: list[tuple]) -> list[tuple]:
+    """Without the bylines of a list of other stories: elements placed alike (the same tags and
+    classes around them) that name three or more different people in three or more different
+    places. Co-authors share one line, a blog's own posts one name, and the article's own byline
+    sits in its header, placed unlike its rail's."""
+    places: dict[tuple, set] = {}
+    people: dict[tuple, set] = {}
+    for element, names in named:
+        places.setdefault(_placement(element), set()).add(element.getparent())
+        people.setdefault(_placement(element), set()).add(tuple(names))
+    return [
+        (element, names)
+        for element, names in named
+        if min(len(places[_placement(element)]), len(people[_placement(element)])) < RAIL_BYLINES
+    ]
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _placement(element) -> tuple:
+    """An element's tag and class words, and its nearest ancestors', without numbers ("post-4711")."""
+    return tuple(
+        (each.tag, frozenset(word for word in (each.get("class") or "").split() if not re.search(r"\d", word)))
+        for each in [element, *list(element.iterancestors())[:3]]
+    )
+
+
+def _signed_line(tree, headline) -> list[str]:
+    """The names of a line of plain text that is only a byline ("Von Anna Berg"), within reach
+    of the headline: where a page without byline markup signs its story. Not a heading, nor a
+    line of a rail, an aside or comments."""
+    for element in _near(tree, headline) if headline is not None else []:
+        if element.tag not in _HEADINGS and not _elsewhere(element) and not _of_other_stories(element, headline):
+            if found := bylines.signed(_spaced_text(element)):
+                return found
+    return []
+
+
+def _labelled_author(tree, headline) -> list[str]:
+    """The names after an element that is only an author's label, in the article: "<span
+    class=label>Autor:</span> Jane Doe<br>", "<div>Interview</div><div>JANE DOE</div>"."""
+    for element in tree.iter("span", "div", "dt", "th", "td", "strong", "b", "em", "label", "p", "h4", "h5", "h6"):
+        label = _spaced_text(element)
+        if not label or len(label) > MAX_LABEL_CHARS:
+            continue
+        value = _text_after(element)
+        if value and (found := bylines.signed(f"{label} {value}")) and not _elsewhere(element, headline):
+            return found
+    return []
+
+
+def _text_after(element) -> str:
+    """The text that follows an element, over line breaks ("<b>Von:</b><br><br>Jane Doe"), or
+    else the text of the element that follows it ("<dt>Autor</dt><dd>Jane Doe</dd>")."""
+    text = (element.tail or "").strip()
+    for sibling in element.itersiblings():
+        if text:
+            break
+        if isinstance(sibling.tag, str) and sibling.tag != "br":
+            return _spaced_text(sibling)
+        text = (sibling.tail or "").strip()
+    return text
+
+
+def _author_box(tree, headline) -> list[str]:
+    """The name an "about the author" box of the article heads itself with ("<div
+    class=author-bio><h3>Jane Doe</h3><p>Jane writes about…</p></div>"); not one in a rail."""
+    for box in tree.iter():
+        if not isinstance(box.tag, str) or not any(_AUTHOR_BOX.search(name) for name in furniture.names_of(box)):
+            continue
+        heading = next(box.iter("h2", "h3", "h4", "h5"), None)
+        pieces = [bylines.names(piece) for piece in heading.itertext()] if heading is not None else []
+        found = next((names for names in pieces if names), [])  # the name, not a "Follow" button beside it
+        if len(found) == 1 and 2 <= len(found[0].split()) <= 4 and not _elsewhere(box, headline):
+            return found
+    return []
+
+
+def _author_link(tree, headline) -> list[str]:
+    """The name of a link to the author's page ("/autoren/kathrin-fuehres-684124") within reach
+    of the headline, where the address spells the name the link shows: a byline without markup."""
+    for element in _near(tree, headline) if headline is not None else []:
+        found = _AUTHOR_PAGE.search(element.get("href") or "") if element.tag == "a" else None
+        if found and not _elsewhere(element, headline) and not _of_other_stories(element.getparent(), headline):
+            for piece in element.itertext():
+                if spelled := [name for name in bylines.names(piece) if bylines.spells(found.group("slug"), name)]:
+                    return spelled[:1]
+    return []
+
+
+def _spelled_out(authors: list[str], tree) -> list[str]:
+    """User names made of a person's names ("christian.stadtfeld") as the page writes them in
+    full ("Christian P. Stadtfeld"); else as they are."""
+    if all(" " in name for name in authors):
+        return authors
+    text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    return [bylines.full_name(name, text) or name for name in authors]
+
+
 def _byline_kind(element) -> int:
     """1 for itemprop=author, 2 for a rel=author link, 3 for an element named as a byline, else 0."""
     if (element.get("itemprop") or "").lower() == "author":
         return 1
+    if any(_CREDIT_NAME.search(name) for name in furniture.names_of(element)):
+        return 0  # the author of a photo: "media-license-author", "image-credit-author"
     if element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
         return 2
     return 3 if any(_BYLINE_NAME.search(name) for name in furniture.names_of(element)) else 0
@@ -245,13 +455,15 @@ def _names_in(element, kind: int) -> list[str]:
         if element.get("content"):
             return bylines.names(element.get("content"), handles=True)
     text = _spaced_text(element)
-    return bylines.names(text, handles=kind < 3) if len(text) <= MAX_BYLINE_CHARS else []
+    return bylines.names(text, handles=True) if len(text) <= MAX_BYLINE_CHARS else []
 
 
-def _elsewhere(element) -> bool:
-    """Inside comments, a rail of other stories, an aside, a menu, a form or the page's footer."""
+def _elsewhere(element, headline=None) -> bool:
+    """Inside comments, a rail of other stories, an aside, a menu, a form or the page's footer;
+    a container that holds the headline too is the article's own, whatever its name ("sidebar-wrapper")."""
+    article = set(headline.iterancestors()) if headline is not None else set()
     for ancestor in element.iterancestors():
-        if ancestor.tag in ("body", "html"):
+        if ancestor.tag in ("body", "html") or ancestor in article:
             return False
         if ancestor.tag in ("aside", "nav", "form") or (
             ancestor.tag == "footer" and next(ancestor.iterancestors("article"), None) is None
@@ -397,6 +609,18 @@ def _name(value) -> str:
     if isinstance(value, dict):
         return _text(value.get("name"))
     return _text(value)
+
+
+def _person_name(person) -> str:
+    """A person's name, in full where it is only a first name and the person's description
+    starts with the full one ("Stefanus" described as "Stefanus Stahl - Maschinenbauer, …")."""
+    name = _name(person).strip()
+    if " " in name or not isinstance(person, dict):
+        return name
+    lead = _BIO_LEAD.split(_text(person.get("description")), maxsplit=1)[0]
+    full = bylines.names(lead) if name else []
+    words = full[0].split() if len(full) == 1 else []
+    return full[0] if 2 <= len(words) <= 3 and words[0] == name else name
 
 
 def _site_name(value: str) -> str:
