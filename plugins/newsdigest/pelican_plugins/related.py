@@ -133,9 +133,12 @@ class RelatedGenerator(Generator):
                 keys = [related.text_key(document, settings.default_lang) for document in documents]
                 known = cache.get_many(RELATED_WORDS, sorted(set(keys)))
                 threads = worker_count(record.current().settings.parallel.workers)
-                lines = related.word_lines(documents, settings.default_lang, threads, known)
-                cache.put_many(RELATED_WORDS, {k: line for k, line in zip(keys, lines, strict=True) if k not in known})
-                ranking = related.rank(documents, settings, threads=threads, lines=lines)
+                story_words = related.read_words(documents, settings.default_lang, threads, known)
+                cache.put_many(
+                    RELATED_WORDS,
+                    {k: line for k, line in zip(keys, story_words.lines, strict=True) if k not in known},
+                )
+                ranking = related.rank(documents, settings, threads=threads, story_words=story_words)
                 cache.put_many(RELATED_RANKING, {key: related.ranking_to_json(ranking)})
                 cache.prune(RELATED_WORDS)
             cache.prune(RELATED_RANKING)
