@@ -97,6 +97,17 @@ def _skip_reason(report) -> str:
     return reason.removeprefix("Skipped: ")
 
 
+LONG_RUNNING = ("slow", "browser")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Files with a long-running test first, then the rest, each file's tests in their order: the
+    workers (one file each, `--dist loadfile`) then end together on short files, instead of one
+    of them finishing a corpus or a browser file alone."""
+    long_files = {item.path for item in items if any(item.get_closest_marker(name) for name in LONG_RUNNING)}
+    items.sort(key=lambda item: item.path not in long_files)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """A skip for anything but absent shared data fails: a run that skips a test it could
