@@ -232,6 +232,40 @@ def test_a_page_whose_metadata_describe_the_site_has_no_standfirst():
     assert story.title == "Häuser aus Lehm" and story.subtitle == "" and story.source == "Stil Magazin"
 
 
+def test_a_feed_entrys_summary_is_held_to_the_standfirst_rule(tmp_path):
+    sentence = "Shipments rose by a fifth in the three months to September, the company said on Tuesday."
+    body = "&lt;p&gt;The company sold more phones than ever, and its shares rose after the figures.&lt;/p&gt;"
+    entries = {
+        "Apple says iPhone sales rose in the summer": "Read 'Apple says iPhone sales rose…' on Yahoo! News.",
+        "Phone makers ship more handsets": " ".join([sentence] * 5),  # a 450-character paragraph
+    }
+    feed = tmp_path / "wire.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>'
+        "<id>urn:wire</id><updated>2015-11-22T10:00:00Z</updated>"
+        + "".join(
+            f'<entry><title>{title}</title><id>urn:wire:{number}</id><link href="https://wire.example/{number}"/>'
+            f'<updated>2015-11-22T10:00:00Z</updated><summary>{summary}</summary><content type="html">{body}</content>'
+            "</entry>"
+            for number, (title, summary) in enumerate(entries.items())
+        )
+        + "</feed>",
+        encoding="utf-8",
+    )
+    report = ingest([str(feed)], Options(content=tmp_path / "content"))
+    assert report.count("written") == 2, report.outcomes
+    subtitles = {
+        story.metadata["title"]: story.metadata.get("subtitle", "")
+        for story in (
+            frontmatter.parse(path.read_text(encoding="utf-8")) for path in (tmp_path / "content").rglob("*.md")
+        )
+    }
+    assert subtitles == {
+        "Apple says iPhone sales rose in the summer": "",
+        "Phone makers ship more handsets": f"{sentence} {sentence}",
+    }
+
+
 # Sources
 
 STORY = (

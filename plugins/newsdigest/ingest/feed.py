@@ -19,6 +19,7 @@ from newsdigest.ingest.clipping import absorb_paragraphs
 from newsdigest.ingest.language import language_code
 from newsdigest.ingest.markdown_body import escape
 from newsdigest.ingest.sources import SourceNames
+from newsdigest.ingest.standfirsts import standfirst
 from newsdigest.ingest.story import Block, IngestError, Story, plain_text
 
 _TAG = re.compile(r"<[^>]+>")
@@ -159,7 +160,8 @@ def _story(entry, link: str, guid: str, source: str, feed_lang: str) -> Story:
     story = Story(
         title=title,
         paragraphs=[],
-        subtitle=summary if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
+        # A feed's summary is held to the rule a page's description is: one or two of the story's sentences.
+        subtitle=standfirst(summary, title) if contents and summary != plain_text(_TAG.sub(" ", html)) else "",
         source=source,
         source_url=link,
         guid=guid,
