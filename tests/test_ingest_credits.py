@@ -95,6 +95,9 @@ def test_an_author_box_longer_than_a_byline_gives_way_to_the_name_in_it():
         ("R. R.", ["R. R."]),
         ("Von Anna Berg und Jonas Wild", ["Anna Berg", "Jonas Wild"]),
         ("Donnerstag", []),
+        ("Sports Reporter", []),  # a word before the role qualifies it: no one is named
+        ("Rasender Reporter", []),
+        ("Paddy, Reporter", ["Paddy"]),
         ("Plácido Domingo", ["Plácido Domingo"]),  # a weekday only ends a name before a date
     ],
 )

@@ -129,7 +129,11 @@ def names(byline: str, handles: bool = False) -> list[str]:
     for index, part in enumerate(_SEPARATORS.split(text)):
         if index and (_ROLES.search(part) or _DEGREE.fullmatch(part.strip())):
             continue  # "Jane Doe, Rural Affairs Correspondent", "Jane Doe, PhD": a role, not a name
-        part = _ROLES.sub("", _AGENCIES.sub("", _OUTLET_STAFF.sub(r"\g<name>", part.strip()))).strip(" ,:;-–—()")
+        part = _AGENCIES.sub("", _OUTLET_STAFF.sub(r"\g<name>", part.strip()))
+        role = _ROLES.search(part)
+        if role and not role.group(0).startswith(",") and len(part[: role.start()].split()) == 1:
+            continue  # "Sports Reporter", "Rasender Reporter": the word qualifies the role, names no one
+        part = (part[: role.start()] if role else part).strip(" ,:;-–—()")
         part = _SLASH_AGENCY.sub("", part) if " " in part else part
         part = _LEAD.sub("", part)
         part = part if _ABBREVIATED_END.search(part) else part.rstrip(" .")
