@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.build import generations as publish
+from newsdigest.build import generations as publish, last_build
 from newsdigest.build.run import build
 from newsdigest.content import frontmatter
 
@@ -167,10 +167,13 @@ class Site:
         metadata.setdefault("date", "2015-11-21T12:00:00-05:00")
         return self.write(f"articles/{name}.md", frontmatter.dump(metadata, body))
 
-    def build(self, **overrides):
+    def build(self, end_when_unchanged: bool = False, **overrides):
         """Build as for a web server (links from the site's root); a preview build for the disk,
-        the project's default, is asked for with RELATIVE_URLS=True."""
+        the project's default, is asked for with RELATIVE_URLS=True. The engine runs every time
+        unless `end_when_unchanged` (tests/test_last_build.py): these tests are about what it does."""
         settings = {"CACHE_PATH": str(self.root / ".cache"), "RELATIVE_URLS": False, **FIXTURE_SETTINGS, **overrides}
+        if not end_when_unchanged:
+            (self.root / ".cache" / last_build.RECORD_NAME).unlink(missing_ok=True)
         return build(ROOT / "pelicanconf.py", content=self.content, output=self.output, overrides=settings)
 
     def cli_options(self, settings: Path) -> list[str]:

@@ -40,6 +40,7 @@ def test_bench_build_reports_both_builds_and_rebuilds_that_include_its_edits(ben
         "A: newsdigest, cold",
         "B: plain Pelican 4.12, cold",
         "A: empty output, warm .cache",
+        "A: build again, nothing changed",
         "A: rebuild after one edit",
         "A: rebuild after a note is added",
     ):

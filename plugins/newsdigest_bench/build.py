@@ -220,6 +220,7 @@ class _Figures:
     plain: list[Run]  # none with --skip-pelican
     hugo: list[Run]  # none without Hugo
     warm: Run  # into an empty output folder, the cache kept
+    unchanged: Run  # again, nothing changed
     rebuild: Run  # after one story's body is edited
     rebuild_note: Run  # after a note is added to another's front matter
     serve_edits: dict[str, serve_latency.EditLatency]
@@ -254,7 +255,7 @@ def run(args) -> int:
         hugo_site.write_site(articles, commands.hugo_paths[0])
 
     ours_runs, plain_runs, hugo_runs = _cold_runs(commands, repeat, getattr(args, "skip_pelican", False))
-    warm, rebuild, rebuild_note = _rebuilds(commands, articles, count)
+    warm, unchanged, rebuild, rebuild_note = _rebuilds(commands, articles, count)
     serve_edits = _serve_latencies(
         commands.ours(command="serve"), work / "content-ours", work / "out-ours", articles[count // 5]
     )
@@ -265,7 +266,7 @@ def run(args) -> int:
         shutil.rmtree(work / "cache", ignore_errors=True)
         doubled = measure(commands.ours("content-double", "out-double"), PROJECT)
 
-    figures = _Figures(ours_runs, plain_runs, hugo_runs, warm, rebuild, rebuild_note, serve_edits, doubled)
+    figures = _Figures(ours_runs, plain_runs, hugo_runs, warm, unchanged, rebuild, rebuild_note, serve_edits, doubled)
     _print_figures(figures, count, hugo_version)
     return 0
 
@@ -295,12 +296,14 @@ def _cold_runs(commands: _Commands, repeat: int, skip_pelican: bool) -> tuple[li
     return ours_runs, plain_runs, hugo_runs
 
 
-def _rebuilds(commands: _Commands, articles: list[corpus.GeneratedArticle], count: int) -> tuple[Run, Run, Run]:
-    """Our build into an empty output folder with the cache kept, then after a story's body is
-    edited, then after a note is added to another's front matter."""
+def _rebuilds(commands: _Commands, articles: list[corpus.GeneratedArticle], count: int) -> tuple[Run, Run, Run, Run]:
+    """Our build into an empty output folder with the cache kept, then again with nothing
+    changed, then after a story's body is edited, then after a note is added to another's
+    front matter."""
     work = commands.work
     generations.remove_site(work / "out-ours")  # a fresh clone or CI job that kept .cache/ from the last build
     warm = measure(commands.ours(), PROJECT)
+    unchanged = measure(commands.ours(), PROJECT)
 
     edited = work / "content-ours" / articles[count // 2].relative_path
     edited.write_text(
@@ -313,7 +316,7 @@ def _rebuilds(commands: _Commands, articles: list[corpus.GeneratedArticle], coun
     (work / "content-ours" / annotated.relative_path).write_text(
         frontmatter.dump({**annotated.metadata, "note": "Added by the benchmark."}, annotated.body), encoding="utf-8"
     )
-    return warm, rebuild, measure(commands.ours(), PROJECT)
+    return warm, unchanged, rebuild, measure(commands.ours(), PROJECT)
 
 
 def _print_figures(figures: _Figures, count: int, hugo_version: str | None) -> None:
@@ -321,6 +324,10 @@ def _print_figures(figures: _Figures, count: int, hugo_version: str | None) -> N
     warm, rebuild, rebuild_note, doubled = figures.warm, figures.rebuild, figures.rebuild_note, figures.doubled
     print(
         f"  {'A: empty output, warm .cache':<34}        {warm.seconds:8.2f} s   peak {warm.peak_bytes / 2**20:8.0f} MiB"
+    )
+    print(
+        f"  {'A: build again, nothing changed':<34}        {figures.unchanged.seconds:8.2f} s   "
+        f"peak {figures.unchanged.peak_bytes / 2**20:8.0f} MiB"
     )
     print(
         f"  {'A: rebuild after one edit':<34}        {rebuild.seconds:8.2f} s   "

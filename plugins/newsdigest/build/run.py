@@ -2,7 +2,8 @@
 it live in one atomic step only when the build succeeded.
 
 Reads top to bottom: settings -> the content folder checked (newsdigest.build.inputs) ->
-the build lock -> leftovers of crashed builds cleared -> the new generation's folder ->
+the build lock -> leftovers of crashed builds cleared -> nothing changed since the last good
+build (newsdigest.build.last_build)? done -> the new generation's folder ->
 Pelican run (pages whose inputs did not change are linked from the page store, the rest
 rendered) -> unchanged files linked to the live site's ->
 the page store updated -> the record of published addresses saved in the content folder ->
@@ -22,7 +23,7 @@ import jinja2
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from newsdigest.build import cache, generations, inputs, record as build_state, stop_points
+from newsdigest.build import cache, generations, inputs, last_build, record as build_state, stop_points
 from newsdigest.build.errors import BuildFailed, unexpected_problem
 from newsdigest.build.lock import BuildBusy, build_lock
 from newsdigest.content import drafts
@@ -82,7 +83,10 @@ def build(
     `overrides` may hold the commands' switches (newsdigest.content.drafts): SHOW_DRAFTS writes
     drafts' pages under /drafts/, PUBLISHING fails the build on a story with nothing to read.
     `record_addresses`: save the record of published addresses in the content folder (a
-    preview's rebuilds do not: the headlines typed on the way were never published).
+    preview's rebuilds do not: the headlines typed on the way were never published). Such a
+    build ends at once when nothing the last one read has changed and its site is live and
+    untouched (newsdigest.build.last_build); its result then has no record. A preview's builds
+    always run, and are not remembered.
     Whatever goes wrong, even what no check foresaw, raises BuildFailed with one line per
     problem (the traceback of an unforeseen error is logged at INFO, shown by `-v`)."""
     try:
@@ -123,9 +127,19 @@ def _build(
     site_settings = _site_settings(settings, settings_file)
     _check_inputs(settings)
     final_output = Path(settings["OUTPUT_PATH"])
+    record_name = site_settings.addresses.record_file
+    address_file = os.path.join(os.path.abspath(settings["PATH"]), record_name) if record_name else None
     with build_lock(settings["CACHE_PATH"], wait=wait):
         cache.forget_warnings()  # a cache file still unusable is named again, once
         generations.tidy(final_output)
+        read_inputs = last_build.inputs_digest(settings, settings_file, address_file) if record_addresses else None
+        if read_inputs is not None:
+            unchanged = last_build.still_live(
+                settings["CACHE_PATH"], last_build.with_record(read_inputs, address_file), final_output
+            )
+            if unchanged is not None:
+                logger.info("nothing changed since the last build: %s is up to date", display_path(final_output))
+                return BuildResult(final_output, rendered=0, reused=unchanged.pages, changed_files=0, removed_files=0)
         remove_gathered(settings["CACHE_PATH"])
         live = generations.live_generation(final_output)
         try:
@@ -161,6 +175,13 @@ def _build(
         stop_points.reached("cleanup")
         generations.tidy(final_output)
         record.page_store.note_intact()
+        if read_inputs is not None:
+            last_build.remember(
+                settings["CACHE_PATH"],
+                last_build.with_record(read_inputs, address_file),
+                final_output,
+                pages=record.rendered_count + record.reused_count,
+            )
     return BuildResult(
         output=final_output,
         rendered=record.rendered_count,
