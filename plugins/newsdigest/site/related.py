@@ -13,7 +13,8 @@ of rare tags, optionally decayed by distance in time, then confirms each candida
 by the neighbours the two stories share: two stories are related when each is
 among the other's nearest coverage, not merely when one word list overlaps. The
 cut-off follows from that, so it adapts to each story's own neighbours whatever
-its length. Similarities come from a sparse top-k product (never an n x n matrix).
+its length. Candidates come from a sparse top-k product (never an n x n matrix) over the words
+few enough stories have to single out a neighbourhood; every later score is exact.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import functools
 import itertools
 import json
 import math
+import multiprocessing
+import os
 import random
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,7 +42,7 @@ from rapidfuzz import fuzz, process
 from newsdigest import settings as setting_fields
 from newsdigest.digests import digest
 from newsdigest.settings import SettingsGroup, setting
-from newsdigest.workers import map_chunks
+from newsdigest.workers import MIN_ITEMS_FOR_WORKERS, die_with_parent, map_chunks
 
 # scipy, igraph and sparse_dot_topn are imported where a ranking is
 # computed: a build that reuses the cached ranking never needs them.
@@ -53,6 +56,8 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 COMMUNITY_SEED = 1
 LEIDEN_ITERATIONS = 3  # passes of Leiden's algorithm over the similarity graph
 SHORTLIST_EXTRA = 15  # candidates scored beyond the shown count
+# Candidates are found by the words in at most this many neighbourhoods' worth of stories.
+CANDIDATE_WORD_SPREAD = 3
 # A name named by at most this many stories is distinctive whatever the site's size.
 NAME_FLOOR = 2
 # The least share of two stories' names that distinctive names in common make (their number over
@@ -522,13 +527,17 @@ def tag_vectors(documents: list[StoryText], common_share: float) -> tuple[sparse
 
 
 def _pair_similarity(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 50_000) -> np.ndarray:
-    """Cosine similarity of each (row, col) pair of unit-length rows, a chunk of pairs at a time."""
-    result = np.zeros(len(rows), dtype=np.float32)
-    for start in range(0, len(rows), chunk):
+    """Cosine similarity of each (row, col) pair of unit-length rows, a chunk of pairs at a time,
+    each pair computed once whichever way round it comes (most come both ways)."""
+    count = np.int64(matrix.shape[0])
+    keys, inverse = np.unique(np.minimum(rows, cols) * count + np.maximum(rows, cols), return_inverse=True)
+    firsts, seconds = np.divmod(keys, count)
+    result = np.zeros(len(keys), dtype=np.float32)
+    for start in range(0, len(keys), chunk):
         stop = start + chunk
-        products = matrix[rows[start:stop]].multiply(matrix[cols[start:stop]])
+        products = matrix[firsts[start:stop]].multiply(matrix[seconds[start:stop]])
         result[start:stop] = np.asarray(products.sum(axis=1), dtype=np.float32).ravel()
-    return result
+    return result[inverse.ravel()]
 
 
 def neighbourhood_size(count: int, settings: Settings) -> int:
@@ -537,6 +546,25 @@ def neighbourhood_size(count: int, settings: Settings) -> int:
     whole site."""
     share = math.ceil(settings.neighbourhood_share * count)
     return max(1, min(settings.neighbourhood, max(settings.min_neighbourhood, share), count - 1))
+
+
+def candidate_vectors(texts: sparse.csr_matrix, neighbourhood: int) -> sparse.csr_matrix:
+    """The rows that find each story's nearest stories: `texts` without the words too common to
+    single out a neighbourhood (in more than CANDIDATE_WORD_SPREAD neighbourhoods' worth of
+    stories), of unit length again. Pairs of stories that share only such words are most of a
+    large site's pairs (98.7% of the scale benchmark's at 10,000 stories), and the product's
+    cost grows with the square of how many stories have each word: without them it grows about
+    as the site does. Only the candidates change: every score that decides a link is computed
+    on all the words. Neighbourhoods are a twentieth of a site of up to 2,000 stories, so such
+    a site leaves out only words in more than 15% of its stories."""
+    frequency = np.bincount(texts.indices, minlength=texts.shape[1])
+    common = frequency > CANDIDATE_WORD_SPREAD * neighbourhood
+    if not common.any():
+        return texts
+    kept = texts.copy()
+    kept.data[common[kept.indices]] = 0.0
+    kept.eliminate_zeros()
+    return unit_rows(kept)
 
 
 def rank(
@@ -548,8 +576,9 @@ def rank(
     """For each document, its best related documents (and its near-identical copies).
 
     Candidates are each story's `neighbourhood` most similar stories, from a sparse top-k
-    product (sparse_dot_topn) of the text vectors (or the tag vectors, when text has no
-    weight); tag overlap, recency and copies are scored for those pairs only. A candidate is
+    product (sparse_dot_topn) of the text vectors without the words too common to tell
+    neighbourhoods apart (`candidate_vectors`; or the tag vectors, when text has no weight);
+    tag overlap, recency and copies are scored for those pairs only. A candidate is
     kept when the two stories share at least `min_shared` of their neighbourhoods (each counting
     itself): a rank-based test, so a short story whose similarities are all low keeps its true
     neighbours, and a story no other story is about keeps none. `story_words`: each document's
@@ -566,13 +595,14 @@ def rank(
         documents, story_words, settings.title_weight, settings.default_lang
     )
     tags, _ = tag_vectors(documents, settings.common_tag_share)
-    base = texts if settings.text_weight else tags
+    neighbourhood = neighbourhood_size(count, settings)
+    base = candidate_vectors(texts, neighbourhood) if settings.text_weight else tags
     best_factor = settings.text_weight + settings.tag_weight if settings.text_weight else settings.tag_weight
     floor = min(settings.min_score / best_factor if best_factor else 0.0, settings.duplicate_threshold * 0.8)
     product = sp_matmul_topn(
         base,
         base.T.tocsr(),
-        top_n=neighbourhood_size(count, settings) + 1,
+        top_n=neighbourhood + 1,
         threshold=floor,
         sort=True,
         n_threads=max(1, threads),
@@ -600,9 +630,10 @@ def rank(
     # each story's nearest stories. A pair both stories' neighbourhoods vouch for can still
     # straddle two subjects (a pensions story and a retirement-age vote); the graph's structure
     # as a whole tells which subject each belongs to.
-    area = coverage_areas(product, count, settings)
+    # Leiden's pass over that graph runs in a process of its own meanwhile, and bounds the pairs
+    # the tests below keep.
+    areas = coverage_areas_meanwhile(product, count, settings, threads)
     # Each test below keeps the pairs that pass it, so the next is computed for those alone.
-    rows, cols = _where(area[rows] == area[cols], rows, cols)
     shared = _pair_similarity(neighbourhoods, rows, cols)
     rows, cols, shared = _where(shared >= settings.min_shared, rows, cols, shared)
     # Scored without the words every story has: a small site whose headlines all read "Story N"
@@ -625,6 +656,8 @@ def rank(
     named = name_vectors(story_words.names, settings)
     confirmed = evidence(text_scores, (rows, cols), (telling, leads, named), settings)
     rows, cols, shared, text_scores, scores = _where(confirmed, rows, cols, shared, text_scores, scores)
+    area = areas()
+    rows, cols, shared, text_scores, scores = _where(area[rows] == area[cols], rows, cols, shared, text_scores, scores)
     final = scores + settings.shared_weight * shared
     order = np.lexsort((cols, -np.round(final, 6), rows))  # by row, best first, ties to the earlier story
     taken = np.zeros(count, dtype=np.int64)
@@ -762,13 +795,14 @@ def common_names(
     order = np.lexsort((by_spelling, -weights[key_of], pair_of))  # by pair, rarest first
     ranked = key_of[order].tolist()
     bounds = np.searchsorted(pair_of[order], np.arange(len(rows) + 1)).tolist()
+    spaced = {key: f" {named.keys[key]} " for key in set(ranked)}  # " tony blair " holds " blair "
     result: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for pair, row in enumerate(rows.tolist()):
         kept: list[int] = []  # a longer name replaces one it holds ("Tony Blair", "Blair")
         for key in ranked[bounds[pair] : bounds[pair + 1]]:
-            text = f" {named.keys[key]} "
-            if not any(text in f" {named.keys[held]} " for held in kept):
-                kept = [held for held in kept if f" {named.keys[held]} " not in text] + [key]
+            text = spaced[key]
+            if not any(text in spaced[held] for held in kept):
+                kept = [held for held in kept if spaced[held] not in text] + [key]
                 if len(kept) == 3:
                     break
         result.append((tuple(spelling[row][key] for key in kept), ()))
@@ -881,6 +915,41 @@ def coverage_areas(product: sparse.csr_matrix, count: int, settings: Settings) -
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(partition.membership)
+
+
+def coverage_areas_meanwhile(
+    product: sparse.csr_matrix, count: int, settings: Settings, threads: int
+) -> Callable[[], np.ndarray]:
+    """`coverage_areas`, computed in a forked process while the caller goes on (igraph holds
+    the interpreter's lock throughout): call the result for the areas. In this process on a
+    small site, with one thread, or where processes cannot be forked."""
+    if threads <= 1 or count < MIN_ITEMS_FOR_WORKERS or not hasattr(os, "fork"):
+        here = coverage_areas(product, count, settings)
+        return lambda: here
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_send_areas, args=(theirs, product, count, settings, os.getpid()), daemon=True)
+    process.start()
+    theirs.close()
+
+    def areas() -> np.ndarray:
+        try:
+            found = np.frombuffer(ours.recv_bytes(), dtype=np.int64)
+        except EOFError:  # the process died: the areas are computed here
+            found = coverage_areas(product, count, settings)
+        finally:
+            ours.close()
+            process.join()
+        return found
+
+    return areas
+
+
+def _send_areas(connection, product: sparse.csr_matrix, count: int, settings: Settings, parent: int) -> None:
+    """In a forked process: send `coverage_areas` back as int64 bytes."""
+    die_with_parent(parent)
+    connection.send_bytes(coverage_areas(product, count, settings).astype(np.int64).tobytes())
+    connection.close()
 
 
 def keep_top_rows(matrix: sparse.csr_matrix, top: int) -> None:
