@@ -153,9 +153,9 @@ _FOLDED_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 CALENDAR = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april june july
-    august september october november december
+    august september october november december feb apr jul aug sep sept oct nov
 """.split()
-)  # "may" aside, a name too
+)  # "May", "Mar" ("Mar del Plata"), "Jan", "Jun" and "Dec" aside: names too ("Jan Ullrich")
 FILLER = CALENDAR | frozenset(
     fold(word)
     for word in """
@@ -472,9 +472,9 @@ def _full_names(runs: list[re.Match], places: dict[str, str], lowercase: _LowerC
     full: Counter = Counter()
     inside: Counter = Counter()  # capitalised words seen within longer names
     for match in runs:
-        words = [_without_possessive(word) for word in match.group(0).split()]
-        inside.update(words)
-        words = _name_words(words, match, places, lowercase)
+        run = [_without_possessive(word) for word in match.group(0).split()]
+        words = _name_words(run, match, places, lowercase)
+        inside.update(run if len(words) >= 2 else run[: -len(words) or None])  # "The Knesset": a name alone
         if len(words) >= 2 and fold(" ".join(words)) not in places:
             full[" ".join(words)] += 1
     return full, inside
