@@ -64,13 +64,15 @@ def _check_entry(path: str, root: str, real_folders: tuple[str, ...]) -> tuple[s
     """(the problem with `path`, or None; the resolved folder to walk into, when it is one)."""
     try:
         entry = os.lstat(path)
-        if stat.S_ISLNK(entry.st_mode):
+        link = stat.S_ISLNK(entry.st_mode)
+        if link:
             entry = os.stat(path)  # the target's kind, still without opening it
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "a symbolic link in a loop; not read", None
         return f"cannot read: {error.strerror}", None  # a link to nothing, a file gone meanwhile
-    real = os.path.realpath(path)
+    # Only a link needs resolving: anything else is where its resolved folder is.
+    real = os.path.realpath(path) if link else os.path.join(real_folders[-1], os.path.basename(path))
     if os.path.commonpath([root, real]) != root:
         return f"a link to {real}, outside the content folder; not read", None
     if stat.S_ISDIR(entry.st_mode):

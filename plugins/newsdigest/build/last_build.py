@@ -31,7 +31,6 @@ from newsdigest.build.cache import code_fingerprint
 from newsdigest.build.generations import live_generation
 from newsdigest.build.ignored_files import files_under
 from newsdigest.build.page_keys import stable_repr
-from newsdigest.digests import update_framed
 
 logger = logging.getLogger(__name__)
 
@@ -51,34 +50,37 @@ def _identity(status: os.stat_result) -> str:
     return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}:{status.st_mode}"
 
 
-def _add_files(hasher: Any, root: str, ignore: Iterable[str], skip: str | None = None) -> None:
-    """Each file under `root` (links followed, as Pelican's readers follow them): its path and identity."""
-    update_framed(hasher, root)
-    if not os.path.isdir(root):
-        return
-    for path in files_under(root, ignore):
-        if path != skip:
-            update_framed(hasher, os.path.relpath(path, root))
-            update_framed(hasher, _identity(os.stat(path)))
+def _describe_files(root: str, ignore: Iterable[str], skip: str | None = None) -> list[str]:
+    """The folder, then each file under it but `skip` (links followed, as Pelican's readers
+    follow them): its path and identity."""
+    described = [f"R{root}"]
+    if os.path.isdir(root):
+        start = len(os.path.join(root, ""))
+        for path in files_under(root, ignore):
+            if path != skip:
+                described.append(f"F{path[start:]}\0{_identity(os.stat(path))}")
+    return described
 
 
 def inputs_digest(settings: Mapping[str, Any], settings_file: str | os.PathLike[str], record_file: str | None) -> str:
     """The digest of what a build with `settings` reads, but the address record (`record_file`,
     which it writes: see `with_record`). Taken before the build reads anything, so an edit made
     while it runs makes the next build's digest differ."""
-    hasher = hashlib.sha256()
-    update_framed(hasher, code_fingerprint())
-    update_framed(hasher, stable_repr(dict(sorted(settings.items()))))
+    described = [f"C{code_fingerprint()}", f"S{stable_repr(dict(sorted(settings.items())))}"]
     ignore = list(settings.get("IGNORE_FILES", []))
-    _add_files(hasher, os.path.abspath(settings["PATH"]), ignore, skip=record_file)
+    described += _describe_files(os.path.abspath(settings["PATH"]), ignore, skip=record_file)
     for theme in (settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])):
-        _add_files(hasher, os.path.abspath(theme), ignore)
+        described += _describe_files(os.path.abspath(theme), ignore)
     settings_folder = os.path.dirname(os.path.abspath(settings_file))
     for name in sorted(os.listdir(settings_folder)):
         if name.endswith(".py"):
-            update_framed(hasher, name)
-            update_framed(hasher, _identity(os.stat(os.path.join(settings_folder, name))))
-    return hasher.hexdigest()
+            described.append(f"P{name}\0{_identity(os.stat(os.path.join(settings_folder, name)))}")
+    return _digest(described)
+
+
+def _digest(described: list[str]) -> str:
+    # Paths and settings never hold a NUL: joined by NULs, two different lists never digest alike.
+    return hashlib.sha256("\0".join(described).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def with_record(inputs: str, record_file: str | None) -> str:
@@ -89,22 +91,21 @@ def with_record(inputs: str, record_file: str | None) -> str:
 
 def site_digest(generation: str | os.PathLike[str]) -> str:
     """The digest of every file's path, identity and mode under a live site's folder (one
-    lstat(2) per file: tens of thousands of them)."""
-    hasher = hashlib.sha256()
-    _add_site_folder(hasher, os.fspath(generation), "")
-    return hasher.hexdigest()
+    lstat(2) per file, tens of thousands of them: gathered, then hashed at once)."""
+    described: list[str] = []
+    _describe_folder(os.fspath(generation), "", described)
+    return _digest(described)
 
 
-def _add_site_folder(hasher: Any, folder: str, relative: str) -> None:
+def _describe_folder(folder: str, relative: str, described: list[str]) -> None:
     with os.scandir(folder) as scanned:
         entries = sorted(scanned, key=lambda entry: entry.name)
     for entry in entries:
         path = f"{relative}{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            _add_site_folder(hasher, entry.path, f"{path}/")
-            continue
-        update_framed(hasher, path)
-        update_framed(hasher, _identity(entry.stat(follow_symlinks=False)))
+            _describe_folder(entry.path, f"{path}/", described)
+        else:
+            described.append(f"{path}\0{_identity(entry.stat(follow_symlinks=False))}")
 
 
 def read(cache_path: str | os.PathLike[str]) -> LastBuild | None:
