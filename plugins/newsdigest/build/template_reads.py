@@ -12,6 +12,8 @@ from __future__ import annotations
 from jinja2 import Environment, nodes
 from jinja2.meta import find_referenced_templates
 
+from newsdigest.build.template_memo import TemplateMemo, compile_options
+
 
 def _own_names(tree: nodes.Template, own: frozenset[str]) -> frozenset[str]:
     """The names of `own` that keep meaning the page's own item throughout this template."""
@@ -60,11 +62,27 @@ def reads_fields_of_others(
             continue
         seen.add(current)
         source, _, _ = loader.get_source(environment, current)
-        tree = environment.parse(source, current)
-        if _reads_fields(tree, wanted, own_set):
+        reads, referenced_templates = _examined(environment, current, source, wanted, own_set)
+        if reads:
             return True
-        for referenced in find_referenced_templates(tree):
+        for referenced in referenced_templates:
             if referenced is None:  # a template chosen at run time: it could be any of them
                 return True
             pending.append(referenced)
     return False
+
+
+def _examined(
+    environment: Environment, name: str, source: str, fields: frozenset[str], own: frozenset[str]
+) -> tuple[bool, tuple[str | None, ...]]:
+    """Whether the template reads `fields` of others, and the templates it names; once per
+    source for the process's life when the environment compiles through the template memo."""
+
+    def examine() -> tuple[bool, tuple[str | None, ...]]:
+        tree = environment.parse(source, name)
+        return _reads_fields(tree, fields, own), tuple(find_referenced_templates(tree))
+
+    memo = environment.bytecode_cache
+    if not isinstance(memo, TemplateMemo):
+        return examine()
+    return memo.derived(("reads", compile_options(environment, name), name, fields, own), source, examine)

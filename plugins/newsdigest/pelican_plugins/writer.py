@@ -14,6 +14,8 @@ something that goes into it changed.
   rendering read (each page's reads are noted while it renders), when nothing else that goes
   into it has changed since (its base key); else every story's. So a note edit renders again
   the pages that showed that note, not every edition of the site.
+- Templates are compiled once per process (newsdigest.build.template_memo): `serve`'s rebuilds
+  and a test suite's builds do not parse the theme again.
 - Pages are rendered into the new site's own folder (see newsdigest.build.generations), and a file
   already there is unlinked before it is written: it may be a hard link to a published one.
 - With RELATIVE_URLS (a build to preview from the disk), every page's links are relative,
@@ -35,7 +37,7 @@ import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest.build import page_keys, record as build_state, stop_points
+from newsdigest.build import page_keys, record as build_state, stop_points, template_memo
 from newsdigest.build.cache import code_fingerprint, tree_digest
 from newsdigest.build.record import PendingPage
 from newsdigest.build.template_reads import reads_fields_of_others
@@ -361,7 +363,13 @@ def add_site_address(pelican) -> None:
     pelican.settings["SITE_ADDRESS"] = (pelican.settings.get("SITEURL") or "").rstrip("/")
 
 
+def compile_through_memo(generator) -> None:
+    """Every generator's templates compiled once per process (newsdigest.build.template_memo)."""
+    template_memo.install(generator.env)
+
+
 def register():
     signals.initialized.connect(add_site_address)
+    signals.generator_init.connect(compile_through_memo)
     signals.get_writer.connect(site_writer)
     signals.finalized.connect(flush_pages)
