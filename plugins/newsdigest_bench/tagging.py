@@ -25,7 +25,7 @@ from pathlib import Path
 import babel
 import yaml
 
-from newsdigest.ingest import IngestError, html_page, reading, tagging
+from newsdigest.ingest import IngestError, html_page, language, reading, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import fold
@@ -133,6 +133,7 @@ def cases(
                 paragraphs=paragraphs,
                 source=entry.get("source", ""),
                 tags=list(entry.get("keywords", [])),
+                lang=language.detect(" ".join(paragraphs)),  # as ingest tells a clipping's language
             )
             name = entry["title"]
         found.append(Case(name, story, tuple(entry["tags"]), tuple(entry.get("acceptable", []))))
