@@ -30,7 +30,8 @@ from __future__ import annotations
 import logging
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import jinja2
@@ -57,6 +58,8 @@ SITE_JINJA_FUNCTIONS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
 CONTENT_GROUPS = ("articles", "pages", "hidden_articles", "hidden_pages")
 # Pages per worker task: small enough that workers share the work evenly.
 RENDER_CHUNK = 25
+# The environment's lookups a template's `a.b` and `a["b"]` go through.
+_LOOKUPS = ("getattr", "getitem")
 
 
 def _origin(kwargs, template) -> str:
@@ -230,27 +233,38 @@ class PageRenderer(Writer):
         super().__init__(output_path, settings=settings)
         self._recording: list[str] | None = None
         self._reading: set[str] | None = None
-        self._watched: set[int] = set()
 
-    def _watch(self, environment) -> None:
-        """Have `environment`'s templates tell this renderer whose own-page fields they read."""
-        if environment is None or id(environment) in self._watched:
+    @contextmanager
+    def _noting(self, environment, reading: set[str]) -> Iterator[None]:
+        """While one page renders, have `environment`'s templates add to `reading` the stories
+        whose own-page fields they read. Only then: every other page's lookups are Jinja's own,
+        with no call in between (the lookups are most of what a template does)."""
+        if environment is None:
+            yield
             return
-        self._watched.add(id(environment))
-        lookups = {"getattr": environment.getattr, "getitem": environment.getitem}
+        own = vars(environment)
+        saved = {name: own[name] for name in _LOOKUPS if name in own}
 
         def noting(lookup):
             def look_up(item, name):
-                if self._reading is not None and name in OWN_PAGE_FIELDS:
+                if name in OWN_PAGE_FIELDS:
                     path = getattr(item, "source_path", None)
                     if isinstance(path, str):
-                        self._reading.add(path)
+                        reading.add(path)
                 return lookup(item, name)
 
             return look_up
 
-        environment.getattr = noting(lookups["getattr"])
-        environment.getitem = noting(lookups["getitem"])
+        for name in _LOOKUPS:
+            setattr(environment, name, noting(getattr(environment, name)))
+        try:
+            yield
+        finally:
+            for name in _LOOKUPS:
+                if name in saved:
+                    setattr(environment, name, saved[name])
+                else:
+                    delattr(environment, name)
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -279,12 +293,14 @@ class PageRenderer(Writer):
         if page.produce is not None:
             return (*self._produce(page, page.produce), None)
         files = self._recording = []
+        noting: AbstractContextManager[None] = nullcontext()
         if page.base_key is not None:
-            self._watch(getattr(page.template, "environment", None))
             self._reading = set()
+            noting = self._noting(getattr(page.template, "environment", None), self._reading)
         template = _PreviewTemplate(page.template) if page.kwargs.get("relative_urls") else page.template
         try:
-            self.write_file(page.name, template, page.context, *page.args, **page.kwargs)
+            with noting:
+                self.write_file(page.name, template, page.context, *page.args, **page.kwargs)
         except jinja2.TemplateError as error:
             return files, f"{page.origin}: template {_template_location(error, page.template)}: {error}", None
         except FileOverwriteFailedError as error:
