@@ -384,12 +384,12 @@ def test_an_edit_reads_only_the_edited_storys_words_again(monkeypatch):
     documents = [
         related.StoryText(f"Headline {n}", "Standfirst", f"Body about subject {n}.", (), float(n)) for n in range(3)
     ]
-    lines = related.word_lines(documents)
+    lines = related.read_words(documents).lines
     known = {related.text_key(document): line for document, line in zip(documents, lines, strict=True)}
     read = []
     words = related.words
     monkeypatch.setattr(related, "words", lambda text, lang: read.append(text) or words(text, lang))
     edited = [documents[0], dataclasses.replace(documents[1], body="Body about elephants migrating."), documents[2]]
     expected = [lines[0], "headline standfirst body elephants migrating", lines[2]]
-    assert related.word_lines(edited, known=known) == expected
+    assert related.read_words(edited, known=known).lines == expected
     assert read == ["Headline 1 Standfirst Body about elephants migrating."]

@@ -137,7 +137,7 @@ def _remove_files(folder: Path) -> bool:
     """Unlink every file under `folder`, keeping its folders; False (with a warning) if some stay."""
     for attempt in (1, 2):
         try:
-            files, _ = _files_under(folder)
+            files, _ = site_files(folder)
             for entry in files.values():
                 os.unlink(entry.path)
             return True
@@ -161,7 +161,7 @@ def _make_folders_writable(folder: Path) -> None:
                 os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
 
 
-def _files_under(folder: Path) -> tuple[dict[str, os.DirEntry[str]], dict[str, int]]:
+def site_files(folder: str | os.PathLike[str]) -> tuple[dict[str, os.DirEntry[str]], dict[str, int]]:
     """Relative path -> directory entry of every file under `folder` (its inode needs no stat),
     and the path of every folder under it -> how many entries it holds."""
     files, folders, pending = {}, {}, [(os.fspath(folder), "")]
@@ -210,10 +210,10 @@ def keep_unchanged(staging: Path, live: Path | None, modes: SiteModes | None = N
     umask (`modes`), whatever made them. Returns how many files are new or changed, and how
     many of the live site's files the new site no longer has."""
     modes = modes or SiteModes.from_umask()
-    new_files, folders = _files_under(staging)
+    new_files, folders = site_files(staging)
     for folder in _remove_empty_folders(os.fspath(staging), folders):
         modes.fix_folder(folder)  # a spare's folders were made by an earlier build, maybe under another umask
-    old_files = _files_under(live)[0] if live is not None else {}
+    old_files = site_files(live)[0] if live is not None else {}
     changed = 0
     for number, (relative, new) in enumerate(sorted(new_files.items())):
         if number == len(new_files) // 2:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdigest.build.cache import code_fingerprint
-from newsdigest.build.generations import live_generation
+from newsdigest.build.generations import live_generation, site_files
 from newsdigest.build.ignored_files import files_under
 from newsdigest.build.page_keys import stable_repr
 
@@ -92,20 +92,8 @@ def with_record(inputs: str, record_file: str | None) -> str:
 def site_digest(generation: str | os.PathLike[str]) -> str:
     """The digest of every file's path, identity and mode under a live site's folder (one
     lstat(2) per file, tens of thousands of them: gathered, then hashed at once)."""
-    described: list[str] = []
-    _describe_folder(os.fspath(generation), "", described)
-    return _digest(described)
-
-
-def _describe_folder(folder: str, relative: str, described: list[str]) -> None:
-    with os.scandir(folder) as scanned:
-        entries = sorted(scanned, key=lambda entry: entry.name)
-    for entry in entries:
-        path = f"{relative}{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            _describe_folder(entry.path, f"{path}/", described)
-        else:
-            described.append(f"{path}\0{_identity(entry.stat(follow_symlinks=False))}")
+    files, _ = site_files(generation)
+    return _digest([f"{path}\0{_identity(files[path].stat(follow_symlinks=False))}" for path in sorted(files)])
 
 
 def read(cache_path: str | os.PathLike[str]) -> LastBuild | None:

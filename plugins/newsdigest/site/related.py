@@ -268,15 +268,6 @@ def text_key(document: StoryText, default_lang: str = "en") -> str:
     return digest("words-3", document.lang or default_lang, document.title, document.standfirst, document.body)
 
 
-def word_lines(
-    documents: list[StoryText], default_lang: str = "en", workers: int = 1, known: Mapping[str, str] | None = None
-) -> list[str]:
-    """Each document's words (headline, standfirst, body) as one line, then its names, each after
-    a tab (`line_parts` splits them), read in worker processes, but for those `known` holds
-    already (text_key -> line)."""
-    return read_words(documents, default_lang, workers, known).lines
-
-
 @dataclass(frozen=True)
 class Columns:
     """Each story's words (or name keys) as column numbers, in order: story i's are
@@ -306,7 +297,8 @@ class Columns:
 
 @dataclass(frozen=True)
 class StoryWords:
-    """Each story's words: its line of `word_lines` (what a build keeps in its cache), and its
+    """Each story's words: its line (its words, headline, standfirst and body, then each of its
+    names after a tab, as `line_parts` splits them: what a build keeps in its cache), and its
     words and its names' keys (`name_key`) as `Columns`."""
 
     lines: list[str]
@@ -430,7 +422,7 @@ def _headline_counts(documents: list[StoryText], labels: list[str], default_lang
 
 
 def line_parts(line: str) -> tuple[list[str], list[str]]:
-    """A line of `word_lines` as (its words, its names)."""
+    """A line of `StoryWords.lines` as (its words, its names)."""
     text, *found = line.split("\t")
     return text.split(), found
 
@@ -642,7 +634,7 @@ class Names:
     `keys` (`name_key`); `distinctive`, those it shares with few others (named by two stories or
     more, and by at most `name_share` of the site or NAME_FLOOR stories); `long`, those of two
     words or more; `counts`, how many names each story names; `in_order`, each story's keys in
-    the order its line of `word_lines` names them."""
+    the order its line of `StoryWords.lines` names them."""
 
     every: sparse.csr_matrix
     distinctive: sparse.csr_matrix
@@ -728,7 +720,7 @@ def common_names(
     """For each linked pair, the names both stories name, in the first story's spelling, rarest
     first (at most three, none contained in another), and, when they share none, their three
     most telling shared words. A name is as rare as its words are, on average, in the site, in
-    the spelling of the first pair that names it. `lines`: each story's line of `word_lines`
+    the spelling of the first pair that names it. `lines`: each story's line of `StoryWords.lines`
     (the names' spellings); `vectors`: the telling rows and the words of their columns."""
     rows, cols = pairs
     telling, columns = vectors
