@@ -56,3 +56,23 @@ def test_words_get_the_same_columns_in_worker_processes_as_in_one():
     )
     edited = [dataclasses.replace(stories[0], body="Marta Keller opened the harbour terminal."), *stories[1:]]
     assert related.read_words(edited).lines[0].split("\t")[1:] == ["Marta Keller"]
+
+
+def test_plain_english_text_gives_the_words_the_general_reading_gives():
+    """Most stories are ASCII but for quotes, dashes and currency signs, and are read without the
+    regular expression; the words are the same as the general reading's, whatever the text holds."""
+    texts = [
+        "“It’s a G7 deal,” said O’Neill – the £5bn plan (no. 10) won’t pass: a_b I 2015 x-ray e.g. U.S.A.",
+        "Tabs\tand\nnew lines… • bullets · and «quotes» cost €20\u00a0each; 3D printers, 4x4s & A4 paper.",
+        "Café owners in Zürich met the naïve mayor",  # letters outside ASCII: the general reading
+        "Die Regierung und der Bundestag – „Klimaschutz“ für 2030",
+    ]
+    for text in texts:
+        for lang in ("en", "de"):
+            general = [
+                word
+                for word in related._WORD.findall(text.casefold())
+                if word not in related.language_stop_words(lang) and not word.isdigit()
+            ]
+            assert related.words(text, lang) == general, text
+    assert related.words(texts[0], "en")[:4] == ["g7", "deal", "neill", "5bn"]
