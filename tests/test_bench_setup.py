@@ -31,3 +31,15 @@ def test_bench_without_the_bench_extra_says_how_to_install_it_in_one_line():
         assert result.returncode == 1
         assert result.stderr == MISSING_EXTRA + "\n"
         assert result.stdout == ""
+
+
+def test_commands_but_bench_never_load_the_benchmarks():
+    """`newsdigest --version`, `--help` or `build` answer at once: the benchmarks (half the
+    project and the bench extra, seconds to import) load for `newsdigest bench` alone."""
+    check = (
+        "import sys; from newsdigest.cli import main; main({words!r}); "
+        "print(sorted(name for name in sys.modules if name.startswith('newsdigest_bench')))"
+    )
+    for words in (["--version"], ["--help"], ["build", "--help"], []):
+        assert python(check.format(words=words), ROOT).stdout.splitlines()[-1] == "[]", words
+    assert "'newsdigest_bench.related'" in python(check.format(words=["bench", "--help"]), ROOT).stdout

@@ -38,7 +38,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         command.add_parser(commands)
 
     words = sys.argv[1:] if argv is None else argv
-    bench.add_parser(commands, load="bench" in words or not any(w in commands.choices for w in words))
+    # Its benchmarks import half the project and the bench extra (2 s): only for `bench` itself.
+    bench.add_parser(commands, load="bench" in words)
     return parser
 
 
