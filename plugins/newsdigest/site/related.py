@@ -345,7 +345,7 @@ def read_words(
     items = []
     for document in documents:
         lang = document.lang or default_lang
-        line = known.get(text_key(document, default_lang))
+        line = known.get(text_key(document, default_lang)) if known else None
         text = f"{document.title} {document.standfirst} {document.body}" if line is None else ""
         items.append((line, text, _name_text(document) if line is None else "", lang))
     chunks = list(map_chunks(_read_chunk, items, workers, chunk_size=500))
@@ -635,18 +635,18 @@ def rank(
             taken[rows[position]] += 1
             chosen.append(position)
     shared_names = common_names(story_words.lines, named, (rows[chosen], cols[chosen]), (telling, words_of_columns))
-    for position, (names_shared, words_shared) in zip(chosen, shared_names, strict=True):
-        row, col = int(rows[position]), int(cols[position])
-        common = tuple(sorted(set(documents[row].tags) & set(documents[col].tags)))
+    tag_sets = [frozenset(document.tags) for document in documents]
+    for row, col, score, text_score, (names_shared, words_shared) in zip(
+        rows[chosen].tolist(),
+        cols[chosen].tolist(),
+        final[chosen].tolist(),
+        text_scores[chosen].tolist(),
+        shared_names,
+        strict=True,
+    ):
+        common = tuple(sorted(tag_sets[row] & tag_sets[col]))
         ranking.neighbours[row].append(
-            Neighbour(
-                col,
-                round(float(final[position]), 6),
-                round(float(text_scores[position]), 6),
-                common,
-                names_shared,
-                words_shared,
-            )
+            Neighbour(col, round(score, 6), round(text_score, 6), common, names_shared, words_shared)
         )
     return ranking
 
@@ -765,19 +765,30 @@ def common_names(
     bounds = np.searchsorted(pair_of[order], np.arange(len(rows) + 1)).tolist()
     spaced = {key: f" {named.keys[key]} " for key in set(ranked)}  # " tony blair " holds " blair "
     result: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    shown: dict[tuple[int, ...], list[int]] = {}  # most pairs come both ways, with the same names
     for pair, row in enumerate(rows.tolist()):
-        kept: list[int] = []  # a longer name replaces one it holds ("Tony Blair", "Blair")
-        for key in ranked[bounds[pair] : bounds[pair + 1]]:
-            text = spaced[key]
-            if not any(text in spaced[held] for held in kept):
-                kept = [held for held in kept if spaced[held] not in text] + [key]
-                if len(kept) == 3:
-                    break
+        keys = tuple(ranked[bounds[pair] : bounds[pair + 1]])
+        kept = shown.get(keys)
+        if kept is None:
+            kept = shown[keys] = _names_to_show(keys, spaced)
         result.append((tuple(spelling[row][key] for key in kept), ()))
     without = [pair for pair, (names_, _) in enumerate(result) if not names_]
     for pair, words_ in zip(without, _shared_words(telling, rows[without], cols[without], columns), strict=True):
         result[pair] = ((), words_)
     return result
+
+
+def _names_to_show(keys: tuple[int, ...], spaced: dict[int, str]) -> list[int]:
+    """The first three of `keys` (rarest first) none of which holds another: a longer name
+    replaces one it holds ("Tony Blair", "Blair"). `spaced`: each key's name between spaces."""
+    kept: list[int] = []
+    for key in keys:
+        text = spaced[key]
+        if not any(text in spaced[held] for held in kept):
+            kept = [held for held in kept if spaced[held] not in text] + [key]
+            if len(kept) == 3:
+                break
+    return kept
 
 
 def _spellings(lines: list[str], named: Names, rows: np.ndarray) -> dict[int, dict[int, str]]:
