@@ -120,7 +120,19 @@ def add_a_stray_file(page):
     (page.parent / "stray.html").write_text("not built", encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", [damage_in_place, delete, add_a_stray_file])
+def rename(page):
+    page.rename(page.with_name("index.htm"))
+
+
+def add_a_folder_of_strays_beside_the_site(page):
+    strays = page.parents[4] / "strays" / "deeper"  # in the site's root folder
+    strays.mkdir(parents=True)
+    (strays / "page.html").write_text("not built", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage", [damage_in_place, delete, add_a_stray_file, rename, add_a_folder_of_strays_beside_the_site]
+)
 def test_a_live_site_someone_changed_is_built_again_whole(built, damage):
     site, _ = built
     files = {path: data for path, (_, _, data) in files_and_identities(site.output).items()}

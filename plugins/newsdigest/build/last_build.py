@@ -1,7 +1,7 @@
 """The last good build, remembered: a digest of everything it read, and of the site it left
 live. A build whose inputs digest alike, while that site is still live and untouched, has
-nothing to do and ends at once: `make build` run twice costs a walk of the folders, not a
-build.
+nothing to do and ends at once: `make build` run twice costs a walk of the content folder and
+a look at each file of the site, not a build.
 
 What a build reads: the settings (as Pelican resolved them, switches included), newsdigest's
 code and the versions of the libraries that shape output (`cache.code_fingerprint`, which the
@@ -18,7 +18,9 @@ Plain functions, no Pelican.
 
 from __future__ import annotations
 
+import array
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -35,40 +37,50 @@ from newsdigest.build.page_keys import stable_repr
 logger = logging.getLogger(__name__)
 
 RECORD_NAME = "last-build.json"  # under CACHE_PATH
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class LastBuild:
     inputs: str  # the digest of what it read
     generation: str  # the folder it put live
-    site: str  # the digest of that folder's files' identities
+    site: str  # the digest of the identities of that folder's files and folders
     pages: int  # pages the site holds, for the report
+    paths: list[str]  # its files and folders (`site_paths`)
 
 
 def _identity(status: os.stat_result) -> str:
     return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}:{status.st_mode}"
 
 
-def _describe_files(root: str, ignore: Iterable[str], skip: str | None = None) -> list[str]:
-    """The folder, then each file under it but `skip` (links followed, as Pelican's readers
-    follow them): its path and identity."""
+def _describe_files(root: str, ignore: Iterable[str]) -> list[str]:
+    """The folder, then each file under it (links followed, as Pelican's readers follow them):
+    its path and identity."""
     described = [f"R{root}"]
     if os.path.isdir(root):
         start = len(os.path.join(root, ""))
-        for path in files_under(root, ignore):
-            if path != skip:
-                described.append(f"F{path[start:]}\0{_identity(os.stat(path))}")
+        described += [f"F{path[start:]}\0{_identity(os.stat(path))}" for path in files_under(root, ignore)]
     return described
 
 
-def inputs_digest(settings: Mapping[str, Any], settings_file: str | os.PathLike[str], record_file: str | None) -> str:
-    """The digest of what a build with `settings` reads, but the address record (`record_file`,
-    which it writes: see `with_record`). Taken before the build reads anything, so an edit made
-    while it runs makes the next build's digest differ."""
+def inputs_digest(
+    settings: Mapping[str, Any],
+    settings_file: str | os.PathLike[str],
+    content_files: list[tuple[str, os.stat_result]],
+    record_file: str | None,
+) -> str:
+    """The digest of what a build with `settings` reads: `content_files` (each file of the
+    content folder it may read, and its stat(2), as `inputs.problems` found them) but the
+    address record (`record_file`, which it writes: see `with_record`), the theme, the settings.
+    Taken before the build reads anything, so an edit made while it runs makes the next build's
+    digest differ."""
     described = [f"C{code_fingerprint()}", f"S{stable_repr(dict(sorted(settings.items())))}"]
     ignore = list(settings.get("IGNORE_FILES", []))
-    described += _describe_files(os.path.abspath(settings["PATH"]), ignore, skip=record_file)
+    content = os.path.abspath(settings["PATH"])
+    described.append(f"R{content}")
+    start = len(os.path.join(content, ""))
+    skip = os.path.abspath(record_file) if record_file is not None else None
+    described += [f"F{path[start:]}\0{_identity(status)}" for path, status in content_files if path != skip]
     for theme in (settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])):
         described += _describe_files(os.path.abspath(theme), ignore)
     settings_folder = os.path.dirname(os.path.abspath(settings_file))
@@ -89,11 +101,37 @@ def with_record(inputs: str, record_file: str | None) -> str:
     return hashlib.sha256(f"{inputs}:{found}".encode()).hexdigest()
 
 
-def site_digest(generation: str | os.PathLike[str]) -> str:
-    """The digest of every file's path, identity and mode under a live site's folder (one
-    lstat(2) per file, tens of thousands of them: gathered, then hashed at once)."""
-    files, _ = site_files(generation)
-    return _digest([f"{path}\0{_identity(files[path].stat(follow_symlinks=False))}" for path in sorted(files)])
+def site_paths(generation: str | os.PathLike[str]) -> list[str]:
+    """Every file and folder under a live site's folder, relative to it, in order."""
+    files, folders = site_files(generation)
+    start = len(os.path.join(os.fspath(generation), ""))
+    return sorted([*files, *(f"{folder[start:]}/" for folder in folders if len(folder) > start)])
+
+
+def site_digest(generation: str | os.PathLike[str], paths: list[str]) -> str | None:
+    """The digest of the identities of `paths` (`site_paths`) under a live site's folder; None
+    when one is gone. One lstat(2) each from the site's folder, no folder listed: a file added,
+    removed or renamed anywhere changes its folder's modification time, a file written in place
+    its own, so the digest of the paths a site had tells whether it was touched."""
+    try:
+        folder = os.open(generation, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    identities = array.array("q")  # tens of thousands of them: numbers, not strings
+    try:
+        for status in itertools.chain([os.fstat(folder)], (_lstat(path, folder) for path in paths)):
+            # An inode number may use all 64 bits: one fewer still tells files apart.
+            ino = status.st_ino & 0x7FFF_FFFF_FFFF_FFFF
+            identities.extend((status.st_size, status.st_mtime_ns, status.st_ctime_ns, ino, status.st_mode))
+    except OSError:
+        return None
+    finally:
+        os.close(folder)
+    return hashlib.sha256("\0".join(paths).encode("utf-8", "surrogateescape") + identities.tobytes()).hexdigest()
+
+
+def _lstat(path: str, folder: int) -> os.stat_result:
+    return os.stat(path, dir_fd=folder, follow_symlinks=False)
 
 
 def read(cache_path: str | os.PathLike[str]) -> LastBuild | None:
@@ -114,9 +152,10 @@ def still_live(cache_path: str | os.PathLike[str], inputs: str, output: Path) ->
     if last is None or last.inputs != inputs:
         return None
     live = live_generation(output)
-    if live is None or os.fspath(live) != last.generation or site_digest(live) != last.site:
+    if live is None or os.fspath(live) != last.generation:
         return None
-    return last
+    site = site_digest(live, last.paths)
+    return last if site is not None and site == last.site else None
 
 
 def remember(cache_path: str | os.PathLike[str], inputs: str, output: Path, pages: int) -> None:
@@ -125,12 +164,16 @@ def remember(cache_path: str | os.PathLike[str], inputs: str, output: Path, page
     live = live_generation(output)
     if live is None:
         return
-    record = {"format": _FORMAT, "inputs": inputs, "generation": os.fspath(live), "site": site_digest(live)}
+    paths = site_paths(live)
+    site = site_digest(live, paths)
+    if site is None:
+        return
+    record = {"format": _FORMAT, "inputs": inputs, "generation": os.fspath(live), "site": site}
     path = Path(cache_path) / RECORD_NAME
     temporary = path.with_name(f".{RECORD_NAME}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({**record, "pages": pages}, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps({**record, "pages": pages, "paths": paths}, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
     except OSError as error:
         logger.info("could not remember the build in %s: %s", path, error.strerror or error)
