@@ -8,7 +8,7 @@ import pytest
 from newsdigest import settings as setting_fields
 from newsdigest.ingest import sources
 from newsdigest.settings import SettingsError
-from newsdigest.site import editions, feeds, presentation, related, search_blocks, taxonomy
+from newsdigest.site import editions, feed_settings, presentation, related, search_blocks, taxonomy
 from newsdigest.site.settings import SiteSettings
 
 from conftest import run_cli
@@ -59,10 +59,12 @@ def test_a_value_of_the_wrong_type_names_the_setting():
     assert problems(related.Settings, {"RELATED_DECAY_DAYS": "30"}) == [
         "RELATED_DECAY_DAYS must be a number or None, not '30'"
     ]
-    assert problems(feeds.Settings, {"FEED_SUMMARY_ONLY": "yes"}) == [
+    assert problems(feed_settings.Settings, {"FEED_SUMMARY_ONLY": "yes"}) == [
         "FEED_SUMMARY_ONLY must be True or False, not 'yes'"
     ]
-    assert problems(feeds.Settings, {"FEED_KINDS": "tags"}) == ["FEED_KINDS must be a list of strings, not 'tags'"]
+    assert problems(feed_settings.Settings, {"FEED_KINDS": "tags"}) == [
+        "FEED_KINDS must be a list of strings, not 'tags'"
+    ]
     assert problems(sources.Settings, {"SOURCE_NAMES": {"bbc.co.uk": 1}}) == [
         "SOURCE_NAMES must be a dict of strings to strings, not {'bbc.co.uk': 1}"
     ]

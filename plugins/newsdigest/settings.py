@@ -1,5 +1,5 @@
 """How a newsdigest setting is declared and read: each concept's frozen dataclass of settings
-(related.Settings, feeds.Settings, …) declares its fields with `setting(NAME, default)`, so
+(related_settings.Settings, feed_settings.Settings, …) declares its fields with `setting(NAME, default)`, so
 the default lives there and nowhere else. `read` builds one from a settings mapping (Pelican's),
 converting each value to the field's type and naming the setting when a value does not fit;
 `values` gives every setting back by name, defaults included, for the templates.

@@ -17,21 +17,22 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from pelican import Pelican
 from pelican.settings import read_settings
 
-from newsdigest.build import cache, generations, inputs, last_build, record as build_state, stop_points
+from newsdigest.build import cache, generations, inputs, last_build, stop_points
 from newsdigest.build.errors import BuildFailed, unexpected_problem
 from newsdigest.build.lock import BuildBusy, build_lock
 from newsdigest.content import drafts
 from newsdigest.paths import display_path
-from newsdigest.pelican_plugins.search import remove_gathered
-from newsdigest.pelican_plugins.strict import stop_collecting
 from newsdigest.settings import SettingsError, SettingsFileError
 from newsdigest.site.settings import SiteSettings
+
+# What only a build with work to do needs (the build record, Pelican's run, its plugins) is
+# imported once it has: a build with nothing to do ends sooner without them.
+if TYPE_CHECKING:
+    from newsdigest.build import record as build_state
 
 logger = logging.getLogger(__name__)
 
@@ -112,27 +113,33 @@ def _unforeseen(error: Exception, where: str = "build") -> BuildFailed:
     return BuildFailed([problem])
 
 
-def _check_inputs(settings: dict[str, Any]) -> None:
-    """Before Pelican opens anything: only regular files inside the content folder."""
-    problems = inputs.problems(settings["PATH"], settings.get("IGNORE_FILES", []))
+def _check_inputs(settings: dict[str, Any]) -> list[tuple[str, os.stat_result]]:
+    """Before Pelican opens anything: only regular files inside the content folder. Returns
+    them, with what stat(2) said of each (`inputs.problems`)."""
+    readable: list[tuple[str, os.stat_result]] = []
+    problems = inputs.problems(settings["PATH"], settings.get("IGNORE_FILES", []), readable)
     for problem in problems:
         logger.error("%s", problem)
     if problems:
         raise BuildFailed(problems)
+    return readable
 
 
 def _build(
     settings: dict[str, Any], settings_file: str | os.PathLike[str], wait: bool, record_addresses: bool
 ) -> BuildResult:
     site_settings = _site_settings(settings, settings_file)
-    _check_inputs(settings)
     final_output = Path(settings["OUTPUT_PATH"])
     record_name = site_settings.addresses.record_file
     address_file = os.path.join(os.path.abspath(settings["PATH"]), record_name) if record_name else None
     with build_lock(settings["CACHE_PATH"], wait=wait):
+        # Checked once the lock is ours: the content's files as this build will read them.
+        content_files = _check_inputs(settings)
         cache.forget_warnings()  # a cache file still unusable is named again, once
         generations.tidy(final_output)
-        read_inputs = last_build.inputs_digest(settings, settings_file, address_file) if record_addresses else None
+        read_inputs = (
+            last_build.inputs_digest(settings, settings_file, content_files, address_file) if record_addresses else None
+        )
         if read_inputs is not None:
             unchanged = last_build.still_live(
                 settings["CACHE_PATH"], last_build.with_record(read_inputs, address_file), final_output
@@ -140,6 +147,9 @@ def _build(
             if unchanged is not None:
                 logger.info("nothing changed since the last build: %s is up to date", display_path(final_output))
                 return BuildResult(final_output, rendered=0, reused=unchanged.pages, changed_files=0, removed_files=0)
+        from newsdigest.build import record as build_state
+        from newsdigest.pelican_plugins.search import remove_gathered
+
         remove_gathered(settings["CACHE_PATH"])
         live = generations.live_generation(final_output)
         try:
@@ -204,6 +214,12 @@ def _site_settings(settings: dict[str, Any], settings_file: str | os.PathLike[st
 
 
 def _run_pelican(settings: dict[str, Any]) -> None:
+    import jinja2
+    from pelican import Pelican
+
+    from newsdigest.build import record as build_state
+    from newsdigest.pelican_plugins.strict import stop_collecting
+
     try:
         Pelican(settings).run()  # made inside: plugins run on `initialized`, and may fail there
     except BuildFailed:

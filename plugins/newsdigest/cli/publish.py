@@ -81,9 +81,9 @@ def announce_feeds(settings, site, target: str) -> None:
     from pathlib import Path
 
     from newsdigest.deploy import websub
-    from newsdigest.site import feeds
+    from newsdigest.site import feed_settings, feeds
 
-    hub = feeds.Settings.from_settings(settings).hub
+    hub = feed_settings.Settings.from_settings(settings).hub
     if not hub:
         return
     record = Path(settings.get("CACHE_PATH") or ".cache") / websub.RECORD

@@ -24,7 +24,7 @@ from pelican.generators import Generator
 
 from newsdigest.build import page_keys, record
 from newsdigest.content import model
-from newsdigest.site import feeds
+from newsdigest.site import feed_settings, feeds
 from newsdigest.site.addresses.siteurl import unpublishable
 from newsdigest.site.feeds import feed_siteurl
 
@@ -163,7 +163,7 @@ class DayMoments:
     """When feeds date a day without a time: DATE_ONLY_HOUR that day in the site's zone."""
 
     timezone: dt.tzinfo
-    hour: int = feeds.Settings.date_only_hour
+    hour: int = feed_settings.Settings.date_only_hour
 
     def of(self, day: dt.date) -> dt.datetime:
         return feeds.day_moment(day, self.timezone, self.hour)

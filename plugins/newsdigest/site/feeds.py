@@ -24,15 +24,13 @@ from feedgen.feed import FeedGenerator
 
 from newsdigest.content import safe_urls
 from newsdigest.content.document import sanitise_html
-from newsdigest.settings import SettingsGroup, setting
 from newsdigest.site import presentation
-from newsdigest.site.taxonomy import KIND_NAMES
+from newsdigest.site.feed_settings import Settings
 
 FORMATS = ("rss", "atom", "json")
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 NOTE_LABEL = presentation.Settings.note_label  # NOTE_LABEL's default
-LOCAL_SITEURL = "http://127.0.0.1:8000"  # feed links need an absolute base, even on a site built for local browsing
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; surrogates; U+FFFE/U+FFFF).
@@ -40,33 +38,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # An IETF language tag as readers accept it ("en", "fr", "pt-BR", "zh-Hant-TW").
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class Settings(SettingsGroup):
-    """The FEED_* settings, with their defaults (docs/configuration.md)."""
-
-    kinds: tuple[str, ...] = setting("FEED_KINDS", ("tags", "sections", "sources"), choices=KIND_NAMES)
-    # Pelican's own setting, which Pelican gives this default when a settings file leaves it out
-    max_items: int = setting("FEED_MAX_ITEMS", 100, minimum=1)
-    summary_only: bool = setting("FEED_SUMMARY_ONLY", False)  # True: note and standfirst only, no full text
-    # WebSub: the hub every feed names, and `newsdigest publish` pings (FEED_WEBSUB_HUB: its older name)
-    websub_hub: str | None = setting("WEBSUB_HUB", None)
-    older_websub_hub: str | None = setting("FEED_WEBSUB_HUB", None)
-    siteurl: str | None = setting("FEED_SITEURL", None)  # absolute base for feed links
-    # The hour of the site's day at which feeds date what has a day but no time (a story dated
-    # "2015-11-21", an edition): readers need a moment, and midnight reads as the day before in
-    # any zone west of the site's.
-    date_only_hour: int = setting("DATE_ONLY_HOUR", 12, choices=tuple(range(24)))
-
-    @property
-    def hub(self) -> str | None:
-        """The WebSub hub's address: WEBSUB_HUB, else FEED_WEBSUB_HUB."""
-        return self.websub_hub or self.older_websub_hub
-
-    def base_url(self, site_url: str | None) -> str:
-        """The absolute base of feed links: FEED_SITEURL, else the site's address, else a local one."""
-        return (self.siteurl or site_url or LOCAL_SITEURL).rstrip("/")
 
 
 def is_feed_file(relative: str) -> bool:

@@ -1,5 +1,5 @@
 """Every newsdigest setting a build reads, read once: one frozen dataclass per concept, each in
-its concept's module, where its defaults live (related_settings.Settings, feeds.Settings, …),
+its concept's module, where its defaults live (related_settings.Settings, feed_settings.Settings, …),
 gathered here.
 
 `newsdigest build` reads them before anything else (a value that does not fit fails the build
@@ -17,14 +17,14 @@ from typing import Any
 
 from newsdigest import settings as setting_fields, workers
 from newsdigest.settings import SettingsError
-from newsdigest.site import editions, feeds, presentation, related_settings, search_blocks, taxonomy
+from newsdigest.site import editions, feed_settings, presentation, related_settings, search_blocks, taxonomy
 from newsdigest.site.addresses import record as addresses
 
 
 @dataclass(frozen=True)
 class SiteSettings:
     related: related_settings.Settings = field(default_factory=related_settings.Settings)
-    feeds: feeds.Settings = field(default_factory=feeds.Settings)
+    feeds: feed_settings.Settings = field(default_factory=feed_settings.Settings)
     search: search_blocks.Settings = field(default_factory=search_blocks.Settings)
     editions: editions.Settings = field(default_factory=editions.Settings)
     taxonomy: taxonomy.Settings = field(default_factory=taxonomy.Settings)
