@@ -1,8 +1,8 @@
 """Build the site: read settings, run Pelican with every plugin into a new folder, and put
 it live in one atomic step only when the build succeeded.
 
-Reads top to bottom: settings -> the content folder checked (newsdigest.build.inputs) ->
-the build lock -> leftovers of crashed builds cleared -> nothing changed since the last good
+Reads top to bottom: settings -> the build lock -> the content folder checked
+(newsdigest.build.inputs) -> leftovers of crashed builds cleared -> nothing changed since the last good
 build (newsdigest.build.last_build)? done -> the new generation's folder ->
 Pelican run (pages whose inputs did not change are linked from the page store, the rest
 rendered) -> unchanged files linked to the live site's ->
