@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pelican
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from newsdigest.build import inputs, run
+from newsdigest.build import inputs
 from newsdigest.build.errors import BuildFailed
 from newsdigest.content import document
 from newsdigest.content.model import MAX_STORY_BYTES
@@ -177,7 +178,7 @@ def test_an_unforeseen_error_making_pelican_is_one_line(site, monkeypatch):
     def broken(self, settings):
         raise RuntimeError("a plugin fell over\nwith a second line")
 
-    monkeypatch.setattr(run.Pelican, "__init__", broken)
+    monkeypatch.setattr(pelican.Pelican, "__init__", broken)
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert failure.value.problems == ["build: RuntimeError: a plugin fell over"]
