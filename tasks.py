@@ -49,8 +49,10 @@ def lint(c):
             raise Exit(docs.stderr + docs.stdout, code=docs.exited)
 
 
-# On every core (pytest-xdist), each test file in one process so that its built site is built once.
-EVERY_CORE = "-n auto --dist loadfile"
+# On every core (pytest-xdist), each test file in one process so that its built site is built once,
+# in the order tests/conftest.py gives them (longest first): xdist's own reorder, by number of tests
+# per file, would start the corpus file (a few tests, minutes of work) last, alone on one core.
+EVERY_CORE = "-n auto --dist loadfile --no-loadscope-reorder"
 # The fast tier leaves out the tests pyproject.toml marks as browser or slow.
 FAST_TIER = '-m "not browser and not slow"'
 # The whole suite: every test but those marked serial on every core, then the serial ones (they
@@ -66,7 +68,8 @@ def test(c, args="", fast=False):
     counts and one line per reason a test skipped, with its count."""
     python = BIN / "python"
     if fast:
-        c.run(f"{python} -m pytest {FAST_TIER} {EVERY_CORE} {args}", pty=False)
+        with tempfile.TemporaryDirectory(prefix="newsdigest-test-") as folder:
+            c.run(f"{python} -m pytest {FAST_TIER} {EVERY_CORE} {args}", pty=False, env=_compiled_once(folder))
         return
     failed = []
     with tempfile.TemporaryDirectory(prefix="newsdigest-test-") as folder:
@@ -78,7 +81,7 @@ def test(c, args="", fast=False):
                 f"{python} -m pytest {selection} {spread} {args}",
                 pty=False,
                 warn=True,
-                env={"NEWSDIGEST_TEST_RECORD": str(record)},
+                env={"NEWSDIGEST_TEST_RECORD": str(record), **_compiled_once(folder)},
             )
             timings.append(f"{name} {_duration(time.monotonic() - started)}")
             if result.exited not in (0, NO_TESTS_COLLECTED):
@@ -103,6 +106,14 @@ def screenshots(c):
     for a person to look at before calling a page done."""
     c.run(f"{BIN / 'python'} -m pytest -m review -p no:cacheprovider tests/test_browser.py", pty=False)
     print(f"screenshots in {ROOT / 'tests/artifacts'}")
+
+
+def _compiled_once(folder: str) -> dict[str, str]:
+    """The environment that keeps Python's compiled modules for the test run in its temp folder: the
+    hundreds of processes a run starts (pytest's workers, every `newsdigest` command a test runs)
+    then compile each module once, not each time (even where PYTHONDONTWRITEBYTECODE is set, as
+    Python does not write them then), and nothing is written beside the sources."""
+    return {"PYTHONPYCACHEPREFIX": str(Path(folder) / "pycache"), "PYTHONDONTWRITEBYTECODE": ""}
 
 
 def _duration(seconds: float) -> str:

@@ -101,11 +101,13 @@ LONG_RUNNING = ("slow", "browser")
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Files with a long-running test first, then the rest, each file's tests in their order: the
-    workers (one file each, `--dist loadfile`) then end together on short files, instead of one
-    of them finishing a corpus or a browser file alone."""
+    """The file that ingests the real corpora first (the longest by far), then the other files with a
+    long-running test, then the rest, each file's tests in their order: the workers (one file each,
+    `--dist loadfile --no-loadscope-reorder`) then end together on short files, instead of one of
+    them finishing a corpus or a browser file alone."""
+    corpus_files = {item.path for item in items if "boilerplate_parsed" in getattr(item, "fixturenames", ())}
     long_files = {item.path for item in items if any(item.get_closest_marker(name) for name in LONG_RUNNING)}
-    items.sort(key=lambda item: item.path not in long_files)
+    items.sort(key=lambda item: (item.path not in corpus_files, item.path not in long_files))
 
 
 @pytest.hookimpl(wrapper=True)
