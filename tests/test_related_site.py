@@ -1,6 +1,6 @@
 """Related stories only when they are related (issue 30): a small varied site built by Pelican
-shows no unrelated link and each reason names what the two stories share; on real pages labelled
-by a reader, shown links are precise."""
+shows no unrelated link and each reason names what the two stories share. (On real pages labelled
+by a reader, shown links are precise: tests/test_corpus_quality.py, which ingests those pages once.)"""
 
 import html
 import itertools
@@ -9,11 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from newsdigest.site import related
-from newsdigest_bench import related as bench
-
-from conftest import SHARED, require_shared
 
 FIXTURE = Path(__file__).parent / "fixtures" / "related-site.yml"
 SECTION = re.compile(r'<section class="related".*?</section>', re.S)
@@ -101,16 +96,3 @@ def test_a_reason_made_of_hostile_page_text_is_escaped(site):
     site.build()
     page = site.page("2026/03/01/siege-at-a-bamako-hotel/")
     assert "<img src=x" not in page
-
-
-@pytest.mark.slow  # a corpus: the 359 real pages the pairs name, each read by ingest (its cost)
-def test_shown_links_on_real_pages_labelled_by_a_reader_are_precise():
-    require_shared(SHARED / "corpora" / "aeb")
-    require_shared(SHARED / "corpora" / "boilerplate")
-    pairs = bench.labelled_pairs()
-    assert len(pairs) >= 300 and sum(p.related for p in pairs) >= 50
-    assert sum(not p.related for p in pairs) >= 200
-    paths, documents = bench.read_labelled_site(pairs, workers=2)
-    scores = bench.pair_scores(related.rank(documents), paths, pairs)
-    assert scores.precision >= 0.95, scores.wrong
-    assert scores.recall >= 0.4, scores.recall

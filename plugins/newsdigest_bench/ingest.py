@@ -18,11 +18,12 @@ import shutil
 import statistics
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdigest.content import document
-from newsdigest.ingest import IngestError, Options, Report, html_page, ingest
+from newsdigest.ingest import IngestError, Options, Report, html_page, ingest, reading
 from newsdigest.ingest.story import Story, safe_markdown
 from newsdigest_bench import boilerplate, project_root, tagging
 from newsdigest_bench.corpus import DEFAULT_BBC
@@ -148,18 +149,38 @@ class Structure:
         return f"{count}/{self.pages} ({count / max(self.pages, 1):.0%})"
 
 
-def aeb_quality(folder: Path = DEFAULT_AEB) -> tuple[float, float, float, list[tuple[float, str]], Structure]:
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+def aeb_stories(folder: Path = DEFAULT_AEB) -> dict[str, Story | None]:
+    """Each page of the AEB corpus as `newsdigest ingest` makes it a story (its bytes decoded as ingest
+    decodes a file), by its key in ground-truth.json; None where ingest refuses the page."""
+    stories: dict[str, Story | None] = {}
+    for key, expected in sorted(_aeb_truth(folder).items()):
+        data = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
+        try:
+            stories[key] = html_page.parse(reading.decode(data), expected.get("url"))
+        except IngestError:
+            stories[key] = None
+    return stories
+
+
+def _aeb_truth(folder: Path) -> dict[str, dict]:
+    return json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+
+
+def aeb_quality(
+    folder: Path = DEFAULT_AEB, stories: Mapping[str, Story | None] | None = None
+) -> tuple[float, float, float, list[tuple[float, str]], Structure]:
+    """Body F1, precision and recall over the AEB corpus, each page's F1, and the stories' structure
+    (`stories`: the pages already ingested, as `aeb_stories` gives them)."""
+    truth = _aeb_truth(folder)
+    stories = aeb_stories(folder) if stories is None else stories
     precisions, recalls, per_page = [], [], []
     structure = Structure()
     for key, expected in sorted(truth.items()):
-        html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
-        try:
-            story = html_page.parse(html, expected.get("url"))
+        story = stories[key]
+        predicted = ""
+        if story is not None:
             predicted = body_text(story.body)
             structure.count(story, expected.get("url", key))
-        except IngestError:
-            predicted = ""
         precision, recall = page_scores(expected.get("articleBody", ""), predicted)
         if precision is not None:
             precisions.append(precision)

@@ -21,7 +21,9 @@ import multiprocessing
 import resource
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -29,6 +31,9 @@ from newsdigest.content import frontmatter
 from newsdigest.site import related
 from newsdigest.workers import worker_count
 from newsdigest_bench import corpus, project_root
+
+if TYPE_CHECKING:
+    from newsdigest.ingest.story import Story
 
 describe = (
     "coverage and precision@5 of related stories on the ingested BBC corpus, and ranking time and memory at scale"
@@ -56,7 +61,11 @@ def _read_page(args: tuple[str, str]) -> related.StoryText:
     from newsdigest.ingest import html_page, reading
 
     path, url = args
-    story = html_page.parse(reading.decode(gzip.decompress((CORPORA / path).read_bytes())), url)
+    return story_text(html_page.parse(reading.decode(gzip.decompress((CORPORA / path).read_bytes())), url))
+
+
+def story_text(story: Story) -> related.StoryText:
+    """What the ranking reads of a page ingested as a story."""
     body = " ".join(story.plain_paragraphs) if story.plain_paragraphs else story.body
     return related.StoryText(story.title, story.subtitle, body, (), 0.0, story.lang)
 
@@ -76,12 +85,26 @@ def page_urls(root: Path = CORPORA) -> dict[str, str]:
     return urls
 
 
-def read_labelled_site(pairs: list[Pair], workers: int = 1) -> tuple[list[str], list[related.StoryText]]:
-    """The pages the pairs name, each ingested as a story (in worker processes)."""
+def read_labelled_site(
+    pairs: list[Pair], workers: int = 1, ingested: Mapping[str, Story | None] | None = None
+) -> tuple[list[str], list[related.StoryText]]:
+    """The pages the pairs name, each ingested as a story (in worker processes); `ingested`: pages
+    already through ingest by their path under the corpora (bytes decoded as ingest decodes a file,
+    with the address the corpus gives), read from there instead."""
     paths = sorted({pair.a for pair in pairs} | {pair.b for pair in pairs})
+    ingested = ingested or {}
     urls = page_urls()
-    with multiprocessing.get_context("spawn").Pool(max(1, workers)) as pool:
-        documents = pool.map(_read_page, [(path, urls[path]) for path in paths], chunksize=8)
+    unread = [path for path in paths if ingested.get(path) is None]
+    read: dict[str, related.StoryText] = {}
+    if unread:
+        with multiprocessing.get_context("spawn").Pool(max(1, min(workers, len(unread)))) as pool:
+            read = dict(
+                zip(unread, pool.map(_read_page, [(path, urls[path]) for path in unread], chunksize=8), strict=True)
+            )
+    documents = []
+    for path in paths:
+        story = ingested.get(path)
+        documents.append(read[path] if story is None else story_text(story))
     return paths, documents
 
 

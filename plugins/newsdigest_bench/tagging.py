@@ -100,7 +100,8 @@ def cases(
     path: Path = FIXTURES, bbc: Path = DEFAULT_BBC, parsed: Mapping[str, Story | None] | None = None
 ) -> list[Case]:
     """The fixture stories; BBC ones and real pages only when the corpora are beside the checkout
-    (`parsed`: boilerplate pages already ingested, by file name, as `newsdigest_bench.boilerplate` names them)."""
+    (`parsed`: real pages already ingested as `page_story` ingests them, by their path under the corpora,
+    "boilerplate/html/NAME.gz")."""
     found = []
     corpora = bbc.parent
     urls: dict[str, str] | None = None
@@ -110,8 +111,8 @@ def cases(
             file = corpora / corpus / "html" / f"{name}.gz"
             if not file.is_file():
                 continue
-            if parsed is not None and corpus == "boilerplate" and name in parsed:
-                ingested = parsed[name]
+            if parsed is not None and (relative := file.relative_to(corpora).as_posix()) in parsed:
+                ingested = parsed[relative]
                 if ingested is None:  # the page no longer ingests: the fixture's counts say so
                     continue
                 story, name = tagger_view(ingested), entry["page"]
