@@ -235,6 +235,27 @@ def test_serve_shows_an_edit_on_its_page_first_and_ends_byte_identical_to_a_cold
     assert served == tree(cold.output)
 
 
+def test_serve_shows_an_edit_at_once_when_the_content_folder_is_reached_through_a_link(site):
+    """A project kept behind a symbolic link (a synced folder, a home on another disk): the story
+    the watcher names by its real path is the story the build read by the link's."""
+    story = site.add_article("lead", "A first paragraph.", title="Mali hunts suspects", note="First note.")
+    link = site.root / "content-by-a-link"
+    link.symlink_to(site.content, target_is_directory=True)
+    site.content = link
+    port = free_port()
+    log = site.root / "serve.log"
+    server = start_serve(site, port, log)
+    try:
+        assert wait_for(lambda: log.read_text().count(": rebuilt: ") == 1), log.read_text()
+        story.write_text(story.read_text().replace("First note.", "A second note."))
+        assert wait_for(lambda: log.read_text().count(": rebuilt: ") == 2), log.read_text()
+        assert "lead.md: its page shows the edit" in log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "A second note." in (site.output / "2015/11/21/mali-hunts-suspects/index.html").read_text()
+
+
 def raw_request(port: int, request: bytes, seconds: float = 5.0) -> bytes:
     """Send `request` as it is (no client quoting it) and read the whole answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=seconds) as connection:

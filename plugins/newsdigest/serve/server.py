@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import http.server
 import io
 import logging
@@ -90,12 +91,25 @@ class _EditsShownAtOnce:
         self.pages: dict[str, serve_edits.StoryPage] = {}
 
     def update(self, result: BuildResult | None) -> None:
-        """The pages of the site a rebuild put live (none after a failed one, until the next)."""
+        """The pages of the site a rebuild put live (none after a failed one, until the next), by
+        the real path of their story. The content folder is resolved once, not every story file in
+        it (0.6 s at 10,000 stories, which the next edit would wait for); a story reached through a
+        link inside the folder waits for the rebuild instead."""
         found = serve_edits.story_pages(result.record) if result is not None and result.record is not None else {}
-        self.pages = {os.path.realpath(path): page for path, page in found.items()}
+        content = os.path.join(os.path.abspath(self.settings["PATH"]), "")
+        real_content = os.path.join(os.path.realpath(content), "")
+        self.pages = {
+            real_content + path[len(content) :] if path.startswith(content) else os.path.realpath(path): page
+            for path, page in found.items()
+        }
+        # The build kept for the next edit is hundreds of thousands of objects: out of the
+        # collector's full passes, which would otherwise walk them all, for a second at 10,000
+        # stories, at any moment while serving.
+        gc.freeze()
 
     def forget(self) -> None:
         """Let the last build's pages go before the next build makes its own: one site in memory."""
+        gc.unfreeze()
         self.pages = {}
 
     def show(self, changed: list[str]) -> None:
