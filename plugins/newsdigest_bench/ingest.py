@@ -10,7 +10,6 @@ whose 10 MB inputs ingest in under 30 s each."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import html as html_text
 import json
 import re
@@ -23,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdigest.content import document
-from newsdigest.ingest import IngestError, Options, Report, html_page, ingest, reading
+from newsdigest.ingest import IngestError, Options, Report, ingest
 from newsdigest.ingest.story import Story, safe_markdown
-from newsdigest_bench import boilerplate, project_root, tagging
+from newsdigest_bench import boilerplate, project_root, saved_pages, tagging
 from newsdigest_bench.corpus import DEFAULT_BBC
 
 describe = (
@@ -154,9 +153,8 @@ def aeb_stories(folder: Path = DEFAULT_AEB) -> dict[str, Story | None]:
     decodes a file), by its key in ground-truth.json; None where ingest refuses the page."""
     stories: dict[str, Story | None] = {}
     for key, expected in sorted(_aeb_truth(folder).items()):
-        data = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
         try:
-            stories[key] = html_page.parse(reading.decode(data), expected.get("url"))
+            stories[key] = saved_pages.story(folder / "html" / f"{key}.html.gz", expected.get("url"))
         except IngestError:
             stories[key] = None
     return stories

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gzip
 import multiprocessing
 import resource
 import tempfile
@@ -30,7 +29,7 @@ import yaml
 from newsdigest.content import frontmatter
 from newsdigest.site import related
 from newsdigest.workers import worker_count
-from newsdigest_bench import corpus, project_root
+from newsdigest_bench import corpus, project_root, saved_pages
 
 if TYPE_CHECKING:
     from newsdigest.ingest.story import Story
@@ -58,10 +57,8 @@ def labelled_pairs(path: Path = LABELS) -> list[Pair]:
 
 
 def _read_page(args: tuple[str, str]) -> related.StoryText:
-    from newsdigest.ingest import html_page, reading
-
     path, url = args
-    return story_text(html_page.parse(reading.decode(gzip.decompress((CORPORA / path).read_bytes())), url))
+    return story_text(saved_pages.story(CORPORA / path, url))
 
 
 def story_text(story: Story) -> related.StoryText:

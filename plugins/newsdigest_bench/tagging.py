@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gzip
 import json
 import re
 from collections import Counter
@@ -25,11 +24,11 @@ from pathlib import Path
 import babel
 import yaml
 
-from newsdigest.ingest import IngestError, html_page, language, reading, tagging
+from newsdigest.ingest import IngestError, language, tagging
 from newsdigest.ingest.markdown_body import FIGURE_OPENING
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import fold
-from newsdigest_bench import project_root
+from newsdigest_bench import project_root, saved_pages
 from newsdigest_bench.corpus import DEFAULT_BBC
 
 FIXTURES = project_root() / "tests" / "fixtures" / "tagging.yml"
@@ -71,8 +70,7 @@ def bbc_texts(bbc: Path = DEFAULT_BBC) -> list[str]:
 def page_story(file: Path, url: str | None = None) -> Story:
     """A saved page (gzipped or not) as ingest makes it a story, with the text the tagger reads:
     the paragraphs as a reader sees them, figures aside (as `newsdigest ingest` passes them)."""
-    data = file.read_bytes()
-    return tagger_view(html_page.parse(reading.decode(gzip.decompress(data) if file.suffix == ".gz" else data), url))
+    return tagger_view(saved_pages.story(file, url))
 
 
 def tagger_view(story: Story) -> Story:
