@@ -24,10 +24,10 @@ import simplemma
 import stop_words
 import stopwordsiso
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 from simplemma.utils import normalize_token
 
+from newsdigest.ingest.dictionaries import SavedDictionaries
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import Vocabulary, fold
 
@@ -650,10 +650,10 @@ class _Language:
 
 
 @functools.cache
-def _dictionaries() -> DefaultDictionaryFactory:
-    """simplemma's dictionaries, each decoded once in this process (seconds per language) and
-    kept, whatever the number of languages met: the names' lookups and the lemmatizer share them."""
-    return DefaultDictionaryFactory(cache_max_size=len(SUPPORTED_LANGUAGES))
+def _dictionaries() -> SavedDictionaries:
+    """simplemma's dictionaries, each opened once in this process and kept: the names' lookups
+    and the lemmatizer share them (newsdigest.ingest.dictionaries)."""
+    return SavedDictionaries()
 
 
 @functools.cache
