@@ -68,7 +68,7 @@ def test_build_drafts_and_serve_show_a_draft_under_drafts_with_a_banner_and_nowh
     assert "draft-banner" not in site.page("2015/11/21/published/")
 
     site.remove_output()
-    assert server._rebuild(str(site.settings_file(RELATIVE_URLS=False)), site.content, site.output, []) is not None
+    assert server.Preview(str(site.settings_file(RELATIVE_URLS=False)), site.content, site.output).start() is not None
     assert "draft-banner" in site.page("drafts/2015/11/21/mali-draft/")
     assert files_naming_the_draft(site.output) == ["drafts/2015/11/21/mali-draft/index.html"]
 

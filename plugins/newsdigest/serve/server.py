@@ -359,13 +359,36 @@ class _SourceFilter(DefaultFilter):
         return True
 
 
+class Preview:
+    """What serve does with the site: a first build, then for each batch of changed files the
+    edited stories' own pages at once (newsdigest.serve.edits), then a rebuild of the rest. Each
+    rebuild prints its one line; one that fails leaves the last good site in place."""
+
+    def __init__(self, settings_file, content=None, output=None):
+        self.settings_file, self.content, self.output = settings_file, content, output
+        self.settings = load_settings(settings_file, content, output)
+        self._edits = _EditsShownAtOnce(self.settings)
+
+    def start(self) -> BuildResult | None:
+        result = _rebuild(self.settings_file, self.content, self.output, [])
+        self._edits.update(result)
+        return result
+
+    def changed(self, paths: list[str]) -> BuildResult | None:
+        self._edits.show(paths)
+        self._edits.forget()
+        result = _rebuild(self.settings_file, self.content, self.output, paths)
+        self._edits.update(result)
+        return result
+
+
 def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000) -> int:
-    settings = load_settings(settings_file, content, output)
+    preview = Preview(settings_file, content, output)
+    settings = preview.settings
     output_path = Path(settings["OUTPUT_PATH"])
     watched = [settings["PATH"], settings["THEME"], os.path.abspath(settings_file)]
     ignored = list(settings.get("IGNORE_FILES", []))
     source_filter = _SourceFilter(watched[:2], ignored)
-    edits = _EditsShownAtOnce(settings)
     watching, first_build_done = threading.Event(), threading.Event()
 
     def watch_and_rebuild():
@@ -375,15 +398,12 @@ def serve(settings_file, content=None, output=None, host="127.0.0.1", port=8000)
             if not changes:
                 continue
             first_build_done.wait()  # an edit made during the first build is built after it
-            changed = [path for _, path in changes]
-            edits.show(changed)
-            edits.forget()
-            edits.update(_rebuild(settings_file, content, output, changed))
+            preview.changed([path for _, path in changes])
 
     # Watching starts before the first build, so that no edit made from now on goes unseen.
     threading.Thread(target=watch_and_rebuild, daemon=True).start()
     watching.wait(timeout=WATCH_START_SECONDS)
-    edits.update(_rebuild(settings_file, content, output, []))
+    preview.start()
     first_build_done.set()
     # The handler resolves the output path on every request, so it follows the atomic switch.
     handler = functools.partial(SiteHandler, directory=str(output_path), old_addresses=OldAddressesOfSite(output_path))
