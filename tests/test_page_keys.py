@@ -56,9 +56,10 @@ def test_a_page_about_a_story_follows_that_storys_key_and_a_list_only_its_length
     assert page_keys.arguments_parts({"article": one}, key_of) == ["article=key of one/"]
     assert page_keys.arguments_parts({"articles": [one, two]}, key_of) == ["articles=[2 SimpleNamespace]"]
     assert page_keys.value_text({"articles": [one]}, key_of) == "{'articles': [1 SimpleNamespace]}"
-    first = page_keys.story_key(one, "content", {"related": [two]})
-    assert first != page_keys.story_key(one, "content", {"related": [story("three/")]})
-    assert first != page_keys.story_key(one, "edited content", {"related": [two]})
+    first = page_keys.story_key(one, "articles/one.md", "content", {"related": [two]})
+    assert first != page_keys.story_key(one, "articles/one.md", "content", {"related": [story("three/")]})
+    assert first != page_keys.story_key(one, "articles/one.md", "edited content", {"related": [two]})
+    assert first != page_keys.story_key(one, "articles/renamed.md", "content", {"related": [two]})
 
 
 def test_a_page_key_follows_the_site_the_name_the_template_and_the_arguments():

@@ -148,14 +148,18 @@ def static_files_shown(content_root: Path, items: Iterable[Any]) -> str:
     return stable_repr([sorted(images, key=str), sorted(links)])
 
 
-def listing(url: str, key: str) -> str:
-    return f"{url}|{key}"
+def listing(url: str, source: str, key: str) -> str:
+    """An item as lists show it: its address, its file in the content folder (feeds name their
+    entries by it), what lists show of it."""
+    return f"{url}|{source}|{key}"
 
 
-def story_key(story: Any, content_key: str, inputs: Mapping[str, object]) -> str:
+def story_key(story: Any, source: str, content_key: str, inputs: Mapping[str, object]) -> str:
     """A story as a page shows it: its content (`content_key`: its file's key, or its metadata
-    as text), its place and `inputs` computed from other stories (its related stories)."""
-    return digest(content_key, story.url, stable_repr(inputs))
+    as text), its place (its address, and its file in the content folder, which feeds name their
+    entries by: a file renamed with nothing else changed is a new entry) and `inputs` computed
+    from other stories (its related stories)."""
+    return digest(content_key, story.url, source, stable_repr(inputs))
 
 
 def value_text(value: object, story_key_of: Callable[[object], str]) -> str:
