@@ -1,8 +1,9 @@
 """Whatever a curator edits, in whatever order, the site ends byte-identical to a cold build of
 the same content: random sequences of edits (a story added, deleted or renamed; its body, note,
-headline, tags, date or image changed; a template of the theme; a setting) applied one by one,
-each followed by a rebuild, through `newsdigest build` and through `serve` (which puts an edited
-story's page in place at once, then rebuilds), and compared with a build from nothing."""
+headline, tags, date or image changed; a story made a draft or published again; a template of
+the theme; a setting) applied one by one, each followed by a rebuild, through `newsdigest build`
+and through `serve` (which puts an edited story's page in place at once, then rebuilds), and
+compared with a build from nothing."""
 
 import shutil
 import tempfile
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
-from newsdigest.content import frontmatter
+from newsdigest.content import drafts, frontmatter
 from newsdigest.serve.server import Preview
 
 from conftest import ROOT, Site, tree
@@ -39,7 +40,7 @@ class Edit:
     value: int  # which value of the kind's list (modulo its length)
 
 
-KINDS = ["add", "delete", "rename", "body", "note", "headline", "tags", "date", "image", "theme", "setting"]
+KINDS = ["draft", "add", "delete", "rename", "body", "note", "headline", "tags", "date", "image", "theme", "setting"]
 edits = st.builds(Edit, st.sampled_from(KINDS), st.integers(0, 7), st.integers(0, 7))
 sequences = st.lists(edits, min_size=1, max_size=4)
 # Every kind of edit once, one after another, besides the random sequences.
@@ -62,6 +63,7 @@ FIELD_EDITS = {
     "tags": lambda value: ("tags", TAGS[value % len(TAGS)]),
     "date": lambda value: ("date", DATES[value % len(DATES)]),
     "image": lambda value: ("image", f"https://images.example.org/photo-{value}.jpg"),
+    "draft": lambda value: ("status", "draft" if value % 2 else "published"),
 }
 
 
@@ -132,12 +134,12 @@ class Project:
         template.write_text(text.replace("<h1>", '<h1 class="headline">', 1), encoding="utf-8")
         return [template]
 
-    def cold_build(self, root: Path) -> dict:
-        """The same content, theme and settings built from nothing, in another folder."""
+    def cold_build(self, root: Path, **extra) -> dict:
+        """The same content, theme and settings (and `extra` ones) built from nothing, in another folder."""
         cold = Site(root / "cold")
         shutil.rmtree(cold.content)
         shutil.copytree(self.site.content, cold.content)
-        cold.build(**self.overrides())
+        cold.build(**self.overrides(), **extra)
         return tree(cold.output)
 
 
@@ -178,4 +180,6 @@ def test_any_sequence_of_edits_served_one_by_one_ends_as_a_cold_build(sequence):
                 settings_file = site.settings_file(RELATIVE_URLS=False, **project.overrides())
                 changed = [settings_file]
             assert preview.changed([str(path) for path in changed]) is not None, _describe(sequence)
-        assert tree(site.output) == project.cold_build(Path(folder)), _describe(sequence)
+        # serve shows drafts too, each under /drafts/: so does the cold build it is held to
+        cold = project.cold_build(Path(folder), **{drafts.SHOW_DRAFTS: True})
+        assert tree(site.output) == cold, _describe(sequence)
