@@ -514,16 +514,18 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 def test_known_feed_entries_are_skipped_before_extraction(tmp_path, monkeypatch):
     """Known entries cost no extraction, and a feed whose entries are all known is not even
     handed to feedparser (which cleans every entry's HTML as it reads)."""
-    from newsdigest.ingest import feed as feed_module, html_page
+    import feedparser
+
+    from newsdigest.ingest import html_page
 
     rss, atom = tmp_path / "wire.xml", tmp_path / "wire.atom"
     rss.write_text(RSS)
     atom.write_text(ATOM)
     assert ingest([str(rss), str(atom)], options(tmp_path)).count("written") == 4
     calls = []
-    real_extract, real_parse = html_page.extract_body, feed_module.feedparser.parse
+    real_extract, real_parse = html_page.extract_body, feedparser.parse
     monkeypatch.setattr(html_page, "extract_body", lambda *args: calls.append("extract") or real_extract(*args))
-    monkeypatch.setattr(feed_module.feedparser, "parse", lambda *args: calls.append("parse") or real_parse(*args))
+    monkeypatch.setattr(feedparser, "parse", lambda *args: calls.append("parse") or real_parse(*args))
     report = ingest([str(rss), str(atom)], options(tmp_path))
     assert (report.count("skipped"), calls) == (4, [])
     rss.write_text(
