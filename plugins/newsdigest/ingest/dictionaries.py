@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import marisa_trie
-import simplemma
 from simplemma.strategies.dictionaries.dictionary_factory import (
     SUPPORTED_LANGUAGES,
     CachingDictionaryFactory,
@@ -28,18 +27,13 @@ from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieWrapDi
 from newsdigest.ingest import installed_data
 
 
-def default_folder() -> Path:
-    """Where the tries of this installation's simplemma are kept."""
-    return installed_data.folder() / f"simplemma-{simplemma.__version__}"
-
-
 class SavedDictionaries(CachingDictionaryFactory):
     """A simplemma dictionary factory that keeps every dictionary it decodes as a trie in
     `folder` and opens it from there the next time, in any process; each language once per
     process (all of them kept: a process tagging many languages never decodes one twice)."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._folder = folder if folder is not None else default_folder()
+        self._folder = folder if folder is not None else installed_data.package_folder("simplemma")
         super().__init__(cache_max_size=len(SUPPORTED_LANGUAGES))
 
     def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:

@@ -30,10 +30,15 @@ def folder() -> Path:
     return Path(sys.prefix) / "var" / "cache" / "newsdigest"
 
 
+def package_folder(package: str, where: Path | None = None) -> Path:
+    """The folder of what is made from `package`, named by its version, in `where` (default: `folder()`)."""
+    return (where or folder()) / f"{package}-{importlib.metadata.version(package)}"
+
+
 def kept(package: str, name: str, make: Callable[[], T], where: Path | None = None) -> T:
-    """`make()`'s result (made from `package`'s data alone), kept in `where` (default: `folder()`)
-    under the package's name and version, and read from there by every later process."""
-    path = (where or folder()) / f"{package}-{importlib.metadata.version(package)}" / f"{name}.pickle"
+    """`make()`'s result (made from `package`'s data alone), kept in its `package_folder` and read
+    from there by every later process."""
+    path = package_folder(package, where) / f"{name}.pickle"
     try:
         with open(path, "rb") as file:
             return pickle.load(file)

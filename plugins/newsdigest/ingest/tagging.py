@@ -673,9 +673,14 @@ def _dictionary(code: str) -> Mapping[str, str]:
     return _dictionaries().get_dictionary(code)
 
 
+@functools.cache
+def _lookup() -> DictionaryLookupStrategy:
+    return DictionaryLookupStrategy(_dictionaries())
+
+
 def _is_known(word: str, code: str) -> bool:
     """Whether the dictionary of `code` holds `word` (simplemma.is_known, on the shared dictionaries)."""
-    return DictionaryLookupStrategy(_dictionaries()).get_lemma(normalize_token(word), code) is not None
+    return _lookup().get_lemma(normalize_token(word), code) is not None
 
 
 @functools.cache
